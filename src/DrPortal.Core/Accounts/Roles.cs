@@ -1,0 +1,26 @@
+namespace DrPortal.Core.Accounts;
+
+/// <summary>The three roles. Each role includes the rights of the ones below it.</summary>
+public static class Roles
+{
+    /// <summary>Users, hosts, settings, and everything an Operator may do.</summary>
+    public const string Admin = "Admin";
+
+    /// <summary>Pairs, schedules, run and restore, and everything a Viewer may do.</summary>
+    public const string Operator = "Operator";
+
+    /// <summary>Read only.</summary>
+    public const string Viewer = "Viewer";
+
+    public static readonly IReadOnlyList<string> All = [Admin, Operator, Viewer];
+
+    public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
+}
+
+/// <summary>Authorization policy names.</summary>
+public static class Policies
+{
+    public const string CanView = "CanView";
+    public const string CanOperate = "CanOperate";
+    public const string CanAdminister = "CanAdminister";
+}

@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+
+namespace DrPortal.Core.Common;
+
+/// <summary>
+/// Shapes of the short identifiers users type. They are deliberately narrow: a name never contains
+/// whitespace, quotes or shell/SQL metacharacters, so a mistake is caught at the form, not in a shell.
+/// </summary>
+public static partial class TextRules
+{
+    public const int NameMaxLength = 63;
+    public const int NoteMaxLength = 500;
+
+    /// <summary>Display names of hosts: letters, digits, dot, dash, underscore; starts with a letter or digit.</summary>
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
+    public static partial Regex Name();
+
+    /// <summary>POSIX user names as accepted by Debian's adduser default NAME_REGEX.</summary>
+    [GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$")]
+    public static partial Regex UnixUser();
+
+    /// <summary>Absolute paths made of safe characters; no "..", no doubled or trailing slash.</summary>
+    [GeneratedRegex("^(/[A-Za-z0-9._-]+)+$")]
+    public static partial Regex AbsolutePath();
+
+    /// <summary>Proxmox storage identifiers (pve-storage's "pve-storage-id" format).</summary>
+    [GeneratedRegex("^[a-z][a-z0-9._-]{0,63}$", RegexOptions.IgnoreCase)]
+    public static partial Regex StorageId();
+
+    public static bool HasControlCharacters(string value) => value.Any(char.IsControl);
+
+    public static void RequireName(ValidationErrors errors, string field, string? value, string what)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(field, $"{what} is required.");
+        }
+        else if (value.Length > NameMaxLength)
+        {
+            errors.Add(field, $"{what} must be at most {NameMaxLength} characters.");
+        }
+        else if (!Name().IsMatch(value))
+        {
+            errors.Add(field, $"{what} may contain only letters, digits, '.', '-' and '_', and must start with a letter or digit.");
+        }
+    }
+
+    public static void OptionalNote(ValidationErrors errors, string field, string? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+        if (value.Length > NoteMaxLength)
+        {
+            errors.Add(field, $"Note must be at most {NoteMaxLength} characters.");
+        }
+        else if (value.Any(c => char.IsControl(c) && c != '\n' && c != '\r' && c != '\t'))
+        {
+            errors.Add(field, "Note must not contain control characters.");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+namespace DrPortal.Core.Hosts;
+
+public enum HypervisorKind
+{
+    Proxmox,
+}
+
+/// <summary>Which side of the switch a host stands on.</summary>
+public enum Site
+{
+    /// <summary>The data center where protected VMs run.</summary>
+    Primary,
+
+    /// <summary>The disaster-recovery center where VMs are restored.</summary>
+    Recovery,
+}
+
+/// <summary>A hypervisor host the portal drives over SSH.</summary>
+public sealed class Hypervisor
+{
+    public const string DefaultDumpDirectory = "/var/lib/vz/dump";
+    public const string DefaultSshUser = "root";
+
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public string Address { get; set; } = "";
+    public int SshPort { get; set; } = 22;
+    public HypervisorKind Kind { get; set; } = HypervisorKind.Proxmox;
+    public Site Site { get; set; } = Site.Primary;
+    public string SshUser { get; set; } = DefaultSshUser;
+    public string DumpDirectory { get; set; } = DefaultDumpDirectory;
+    public string? RestoreStorage { get; set; }
+    public string? Note { get; set; }
+
+    /// <summary>The pinned host key's algorithm ("ssh-ed25519", ...); null until an admin trusts one.</summary>
+    public string? HostKeyAlgorithm { get; set; }
+
+    /// <summary>The pinned host key's public blob.</summary>
+    public byte[]? HostKeyBlob { get; set; }
+
+    public string? HostKeyFingerprint { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public HostKey? PinnedHostKey =>
+        HostKeyAlgorithm is not null && HostKeyBlob is not null ? new HostKey(HostKeyAlgorithm, HostKeyBlob) : null;
+
+    public void Apply(HypervisorInput input)
+    {
+        Name = input.Name!.Trim();
+        var address = input.Address!.Trim();
+        if (!string.Equals(address, Address, StringComparison.OrdinalIgnoreCase) || input.SshPort != SshPort)
+        {
+            // A different endpoint is a different machine until proven otherwise.
+            ClearHostKey();
+        }
+        Address = address;
+        SshPort = input.SshPort;
+        Kind = input.Kind;
+        Site = input.Site;
+        SshUser = input.SshUser!.Trim();
+        DumpDirectory = input.DumpDirectory!.Trim();
+        RestoreStorage = string.IsNullOrWhiteSpace(input.RestoreStorage) ? null : input.RestoreStorage.Trim();
+        Note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
+    }
+
+    public void Pin(HostKey key)
+    {
+        HostKeyAlgorithm = key.Algorithm;
+        HostKeyBlob = key.Blob;
+        HostKeyFingerprint = key.Fingerprint;
+    }
+
+    public void ClearHostKey()
+    {
+        HostKeyAlgorithm = null;
+        HostKeyBlob = null;
+        HostKeyFingerprint = null;
+    }
+
+    /// <summary>What the audit log records about a host (no secrets exist on this entity).</summary>
+    public object AuditSnapshot() => new
+    {
+        Id,
+        Name,
+        Address,
+        SshPort,
+        Kind = Kind.ToString(),
+        Site = Site.ToString(),
+        SshUser,
+        DumpDirectory,
+        RestoreStorage,
+        Note,
+        HostKeyFingerprint,
+    };
+}

@@ -1,0 +1,77 @@
+using DrPortal.Core.Common;
+
+namespace DrPortal.Core.Hosts;
+
+/// <summary>What a user submits to create or edit a host, before validation.</summary>
+public sealed record HypervisorInput
+{
+    public string? Name { get; set; }
+    public string? Address { get; set; }
+    public int SshPort { get; set; } = 22;
+    public HypervisorKind Kind { get; set; } = HypervisorKind.Proxmox;
+    public Site Site { get; set; } = Site.Primary;
+    public string? SshUser { get; set; } = Hypervisor.DefaultSshUser;
+    public string? DumpDirectory { get; set; } = Hypervisor.DefaultDumpDirectory;
+    public string? RestoreStorage { get; set; }
+    public string? Note { get; set; }
+
+    public static HypervisorInput From(Hypervisor h) => new()
+    {
+        Name = h.Name,
+        Address = h.Address,
+        SshPort = h.SshPort,
+        Kind = h.Kind,
+        Site = h.Site,
+        SshUser = h.SshUser,
+        DumpDirectory = h.DumpDirectory,
+        RestoreStorage = h.RestoreStorage,
+        Note = h.Note,
+    };
+
+    public ValidationErrors Validate()
+    {
+        var errors = new ValidationErrors();
+        TextRules.RequireName(errors, nameof(Name), Name?.Trim(), "Name");
+        if (!HostAddress.IsValid(Address?.Trim(), out var addressError))
+        {
+            errors.Add(nameof(Address), addressError!);
+        }
+        if (SshPort is < 1 or > 65535)
+        {
+            errors.Add(nameof(SshPort), "SSH port must be from 1 to 65535.");
+        }
+        if (!Enum.IsDefined(Kind))
+        {
+            errors.Add(nameof(Kind), "Kind must be Proxmox.");
+        }
+        if (!Enum.IsDefined(Site))
+        {
+            errors.Add(nameof(Site), "Site must be Primary or Recovery.");
+        }
+        var user = SshUser?.Trim();
+        if (string.IsNullOrEmpty(user))
+        {
+            errors.Add(nameof(SshUser), "SSH user is required.");
+        }
+        else if (!TextRules.UnixUser().IsMatch(user))
+        {
+            errors.Add(nameof(SshUser), "SSH user must be a Unix user name: lower-case letters, digits, '_' and '-', at most 32 characters.");
+        }
+        var dir = DumpDirectory?.Trim();
+        if (string.IsNullOrEmpty(dir))
+        {
+            errors.Add(nameof(DumpDirectory), "Dump directory is required.");
+        }
+        else if (dir.Length > 255 || !TextRules.AbsolutePath().IsMatch(dir) || dir.Split('/').Any(p => p is "." or ".."))
+        {
+            errors.Add(nameof(DumpDirectory), "Dump directory must be an absolute path of letters, digits, '.', '-' and '_' (no '..'), at most 255 characters.");
+        }
+        var storage = RestoreStorage?.Trim();
+        if (!string.IsNullOrEmpty(storage) && !TextRules.StorageId().IsMatch(storage))
+        {
+            errors.Add(nameof(RestoreStorage), "Restore storage must be a Proxmox storage id: a letter, then letters, digits, '.', '-' or '_'.");
+        }
+        TextRules.OptionalNote(errors, nameof(Note), Note);
+        return errors;
+    }
+}

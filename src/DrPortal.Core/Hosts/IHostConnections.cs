@@ -1,0 +1,26 @@
+using DrPortal.Core.Common;
+using DrPortal.Core.Hypervisors;
+
+namespace DrPortal.Core.Hosts;
+
+/// <summary>What the presented host key is, and whether it is the pinned one.</summary>
+public sealed record HostKeyStatus(string Fingerprint, string Algorithm, bool Trusted, string? PinnedFingerprint);
+
+public sealed record ConnectionTest(bool Ok, double LatencyMs, string? ProxmoxVersion, string? Error);
+
+/// <summary>Talking to a registered host: host-key trust, key installation, connection test, VM discovery.</summary>
+public interface IHostConnections
+{
+    /// <summary>Connects without authenticating far enough to run anything, and reports the key the host presents.</summary>
+    Task<Result<HostKeyStatus>> GetHostKeyAsync(int hypervisorId, CancellationToken ct);
+
+    /// <summary>Pins the host's key if it presents exactly <paramref name="fingerprint"/> right now.</summary>
+    Task<Result<HostKeyStatus>> TrustAsync(int hypervisorId, string fingerprint, string actor, CancellationToken ct);
+
+    /// <summary>Logs in once with a password (never stored or logged) and appends the portal's public key to authorized_keys.</summary>
+    Task<Result<bool>> InstallKeyAsync(int hypervisorId, string password, string actor, CancellationToken ct);
+
+    Task<Result<ConnectionTest>> TestAsync(int hypervisorId, CancellationToken ct);
+
+    Task<Result<IReadOnlyList<VmInfo>>> ListVmsAsync(int hypervisorId, CancellationToken ct);
+}

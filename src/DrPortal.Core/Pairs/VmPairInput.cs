@@ -1,0 +1,59 @@
+using DrPortal.Core.Common;
+using DrPortal.Core.Hosts;
+
+namespace DrPortal.Core.Pairs;
+
+/// <summary>What a user submits to create or edit a VM pair, before validation.</summary>
+public sealed record VmPairInput
+{
+    public int SourceHypervisorId { get; set; }
+    public int SourceVmId { get; set; }
+    public int TargetHypervisorId { get; set; }
+    public int TargetVmId { get; set; }
+    public bool StartAfterRestore { get; set; } = true;
+    public bool OverwriteExistingTarget { get; set; }
+    public string? Note { get; set; }
+
+    public static VmPairInput From(VmPair p) => new()
+    {
+        SourceHypervisorId = p.SourceHypervisorId,
+        SourceVmId = p.SourceVmId,
+        TargetHypervisorId = p.TargetHypervisorId,
+        TargetVmId = p.TargetVmId,
+        StartAfterRestore = p.StartAfterRestore,
+        OverwriteExistingTarget = p.OverwriteExistingTarget,
+        Note = p.Note,
+    };
+
+    /// <summary>Checks the fields and the sites of the chosen hosts (null when the id names no host).</summary>
+    public ValidationErrors Validate(Hypervisor? source, Hypervisor? target)
+    {
+        var errors = new ValidationErrors();
+        if (source is null)
+        {
+            errors.Add(nameof(SourceHypervisorId), "Source host does not exist.");
+        }
+        else if (source.Site != Site.Primary)
+        {
+            errors.Add(nameof(SourceHypervisorId), $"Source host '{source.Name}' is on the recovery site; the source must be a primary-site host.");
+        }
+        if (target is null)
+        {
+            errors.Add(nameof(TargetHypervisorId), "Target host does not exist.");
+        }
+        else if (target.Site != Site.Recovery)
+        {
+            errors.Add(nameof(TargetHypervisorId), $"Target host '{target.Name}' is on the primary site; the target must be a recovery-site host.");
+        }
+        if (!VmId.IsValid(SourceVmId))
+        {
+            errors.Add(nameof(SourceVmId), VmId.ErrorMessage);
+        }
+        if (!VmId.IsValid(TargetVmId))
+        {
+            errors.Add(nameof(TargetVmId), VmId.ErrorMessage);
+        }
+        TextRules.OptionalNote(errors, nameof(Note), Note);
+        return errors;
+    }
+}

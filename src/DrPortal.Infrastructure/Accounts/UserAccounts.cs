@@ -1,0 +1,349 @@
+using System.Globalization;
+using DrPortal.Core.Accounts;
+using DrPortal.Core.Audit;
+using DrPortal.Core.Common;
+using DrPortal.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DrPortal.Infrastructure.Accounts;
+
+/// <summary>ASP.NET Core Identity behind <see cref="IUserAccounts"/>. Each call uses its own scope (Blazor circuits live long).</summary>
+internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactory<DrPortalDbContext> contexts, IClock clock, IAuditLog audit) : IUserAccounts
+{
+    private const string UserEntity = "User";
+    private const string TokenEntity = "ApiToken";
+
+    // Two first-run requests racing must not both create an admin.
+    private static readonly SemaphoreSlim SetupGate = new(1, 1);
+
+    public async Task<bool> AnyUserAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Users.AnyAsync(ct);
+    }
+
+    public async Task<Result<UserSummary>> SetupAdminAsync(string? userName, string? password, CancellationToken ct)
+    {
+        await SetupGate.WaitAsync(ct);
+        try
+        {
+            if (await AnyUserAsync(ct))
+            {
+                return Result<UserSummary>.Conflict("Setup is complete: an administrator already exists.");
+            }
+            return await CreateCoreAsync(userName, password, Roles.Admin, "setup", ct);
+        }
+        finally
+        {
+            SetupGate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var list = await users.Users.OrderBy(u => u.UserName).ToListAsync(ct);
+        var result = new List<UserSummary>(list.Count);
+        foreach (var u in list)
+        {
+            result.Add(await SummaryAsync(users, u));
+        }
+        return result;
+    }
+
+    public Task<Result<UserSummary>> CreateAsync(string? userName, string? password, string? role, string actor, CancellationToken ct) =>
+        CreateCoreAsync(userName, password, role, actor, ct);
+
+    public async Task<Result<UserSummary>> UpdateAsync(string userId, string? role, bool disabled, string actor, CancellationToken ct)
+    {
+        if (role is null || !Roles.IsKnown(role))
+        {
+            return Result<UserSummary>.Invalid("role", "Role must be Admin, Operator or Viewer.");
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return Result<UserSummary>.NotFound($"User {userId} does not exist.");
+        }
+        var before = await SummaryAsync(users, user);
+        if (before.Role == Roles.Admin && !before.IsDisabled && (role != Roles.Admin || disabled))
+        {
+            var enabledAdmins = (await users.GetUsersInRoleAsync(Roles.Admin)).Count(u => !u.IsDisabled);
+            if (enabledAdmins <= 1)
+            {
+                return Result<UserSummary>.Invalid("role", "This is the last enabled administrator; make another user Admin first.");
+            }
+        }
+        if (before.Role != role)
+        {
+            await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user));
+            await users.AddToRoleAsync(user, role);
+        }
+        if (user.IsDisabled != disabled)
+        {
+            user.IsDisabled = disabled;
+            await users.UpdateAsync(user);
+        }
+        // A new stamp signs the user out everywhere within the validation interval.
+        await users.UpdateSecurityStampAsync(user);
+        var after = await SummaryAsync(users, user);
+        await RecordAsync(actor, "update", UserEntity, user.Id, $"Changed user {user.UserName}: role {after.Role}, {(after.IsDisabled ? "disabled" : "enabled")}", before, after, ct);
+        return Result<UserSummary>.Ok(after);
+    }
+
+    public async Task<Result<UserSummary>> ResetPasswordAsync(string userId, string? newPassword, string actor, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return Result<UserSummary>.NotFound($"User {userId} does not exist.");
+        }
+        var check = await ValidatePasswordAsync(users, user, newPassword);
+        if (check is not null)
+        {
+            return check;
+        }
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var result = await users.ResetPasswordAsync(user, token, newPassword!);
+        if (!result.Succeeded)
+        {
+            return Invalid("password", result);
+        }
+        await users.SetLockoutEndDateAsync(user, null);
+        await RecordAsync(actor, "reset-password", UserEntity, user.Id, $"Reset the password of {user.UserName}", null, null, ct);
+        return Result<UserSummary>.Ok(await SummaryAsync(users, user));
+    }
+
+    public async Task<Result<UserSummary>> ChangeOwnPasswordAsync(string userId, string? currentPassword, string? newPassword, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return Result<UserSummary>.NotFound($"User {userId} does not exist.");
+        }
+        if (string.IsNullOrEmpty(currentPassword))
+        {
+            return Result<UserSummary>.Invalid("currentPassword", "Current password is required.");
+        }
+        var check = await ValidatePasswordAsync(users, user, newPassword);
+        if (check is not null)
+        {
+            return check;
+        }
+        var result = await users.ChangePasswordAsync(user, currentPassword, newPassword!);
+        if (!result.Succeeded)
+        {
+            return result.Errors.Any(e => e.Code == "PasswordMismatch")
+                ? Result<UserSummary>.Invalid("currentPassword", "Current password is wrong.")
+                : Invalid("newPassword", result);
+        }
+        await RecordAsync(user.UserName!, "change-password", UserEntity, user.Id, $"{user.UserName} changed their password", null, null, ct);
+        return Result<UserSummary>.Ok(await SummaryAsync(users, user));
+    }
+
+    public async Task<Result<UserSummary>> CheckPasswordAsync(string? userName, string? password, CancellationToken ct)
+    {
+        const string failure = "User name or password is wrong, or the account is locked or disabled.";
+        if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password))
+        {
+            return Result<UserSummary>.Invalid("userName", "User name and password are required.");
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByNameAsync(userName.Trim());
+        if (user is null || user.IsDisabled || await users.IsLockedOutAsync(user))
+        {
+            return Result<UserSummary>.Conflict(failure);
+        }
+        if (!await users.CheckPasswordAsync(user, password))
+        {
+            await users.AccessFailedAsync(user);
+            return Result<UserSummary>.Conflict(failure);
+        }
+        await users.ResetAccessFailedCountAsync(user);
+        return Result<UserSummary>.Ok(await SummaryAsync(users, user));
+    }
+
+    public async Task<IReadOnlyList<ApiTokenSummary>> ListTokensAsync(string userId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var tokens = await db.ApiTokens.AsNoTracking().Where(t => t.UserId == userId).OrderBy(t => t.Name).ToListAsync(ct);
+        return tokens.Select(ToSummary).ToList();
+    }
+
+    public async Task<Result<NewApiToken>> CreateTokenAsync(string userId, string? name, string actor, CancellationToken ct)
+    {
+        var trimmed = name?.Trim();
+        var errors = new ValidationErrors();
+        TextRules.RequireName(errors, "name", trimmed, "Token name");
+        if (!errors.IsEmpty)
+        {
+            return Result<NewApiToken>.Invalid(errors);
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (!await db.Users.AnyAsync(u => u.Id == userId, ct))
+        {
+            return Result<NewApiToken>.NotFound($"User {userId} does not exist.");
+        }
+        var secret = ApiToken.NewToken();
+        var token = new ApiToken
+        {
+            UserId = userId,
+            Name = trimmed!,
+            TokenHash = ApiToken.Hash(secret),
+            Hint = secret[..8],
+            CreatedAt = clock.UtcNow,
+        };
+        db.ApiTokens.Add(token);
+        var saved = await Persist.SaveAsync(db, token,
+            () => db.AuditEntries.Add(AuditLog.Entry(clock, actor, "create", TokenEntity, token.Id.ToString(CultureInfo.InvariantCulture), $"Created API token '{token.Name}'", null, new { token.Name, token.Hint, token.UserId })),
+            () => Result<ApiToken>.Invalid("name", $"You already have a token named '{trimmed}'."), ct);
+        return saved.IsOk
+            ? Result<NewApiToken>.Ok(new NewApiToken(ToSummary(token), secret))
+            : Result<NewApiToken>.Invalid(saved.Errors!);
+    }
+
+    public async Task<Result<ApiTokenSummary>> RevokeTokenAsync(string userId, int tokenId, bool anyUser, string actor, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == tokenId && (anyUser || t.UserId == userId), ct);
+        if (token is null)
+        {
+            return Result<ApiTokenSummary>.NotFound($"Token {tokenId} does not exist.");
+        }
+        db.ApiTokens.Remove(token);
+        db.AuditEntries.Add(AuditLog.Entry(clock, actor, "revoke", TokenEntity, tokenId.ToString(CultureInfo.InvariantCulture), $"Revoked API token '{token.Name}'", new { token.Name, token.Hint, token.UserId }, null));
+        await db.SaveChangesAsync(ct);
+        return Result<ApiTokenSummary>.Ok(ToSummary(token));
+    }
+
+    public async Task<TokenIdentity?> AuthenticateTokenAsync(string token, CancellationToken ct)
+    {
+        if (!token.StartsWith(ApiToken.Prefix, StringComparison.Ordinal) || token.Length > 100)
+        {
+            return null;
+        }
+        var hash = ApiToken.Hash(token);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var row = await db.ApiTokens.FirstOrDefaultAsync(t => t.TokenHash == hash, ct);
+        if (row is null)
+        {
+            return null;
+        }
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == row.UserId, ct);
+        if (user is null || user.IsDisabled)
+        {
+            return null;
+        }
+        var role = await (from ur in db.UserRoles
+                          join r in db.Roles on ur.RoleId equals r.Id
+                          where ur.UserId == user.Id
+                          select r.Name).FirstOrDefaultAsync(ct);
+        // Last-use is informative; write it at most once a minute to keep API calls cheap.
+        var now = clock.UtcNow;
+        if (row.LastUsedAt is null || now - row.LastUsedAt > TimeSpan.FromMinutes(1))
+        {
+            row.LastUsedAt = now;
+            await db.SaveChangesAsync(ct);
+        }
+        return new TokenIdentity(user.Id, user.UserName!, role ?? Roles.Viewer, row.Id);
+    }
+
+    private async Task<Result<UserSummary>> CreateCoreAsync(string? userName, string? password, string? role, string actor, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var name = userName?.Trim();
+        if (string.IsNullOrEmpty(name))
+        {
+            errors.Add("userName", "User name is required.");
+        }
+        else if (name.Length > 64 || !TextRules.Name().IsMatch(name))
+        {
+            errors.Add("userName", "User name may contain only letters, digits, '.', '-' and '_' (at most 64 characters).");
+        }
+        if (role is null || !Roles.IsKnown(role))
+        {
+            errors.Add("role", "Role must be Admin, Operator or Viewer.");
+        }
+        if (string.IsNullOrEmpty(password))
+        {
+            errors.Add("password", "Password is required.");
+        }
+        if (!errors.IsEmpty)
+        {
+            return Result<UserSummary>.Invalid(errors);
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        if (await users.FindByNameAsync(name!) is not null)
+        {
+            return Result<UserSummary>.Invalid("userName", $"A user named '{name}' already exists.");
+        }
+        var user = new PortalUser { UserName = name, CreatedAt = clock.UtcNow, LockoutEnabled = true };
+        var check = await ValidatePasswordAsync(users, user, password);
+        if (check is not null)
+        {
+            return check;
+        }
+        var created = await users.CreateAsync(user, password!);
+        if (!created.Succeeded)
+        {
+            return created.Errors.Any(e => e.Code is "DuplicateUserName")
+                ? Result<UserSummary>.Invalid("userName", $"A user named '{name}' already exists.")
+                : Invalid("password", created);
+        }
+        await users.AddToRoleAsync(user, role!);
+        var summary = await SummaryAsync(users, user);
+        await RecordAsync(actor, "create", UserEntity, user.Id, $"Created user {name} as {role}", null, summary, ct);
+        return Result<UserSummary>.Ok(summary);
+    }
+
+    private static async Task<Result<UserSummary>?> ValidatePasswordAsync(UserManager<PortalUser> users, PortalUser user, string? password)
+    {
+        if (string.IsNullOrEmpty(password))
+        {
+            return Result<UserSummary>.Invalid("password", "Password is required.");
+        }
+        var errors = new ValidationErrors();
+        foreach (var validator in users.PasswordValidators)
+        {
+            var r = await validator.ValidateAsync(users, user, password);
+            foreach (var e in r.Errors)
+            {
+                errors.Add("password", e.Description);
+            }
+        }
+        return errors.IsEmpty ? null : Result<UserSummary>.Invalid(errors);
+    }
+
+    private static Result<UserSummary> Invalid(string field, IdentityResult result)
+    {
+        var errors = new ValidationErrors();
+        foreach (var e in result.Errors)
+        {
+            errors.Add(field, e.Description);
+        }
+        return Result<UserSummary>.Invalid(errors);
+    }
+
+    private static async Task<UserSummary> SummaryAsync(UserManager<PortalUser> users, PortalUser u)
+    {
+        var roles = await users.GetRolesAsync(u);
+        var locked = u.LockoutEnd is { } end && end > DateTimeOffset.UtcNow;
+        return new UserSummary(u.Id, u.UserName!, roles.FirstOrDefault() ?? Roles.Viewer, u.IsDisabled, locked, u.CreatedAt);
+    }
+
+    private static ApiTokenSummary ToSummary(ApiToken t) => new(t.Id, t.Name, t.Hint, t.CreatedAt, t.LastUsedAt);
+
+    private Task RecordAsync(string actor, string action, string entity, string id, string summary, object? before, object? after, CancellationToken ct) =>
+        audit.RecordAsync(actor, action, entity, id, summary, before, after, ct);
+}

@@ -1,0 +1,10 @@
+namespace DrPortal.Infrastructure;
+
+/// <summary>Settings under "DrPortal" in configuration (environment: DrPortal__DataDirectory, ...).</summary>
+public sealed class DrPortalOptions
+{
+    public const string Section = "DrPortal";
+
+    /// <summary>Where the portal keeps its SSH key, Data Protection keys and archive repository.</summary>
+    public string DataDirectory { get; set; } = ".data";
+}

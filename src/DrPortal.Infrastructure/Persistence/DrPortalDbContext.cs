@@ -1,0 +1,22 @@
+using DrPortal.Core.Accounts;
+using DrPortal.Core.Audit;
+using DrPortal.Core.Hosts;
+using DrPortal.Core.Pairs;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace DrPortal.Infrastructure.Persistence;
+
+public sealed class DrPortalDbContext(DbContextOptions<DrPortalDbContext> options) : IdentityDbContext<PortalUser>(options)
+{
+    public DbSet<Hypervisor> Hypervisors => Set<Hypervisor>();
+    public DbSet<VmPair> VmPairs => Set<VmPair>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(DrPortalDbContext).Assembly);
+    }
+}

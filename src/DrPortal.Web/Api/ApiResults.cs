@@ -1,0 +1,25 @@
+using DrPortal.Core.Common;
+
+namespace DrPortal.Web.Api;
+
+internal static class ApiResults
+{
+    /// <summary>Maps a command result to HTTP: 200/201 with the mapped value, or a problem-details error.</summary>
+    public static IResult ToHttp<T, TDto>(this Result<T> result, Func<T, TDto> map, Func<TDto, string>? createdAt = null) => result.Status switch
+    {
+        ResultStatus.Ok when createdAt is not null => TypedResults.Created(createdAt(map(result.Value!)), map(result.Value!)),
+        ResultStatus.Ok => TypedResults.Ok(map(result.Value!)),
+        _ => Problem(result),
+    };
+
+    public static IResult Problem<T>(Result<T> result) => result.Status switch
+    {
+        ResultStatus.Invalid => TypedResults.ValidationProblem(result.Errors!.ToDictionary(), title: "The request is not valid. Nothing was changed."),
+        ResultStatus.NotFound => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+        ResultStatus.Conflict => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
+        _ => throw new InvalidOperationException("An OK result is not a problem."),
+    };
+
+    public static IResult NotFound(string message) =>
+        TypedResults.Problem(message, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+}

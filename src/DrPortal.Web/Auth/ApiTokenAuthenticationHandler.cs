@@ -1,0 +1,42 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using DrPortal.Core.Accounts;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace DrPortal.Web.Auth;
+
+/// <summary>Authenticates "Authorization: Bearer drp_..." against the hashed API tokens.</summary>
+internal sealed class ApiTokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IUserAccounts accounts)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiToken";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        var identity = await accounts.AuthenticateTokenAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        if (identity is null)
+        {
+            // Never echo the token: it is a secret even when wrong.
+            return AuthenticateResult.Fail("Invalid or revoked API token.");
+        }
+        var claims = new[]
+        {
+            new Claim(ClaimTypes.NameIdentifier, identity.UserId),
+            new Claim(ClaimTypes.Name, identity.UserName),
+            new Claim(ClaimTypes.Role, identity.Role),
+            new Claim("drportal:token", identity.TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+}

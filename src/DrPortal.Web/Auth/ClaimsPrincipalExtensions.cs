@@ -1,0 +1,16 @@
+using System.Security.Claims;
+using DrPortal.Core.Accounts;
+
+namespace DrPortal.Web.Auth;
+
+internal static class ClaimsPrincipalExtensions
+{
+    /// <summary>The name written to the audit log for this user.</summary>
+    public static string ActorName(this ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
+
+    public static string? UserId(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier);
+
+    public static bool CanOperate(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Operator);
+
+    public static bool CanAdminister(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin);
+}

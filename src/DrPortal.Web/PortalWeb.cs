@@ -1,0 +1,72 @@
+using DrPortal.Infrastructure.Persistence;
+using DrPortal.Web.Api;
+using DrPortal.Web.Auth;
+using DrPortal.Web.Components;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
+using Scalar.AspNetCore;
+
+namespace DrPortal.Web;
+
+/// <summary>The web layer's services and request pipeline, kept out of Program.cs.</summary>
+internal static class PortalWeb
+{
+    public static IServiceCollection AddPortalWeb(this IServiceCollection services)
+    {
+        services.AddPortalAuthentication();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddProblemDetails();
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "DrPortal API";
+            doc.Info.Description = "Disaster-recovery switch for virtual machines. Authenticate with a cookie (browser) or 'Authorization: Bearer <token>'.";
+            return Task.CompletedTask;
+        }));
+        services.AddHttpContextAccessor();
+        return services;
+    }
+
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+    }
+
+    public static void UsePortal(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+        // API errors without a body (bad JSON, 401, 405, ...) become problem details; pages get the not-found page.
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"),
+            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+
+        app.UseAuthentication();
+        app.UseMiddleware<FirstRun>();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        // The API description holds no data; it is public so tools can read it before they hold a token.
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("DrPortal API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization(Core.Accounts.Policies.CanView).DisableAntiforgery();
+        api.MapAccountsApi();
+        api.MapHypervisorsApi();
+        api.MapPairsApi();
+
+        app.MapPost("/logout", async (HttpContext ctx, SignInManager<PortalUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return TypedResults.LocalRedirect("/login");
+        });
+
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}

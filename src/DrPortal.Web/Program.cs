@@ -1,0 +1,16 @@
+using DrPortal.Infrastructure;
+using DrPortal.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddInfrastructure(builder.Configuration);
+builder.Services.AddPortalWeb();
+
+var app = builder.Build();
+
+await app.PrepareDatabaseAsync();
+app.UsePortal();
+await app.RunAsync();
+
+/// <summary>Entry point; public so integration tests can host the portal.</summary>
+public partial class Program;
