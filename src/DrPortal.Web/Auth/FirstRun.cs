@@ -4,11 +4,12 @@ namespace DrPortal.Web.Auth;
 
 /// <summary>
 /// Until the first administrator exists every page leads to /setup. Once a user exists that stays true,
-/// so the answer is cached and the database is not asked again.
+/// so the answer is cached (per application instance: the middleware is created once per pipeline)
+/// and the database is not asked again.
 /// </summary>
 internal sealed class FirstRun(RequestDelegate next)
 {
-    private static volatile bool _complete;
+    private volatile bool _complete;
 
     public async Task InvokeAsync(HttpContext context, IUserAccounts accounts)
     {
@@ -32,6 +33,4 @@ internal sealed class FirstRun(RequestDelegate next)
         && !request.Path.StartsWithSegments("/_content")
         && !request.Path.StartsWithSegments("/_blazor")
         && !Path.HasExtension(request.Path.Value);
-
-    internal static void Reset() => _complete = false;
 }
