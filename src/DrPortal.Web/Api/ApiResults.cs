@@ -14,11 +14,15 @@ internal static class ApiResults
 
     public static IResult Problem<T>(Result<T> result) => result.Status switch
     {
-        ResultStatus.Invalid => TypedResults.ValidationProblem(result.Errors!.ToDictionary(), title: "The request is not valid. Nothing was changed."),
+        ResultStatus.Invalid => TypedResults.ValidationProblem(JsonFieldNames(result.Errors!.ToDictionary()), title: "The request is not valid. Nothing was changed."),
         ResultStatus.NotFound => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
         ResultStatus.Conflict => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
         _ => throw new InvalidOperationException("An OK result is not a problem."),
     };
+
+    /// <summary>Errors are keyed by input property; the API names them as the JSON fields the client sent.</summary>
+    private static Dictionary<string, string[]> JsonFieldNames(IDictionary<string, string[]> errors) =>
+        errors.ToDictionary(e => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => e.Value);
 
     public static IResult NotFound(string message) =>
         TypedResults.Problem(message, statusCode: StatusCodes.Status404NotFound, title: "Not found");

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Http.Json;
+using DrPortal.Core.Accounts;
+using DrPortal.Tests.Support;
+
+namespace DrPortal.Tests.Integration;
+
+/// <summary>Calls every API endpoint anonymously and with each role; expects 401/403 exactly where due.</summary>
+public class AuthorizationSweepTests : IClassFixture<PortalFactory>
+{
+    private readonly PortalFactory _portal;
+
+    public AuthorizationSweepTests(PortalFactory portal) => _portal = portal;
+
+    /// <summary>Method, path, least role allowed ("" = anonymous).</summary>
+    public static TheoryData<string, string, string> Endpoints => new()
+    {
+        { "GET", "/api/v1/hypervisors", Roles.Viewer },
+        { "GET", "/api/v1/hypervisors/1", Roles.Viewer },
+        { "POST", "/api/v1/hypervisors", Roles.Admin },
+        { "PUT", "/api/v1/hypervisors/1", Roles.Admin },
+        { "DELETE", "/api/v1/hypervisors/1", Roles.Admin },
+        { "GET", "/api/v1/hypervisors/1/hostkey", Roles.Admin },
+        { "POST", "/api/v1/hypervisors/1/trust", Roles.Admin },
+        { "POST", "/api/v1/hypervisors/1/install-key", Roles.Admin },
+        { "POST", "/api/v1/hypervisors/1/test", Roles.Operator },
+        { "GET", "/api/v1/hypervisors/1/vms", Roles.Viewer },
+        { "GET", "/api/v1/settings/ssh-public-key", Roles.Viewer },
+        { "GET", "/api/v1/pairs", Roles.Viewer },
+        { "GET", "/api/v1/pairs/1", Roles.Viewer },
+        { "POST", "/api/v1/pairs", Roles.Operator },
+        { "PUT", "/api/v1/pairs/1", Roles.Operator },
+        { "DELETE", "/api/v1/pairs/1", Roles.Operator },
+        { "GET", "/api/v1/audit", Roles.Viewer },
+        { "GET", "/api/v1/auth/tokens", Roles.Viewer },
+        { "DELETE", "/api/v1/auth/tokens/999", Roles.Viewer },
+        { "GET", "/api/v1/users", Roles.Admin },
+        { "POST", "/api/v1/users", Roles.Admin },
+        { "PUT", "/api/v1/users/nobody", Roles.Admin },
+        { "POST", "/api/v1/users/nobody/password", Roles.Admin },
+    };
+
+    private static readonly string[] Ranked = [Roles.Viewer, Roles.Operator, Roles.Admin];
+
+    private static HttpRequestMessage Request(string method, string path) =>
+        new(new HttpMethod(method), path) { Content = method is "GET" or "DELETE" ? null : JsonContent.Create(new { }) };
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Anonymous_Is401(string method, string path, string _)
+    {
+        await _portal.EnsureAdminAsync();
+        using var client = _portal.CreateClient(new() { AllowAutoRedirect = false });
+
+        var response = await client.SendAsync(Request(method, path));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task BadToken_Is401(string method, string path, string _)
+    {
+        await _portal.EnsureAdminAsync();
+        using var client = _portal.CreateClient(new() { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new("Bearer", "drp_not-a-real-token");
+
+        var response = await client.SendAsync(Request(method, path));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task EachRole_IsForbiddenExactlyBelowTheRequiredRole(string method, string path, string least)
+    {
+        foreach (var role in Ranked)
+        {
+            using var client = await ClientAsync(role);
+            var response = await client.SendAsync(Request(method, path));
+            var allowed = Array.IndexOf(Ranked, role) >= Array.IndexOf(Ranked, least);
+            if (allowed)
+            {
+                Assert.True(response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden),
+                    $"{role} should be allowed {method} {path}, got {(int)response.StatusCode}");
+            }
+            else
+            {
+                Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{role} should get 403 on {method} {path}, got {(int)response.StatusCode}");
+            }
+        }
+    }
+
+    private readonly Dictionary<string, string> _tokens = [];
+
+    private async Task<HttpClient> ClientAsync(string role)
+    {
+        // Users are created once per test class instance; tokens are reused through a fresh client each time.
+        if (!_tokens.TryGetValue(role, out var token))
+        {
+            using var c = role == Roles.Admin ? await _portal.CreateAdminClientAsync() : await _portal.CreateClientInRoleAsync(role);
+            token = c.DefaultRequestHeaders.Authorization!.Parameter!;
+            _tokens[role] = token;
+        }
+        var client = _portal.CreateClient(new() { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return client;
+    }
+
+    [Fact]
+    public async Task Pages_RedirectAnonymousToLogin()
+    {
+        await _portal.EnsureAdminAsync();
+        using var client = _portal.CreateClient(new() { AllowAutoRedirect = false });
+
+        var page = await client.GetAsync("/hosts");
+
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Contains("/login", page.Headers.Location!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenApi_IsPublicAndListsTheEndpoints()
+    {
+        using var client = _portal.CreateClient(new() { AllowAutoRedirect = false });
+
+        var openApi = await client.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
+        Assert.Contains("/api/v1/hypervisors", await openApi.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DrPortal.Tests.Support;
+using DrPortal.Web.Api;
+using static DrPortal.Tests.Integration.HypervisorsApiTests;
+
+namespace DrPortal.Tests.Integration;
+
+public class PairsApiTests : IClassFixture<PortalFactory>
+{
+    private readonly PortalFactory _portal;
+
+    public PairsApiTests(PortalFactory portal) => _portal = portal;
+
+    internal static object PairBody(int sourceHost, int sourceVm, int targetHost, int targetVm, string? note = null) =>
+        new { sourceHypervisorId = sourceHost, sourceVmId = sourceVm, targetHypervisorId = targetHost, targetVmId = targetVm, startAfterRestore = true, overwriteExistingTarget = false, note };
+
+    internal static async Task<VmPairDto> CreatePairAsync(HttpClient client, int sourceHost, int sourceVm, int targetHost, int targetVm)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/pairs", PairBody(sourceHost, sourceVm, targetHost, targetVm));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!;
+    }
+
+    private async Task<(HttpClient Admin, HypervisorDto Primary, HypervisorDto Recovery)> ArrangeAsync(string tag)
+    {
+        var admin = await _portal.CreateAdminClientAsync();
+        return (admin, await CreateHostAsync(admin, $"{tag}-dc"), await CreateHostAsync(admin, $"{tag}-dr", "Recovery"));
+    }
+
+    [Fact]
+    public async Task Crud_RoundTrip()
+    {
+        var (admin, primary, recovery) = await ArrangeAsync("crud");
+        using var owned = admin;
+
+        var pair = await CreatePairAsync(admin, primary.Id, 100, recovery.Id, 9100);
+        Assert.Equal((primary.Name, recovery.Name, false), (pair.SourceHypervisorName, pair.TargetHypervisorName, pair.OverwriteExistingTarget));
+
+        var update = await admin.PutAsJsonAsync($"/api/v1/pairs/{pair.Id}", PairBody(primary.Id, 101, recovery.Id, 9101, "nightly db"));
+        Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+        var fetched = await admin.GetFromJsonAsync<VmPairDto>($"/api/v1/pairs/{pair.Id}", Json.Options);
+        Assert.Equal((101, 9101, "nightly db"), (fetched!.SourceVmId, fetched.TargetVmId, fetched.Note));
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/api/v1/pairs/{pair.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/pairs/{pair.Id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Create_RecoveryHostAsSource_Is400OnSource()
+    {
+        var (admin, _, recovery) = await ArrangeAsync("wrongsite");
+        using var owned = admin;
+
+        var response = await admin.PostAsJsonAsync("/api/v1/pairs", PairBody(recovery.Id, 100, recovery.Id, 9100));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("recovery site", problem.GetProperty("errors").GetProperty("sourceHypervisorId")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(99, 9100, "SourceVmId")]
+    [InlineData(100, 1_000_000_000, "TargetVmId")]
+    public async Task Create_VmIdOutOfRange_Is400(int sourceVm, int targetVm, string field)
+    {
+        var (admin, primary, recovery) = await ArrangeAsync($"range{sourceVm}");
+        using var owned = admin;
+
+        var response = await admin.PostAsJsonAsync("/api/v1/pairs", PairBody(primary.Id, sourceVm, recovery.Id, targetVm));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(JsonNamingPolicy.CamelCase.ConvertName(field), out _));
+    }
+
+    [Fact]
+    public async Task Create_SameTargetTwice_IsRefused_SameSourceToOtherTarget_IsAllowed()
+    {
+        var (admin, primary, recovery) = await ArrangeAsync("uniq");
+        using var owned = admin;
+        await CreatePairAsync(admin, primary.Id, 100, recovery.Id, 9100);
+
+        var sameTarget = await admin.PostAsJsonAsync("/api/v1/pairs", PairBody(primary.Id, 200, recovery.Id, 9100));
+        Assert.Equal(HttpStatusCode.BadRequest, sameTarget.StatusCode);
+        var problem = await sameTarget.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("targetVmId", out _), problem.ToString());
+
+        await CreatePairAsync(admin, primary.Id, 100, recovery.Id, 9200);
+    }
+
+    [Fact]
+    public async Task Create_SameTargetConcurrently_ExactlyOneWins()
+    {
+        var (admin, primary, recovery) = await ArrangeAsync("race");
+        using var owned = admin;
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            admin.PostAsJsonAsync("/api/v1/pairs", PairBody(primary.Id, 100 + i, recovery.Id, 7777))));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        var pairs = await admin.GetFromJsonAsync<List<VmPairDto>>("/api/v1/pairs", Json.Options);
+        Assert.Single(pairs!, p => p.TargetHypervisorId == recovery.Id && p.TargetVmId == 7777);
+    }
+
+    [Fact]
+    public async Task Create_MissingHost_Is400()
+    {
+        var (admin, primary, _) = await ArrangeAsync("missing");
+        using var owned = admin;
+
+        var response = await admin.PostAsJsonAsync("/api/v1/pairs", PairBody(primary.Id, 100, 987654, 9100));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Note_WithControlCharactersOrOversized_IsRefused()
+    {
+        var (admin, primary, recovery) = await ArrangeAsync("note");
+        using var owned = admin;
+
+        var control = await admin.PostAsJsonAsync("/api/v1/pairs", PairBody(primary.Id, 100, recovery.Id, 9100, "bell\u0007"));
+        var huge = await admin.PostAsJsonAsync("/api/v1/pairs", PairBody(primary.Id, 100, recovery.Id, 9100, new string('x', 5000)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, control.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+    }
+}
