@@ -8,6 +8,12 @@ using DrPortal.Core.Remote;
 using DrPortal.Infrastructure.Hypervisors.Proxmox;
 using DrPortal.Infrastructure.Persistence;
 using DrPortal.Infrastructure.Remote;
+using DrPortal.Core.Archives;
+using DrPortal.Core.Tasks;
+using DrPortal.Infrastructure.Jobs;
+using DrPortal.Infrastructure.Tasks;
+using DrPortal.Infrastructure.Transport;
+using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -43,6 +49,25 @@ public static class DependencyInjection
         services.AddSingleton<IHostConnections, HostConnections>();
         services.AddSingleton<IUserAccounts, Accounts.UserAccounts>();
         services.AddTransient<DatabaseMigrator>();
+
+        // Tasks: rows in MariaDB, executed by Hangfire on in-memory storage (DESIGN.md "Stack").
+        services.AddSingleton<ITaskService, TaskService>();
+        services.AddSingleton<IArchiveStore, ArchiveStore>();
+        services.AddSingleton<ITaskFeed, TaskFeed>();
+        services.AddSingleton<TaskCancellations>();
+        services.AddSingleton<HostLocks>();
+        services.AddSingleton<TaskRunner>();
+        services.AddSingleton<IArchiveTransport, RsyncTransport>();
+        services.AddTransient<TaskJob>();
+        services.AddSingleton<IJobQueue, HangfireJobQueue>();
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseInMemoryStorage());
+        var workers = configuration.GetValue<int?>($"{DrPortalOptions.Section}:Workers") ?? DrPortalOptions.DefaultWorkers;
+        services.AddHangfireServer(o => o.WorkerCount = Math.Clamp(workers, 1, 64));
+        services.AddHostedService<TaskReconciler>();
         return services;
     }
 }

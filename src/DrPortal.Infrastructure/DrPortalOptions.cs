@@ -7,4 +7,9 @@ public sealed class DrPortalOptions
 
     /// <summary>Where the portal keeps its SSH key, Data Protection keys and archive repository.</summary>
     public string DataDirectory { get; set; } = ".data";
+
+    public const int DefaultWorkers = 4;
+
+    /// <summary>How many tasks run at the same time (heavy stages are still one per host).</summary>
+    public int Workers { get; set; } = DefaultWorkers;
 }

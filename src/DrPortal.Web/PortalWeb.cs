@@ -2,6 +2,7 @@ using DrPortal.Infrastructure.Persistence;
 using DrPortal.Web.Api;
 using DrPortal.Web.Auth;
 using DrPortal.Web.Components;
+using Hangfire;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -61,6 +62,11 @@ internal static class PortalWeb
         api.MapAccountsApi();
         api.MapHypervisorsApi();
         api.MapPairsApi();
+        api.MapTasksApi();
+
+        // Hangfire's own dashboard, behind the portal's login and for admins only.
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false, AppPath = "/" })
+            .RequireAuthorization(Core.Accounts.Policies.CanAdminister);
 
         app.MapPost("/logout", async (HttpContext ctx, SignInManager<PortalUser> signIn) =>
         {

@@ -11,7 +11,8 @@ public sealed record HostKey(string Algorithm, byte[] Blob)
     /// <summary>A line for an OpenSSH known_hosts file.</summary>
     public string KnownHostsEntry(string address, int port)
     {
-        var host = port == 22 ? (address.Contains(':', StringComparison.Ordinal) ? $"[{address}]" : address) : $"[{address}]:{port}";
+        // OpenSSH writes the bare address for port 22 (IPv6 included) and "[address]:port" otherwise.
+        var host = port == 22 ? address : $"[{address}]:{port}";
         return $"{host} {Algorithm} {Convert.ToBase64String(Blob)}";
     }
 

@@ -30,6 +30,10 @@ public sealed class Hypervisor
     public string SshUser { get; set; } = DefaultSshUser;
     public string DumpDirectory { get; set; } = DefaultDumpDirectory;
     public string? RestoreStorage { get; set; }
+
+    /// <summary>Bandwidth limit for archive transfers to and from this host, in KiB/s; null for none.</summary>
+    public int? BandwidthLimitKiBps { get; set; }
+
     public string? Note { get; set; }
 
     /// <summary>The pinned host key's algorithm ("ssh-ed25519", ...); null until an admin trusts one.</summary>
@@ -62,6 +66,7 @@ public sealed class Hypervisor
         SshUser = input.SshUser!.Trim();
         DumpDirectory = input.DumpDirectory!.Trim();
         RestoreStorage = string.IsNullOrWhiteSpace(input.RestoreStorage) ? null : input.RestoreStorage.Trim();
+        BandwidthLimitKiBps = input.BandwidthLimitKiBps;
         Note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
     }
 
@@ -91,6 +96,7 @@ public sealed class Hypervisor
         SshUser,
         DumpDirectory,
         RestoreStorage,
+        BandwidthLimitKiBps,
         Note,
         HostKeyFingerprint,
     };

@@ -13,6 +13,7 @@ public sealed record HypervisorInput
     public string? SshUser { get; set; } = Hypervisor.DefaultSshUser;
     public string? DumpDirectory { get; set; } = Hypervisor.DefaultDumpDirectory;
     public string? RestoreStorage { get; set; }
+    public int? BandwidthLimitKiBps { get; set; }
     public string? Note { get; set; }
 
     public static HypervisorInput From(Hypervisor h) => new()
@@ -25,6 +26,7 @@ public sealed record HypervisorInput
         SshUser = h.SshUser,
         DumpDirectory = h.DumpDirectory,
         RestoreStorage = h.RestoreStorage,
+        BandwidthLimitKiBps = h.BandwidthLimitKiBps,
         Note = h.Note,
     };
 
@@ -70,6 +72,10 @@ public sealed record HypervisorInput
         if (!string.IsNullOrEmpty(storage) && !TextRules.StorageId().IsMatch(storage))
         {
             errors.Add(nameof(RestoreStorage), "Restore storage must be a Proxmox storage id: a letter, then letters, digits, '.', '-' or '_'.");
+        }
+        if (BandwidthLimitKiBps is < 1 or > 100_000_000)
+        {
+            errors.Add(nameof(BandwidthLimitKiBps), "Bandwidth limit must be from 1 to 100000000 KiB/s, or empty for none.");
         }
         TextRules.OptionalNote(errors, nameof(Note), Note);
         return errors;

@@ -27,6 +27,21 @@ public interface IHypervisorDriver
     Task<string?> GetVersionAsync(Hypervisor host, CancellationToken ct);
 
     Task<VmPowerState> GetStatusAsync(Hypervisor host, VmId vmId, CancellationToken ct);
+
+    /// <summary>Whether a VM with this id exists on the host.</summary>
+    Task<bool> VmExistsAsync(Hypervisor host, VmId vmId, CancellationToken ct);
+
+    /// <summary>Backs a VM up into the host's dump directory; success is decided from the exit status and the final lines.</summary>
+    /// <exception cref="HypervisorCommandException">The backup failed; the message is the tool's reason.</exception>
+    Task<BackupOutcome> BackupAsync(Hypervisor host, BackupRequest request, Tasks.IStageReporter reporter, CancellationToken ct);
+
+    /// <summary>Restores an archive on the host into a VMID (replacing a stopped VM when <c>Force</c>).</summary>
+    Task<RestoreOutcome> RestoreAsync(Hypervisor host, RestoreRequest request, Tasks.IStageReporter reporter, CancellationToken ct);
+
+    Task StartAsync(Hypervisor host, VmId vmId, CancellationToken ct);
+
+    /// <summary>Stops the VM hard; silent success when it is already stopped.</summary>
+    Task StopAsync(Hypervisor host, VmId vmId, CancellationToken ct);
 }
 
 /// <summary>A hypervisor command that ran but failed; the message is the tool's own words.</summary>

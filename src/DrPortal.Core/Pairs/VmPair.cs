@@ -1,4 +1,5 @@
 using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
 
 namespace DrPortal.Core.Pairs;
 
@@ -17,6 +18,12 @@ public sealed class VmPair
     /// <summary>Whether an existing VM at the target VMID may be replaced. Off by default: replacing is destructive.</summary>
     public bool OverwriteExistingTarget { get; set; }
 
+    public BackupCompression Compression { get; set; } = BackupCompression.Zstd;
+    public BackupMode BackupMode { get; set; } = BackupMode.Snapshot;
+
+    /// <summary>Remove the primary host's copy once the repository holds a verified one (keeps the host's dump area small).</summary>
+    public bool RemoveSourceCopy { get; set; } = true;
+
     public string? Note { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -29,6 +36,9 @@ public sealed class VmPair
         TargetVmId = input.TargetVmId;
         StartAfterRestore = input.StartAfterRestore;
         OverwriteExistingTarget = input.OverwriteExistingTarget;
+        Compression = input.Compression;
+        BackupMode = input.BackupMode;
+        RemoveSourceCopy = input.RemoveSourceCopy;
         Note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
     }
 
@@ -45,6 +55,9 @@ public sealed class VmPair
         TargetVmId,
         StartAfterRestore,
         OverwriteExistingTarget,
+        Compression = Compression.ToString(),
+        BackupMode = BackupMode.ToString(),
+        RemoveSourceCopy,
         Note,
     };
 }

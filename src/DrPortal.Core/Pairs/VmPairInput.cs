@@ -1,5 +1,6 @@
 using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
 
 namespace DrPortal.Core.Pairs;
 
@@ -12,6 +13,9 @@ public sealed record VmPairInput
     public int TargetVmId { get; set; }
     public bool StartAfterRestore { get; set; } = true;
     public bool OverwriteExistingTarget { get; set; }
+    public BackupCompression Compression { get; set; } = BackupCompression.Zstd;
+    public BackupMode BackupMode { get; set; } = BackupMode.Snapshot;
+    public bool RemoveSourceCopy { get; set; } = true;
     public string? Note { get; set; }
 
     public static VmPairInput From(VmPair p) => new()
@@ -22,6 +26,9 @@ public sealed record VmPairInput
         TargetVmId = p.TargetVmId,
         StartAfterRestore = p.StartAfterRestore,
         OverwriteExistingTarget = p.OverwriteExistingTarget,
+        Compression = p.Compression,
+        BackupMode = p.BackupMode,
+        RemoveSourceCopy = p.RemoveSourceCopy,
         Note = p.Note,
     };
 
@@ -52,6 +59,14 @@ public sealed record VmPairInput
         if (!VmId.IsValid(TargetVmId))
         {
             errors.Add(nameof(TargetVmId), VmId.ErrorMessage);
+        }
+        if (!Enum.IsDefined(Compression))
+        {
+            errors.Add(nameof(Compression), "Compression must be Zstd, Lzo, Gzip or None.");
+        }
+        if (!Enum.IsDefined(BackupMode))
+        {
+            errors.Add(nameof(BackupMode), "Backup mode must be Snapshot, Suspend or Stop.");
         }
         TextRules.OptionalNote(errors, nameof(Note), Note);
         return errors;

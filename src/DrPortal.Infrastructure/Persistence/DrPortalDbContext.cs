@@ -1,7 +1,9 @@
 using DrPortal.Core.Accounts;
+using DrPortal.Core.Archives;
 using DrPortal.Core.Audit;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Pairs;
+using DrPortal.Core.Tasks;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,6 +15,10 @@ public sealed class DrPortalDbContext(DbContextOptions<DrPortalDbContext> option
     public DbSet<VmPair> VmPairs => Set<VmPair>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<DrTask> Tasks => Set<DrTask>();
+    public DbSet<DrTaskStage> TaskStages => Set<DrTaskStage>();
+    public DbSet<DrTaskLogLine> TaskLogLines => Set<DrTaskLogLine>();
+    public DbSet<Archive> Archives => Set<Archive>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

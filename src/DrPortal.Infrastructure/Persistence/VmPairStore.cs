@@ -51,6 +51,10 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
         {
             return invalid;
         }
+        if (await ActiveTasksAsync(db, id, ct) is { } busy)
+        {
+            return busy;
+        }
         var before = pair.AuditSnapshot();
         pair.Apply(input);
         pair.UpdatedAt = clock.UtcNow;
@@ -67,10 +71,23 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
         {
             return Result<VmPair>.NotFound($"VM pair {id} does not exist.");
         }
+        if (await ActiveTasksAsync(db, id, ct) is { } busy)
+        {
+            return busy;
+        }
         db.VmPairs.Remove(pair);
         db.AuditEntries.Add(AuditLog.Entry(clock, actor, "delete", EntityType, id.ToString(CultureInfo.InvariantCulture), $"Deleted pair {pair.Describe()}", pair.AuditSnapshot(), null));
         await db.SaveChangesAsync(ct);
         return Result<VmPair>.Ok(pair);
+    }
+
+    /// <summary>A pair with a queued or running task cannot change under it.</summary>
+    private static async Task<Result<VmPair>?> ActiveTasksAsync(DrPortalDbContext db, int pairId, CancellationToken ct)
+    {
+        var active = await db.Tasks.Where(t => t.VmPairId == pairId && t.ActiveKey != null).Select(t => t.Id).ToListAsync(ct);
+        return active.Count == 0
+            ? null
+            : Result<VmPair>.Conflict($"VM pair {pairId} has queued or running task(s) {string.Join(", ", active.Select(a => $"#{a}"))}; wait for them or cancel them first.");
     }
 
     private static IQueryable<VmPair> WithHosts(DrPortalDbContext db, bool tracking = false)

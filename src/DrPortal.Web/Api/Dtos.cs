@@ -1,28 +1,33 @@
 using DrPortal.Core.Accounts;
+using DrPortal.Core.Archives;
 using DrPortal.Core.Audit;
 using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Pairs;
+using DrPortal.Core.Tasks;
 
 namespace DrPortal.Web.Api;
 
 public sealed record HypervisorDto(
     int Id, string Name, string Address, int SshPort, HypervisorKind Kind, Site Site, string SshUser,
-    string DumpDirectory, string? RestoreStorage, string? Note, string? HostKeyFingerprint, bool HostKeyTrusted,
+    string DumpDirectory, string? RestoreStorage, int? BandwidthLimitKiBps, string? Note, string? HostKeyFingerprint, bool HostKeyTrusted,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static HypervisorDto From(Hypervisor h) => new(
-        h.Id, h.Name, h.Address, h.SshPort, h.Kind, h.Site, h.SshUser, h.DumpDirectory, h.RestoreStorage, h.Note,
+        h.Id, h.Name, h.Address, h.SshPort, h.Kind, h.Site, h.SshUser, h.DumpDirectory, h.RestoreStorage, h.BandwidthLimitKiBps, h.Note,
         h.HostKeyFingerprint, h.HostKeyFingerprint is not null, h.CreatedAt, h.UpdatedAt);
 }
 
 public sealed record VmPairDto(
     int Id, int SourceHypervisorId, string? SourceHypervisorName, int SourceVmId,
     int TargetHypervisorId, string? TargetHypervisorName, int TargetVmId,
-    bool StartAfterRestore, bool OverwriteExistingTarget, string? Note, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    bool StartAfterRestore, bool OverwriteExistingTarget, BackupCompression Compression, BackupMode BackupMode, bool RemoveSourceCopy,
+    string? Note, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static VmPairDto From(VmPair p) => new(
         p.Id, p.SourceHypervisorId, p.SourceHypervisor?.Name, p.SourceVmId, p.TargetHypervisorId, p.TargetHypervisor?.Name,
-        p.TargetVmId, p.StartAfterRestore, p.OverwriteExistingTarget, p.Note, p.CreatedAt, p.UpdatedAt);
+        p.TargetVmId, p.StartAfterRestore, p.OverwriteExistingTarget, p.Compression, p.BackupMode, p.RemoveSourceCopy,
+        p.Note, p.CreatedAt, p.UpdatedAt);
 }
 
 public sealed record AuditEntryDto(long Id, DateTimeOffset At, string Actor, string Action, string EntityType, string? EntityId, string? Summary, string? Before, string? After)
@@ -53,4 +58,35 @@ public sealed record Page<T>(IReadOnlyList<T> Items, int Total);
 public sealed record UserDto(string Id, string UserName, string Role, bool IsDisabled, bool IsLockedOut, DateTimeOffset CreatedAt)
 {
     public static UserDto From(UserSummary u) => new(u.Id, u.UserName, u.Role, u.IsDisabled, u.IsLockedOut, u.CreatedAt);
+}
+
+public sealed record TaskStageDto(string Name, string Status, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, double? Seconds, string? Message);
+
+public sealed record TaskDto(
+    long Id, string Kind, int? PairId, string PairLabel, string Status, string? Stage, double Percent, long BytesDone, long? BytesTotal, double? Throughput,
+    string RequestedBy, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
+    string? Error, string? ErrorOutput, long? ArchiveId, int Attempts, IReadOnlyList<TaskStageDto> Stages)
+{
+    public static TaskDto From(DrTask t) => new(
+        t.Id, t.Kind.ToString(), t.VmPairId, t.PairLabel, t.Status.ToString(), t.CurrentStage?.ToString(), Math.Round(t.Percent, 1), t.BytesDone, t.BytesTotal, t.Throughput,
+        t.RequestedBy, t.CreatedAt, t.StartedAt, t.FinishedAt, t.Error, t.ErrorOutput, t.ArchiveId, t.Attempts,
+        t.Stages.OrderBy(s => s.Position)
+            .Select(s => new TaskStageDto(s.Name.ToString(), s.Status.ToString(), s.StartedAt, s.FinishedAt, s.Duration?.TotalSeconds, s.Message)).ToList());
+}
+
+public sealed record TaskAccepted(long TaskId, bool Created, string Status);
+
+public sealed record RestoreRequestBody(long? ArchiveId);
+
+public sealed record TaskLogLineDto(long Id, DateTimeOffset At, string Line);
+
+public sealed record TaskLogDto(IReadOnlyList<TaskLogLineDto> Lines, long Next);
+
+public sealed record ArchiveDto(
+    long Id, int? PairId, int SourceHypervisorId, string SourceHypervisorName, int SourceVmId, string FileName, long SizeBytes, string? Sha256,
+    DateTimeOffset CreatedAt, DateTimeOffset? PulledAt, bool OnPrimary, bool InRepository, bool OnRecovery, bool Verified)
+{
+    public static ArchiveDto From(Archive a) => new(
+        a.Id, a.VmPairId, a.SourceHypervisorId, a.SourceHypervisorName, a.SourceVmId, a.FileName, a.SizeBytes, a.Sha256,
+        a.CreatedAt, a.PulledAt, a.OnPrimary, a.InRepository, a.OnRecovery, a.IsVerified);
 }

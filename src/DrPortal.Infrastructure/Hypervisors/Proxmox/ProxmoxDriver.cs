@@ -1,12 +1,22 @@
+using System.Globalization;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Remote;
+using DrPortal.Core.Tasks;
 
 namespace DrPortal.Infrastructure.Hypervisors.Proxmox;
 
 /// <summary>Proxmox VE driven through its CLI over SSH.</summary>
 internal sealed class ProxmoxDriver(IRemoteShell shell) : IHypervisorDriver
 {
+    /// <summary>
+    /// Runs a long command so that it can be stopped: the shell prints its PID, then becomes the command (exec keeps the PID).
+    /// Cancelling then sends SIGTERM to that PID over a second connection; vzdump and qmrestore clean up on SIGTERM.
+    /// </summary>
+    private const string TrackedScript = "echo \"drportal-pid $$\"; exec \"$@\"";
+
+    private const string PidMarker = "drportal-pid ";
+
     public HypervisorKind Kind => HypervisorKind.Proxmox;
 
     public async Task<IReadOnlyList<VmInfo>> ListVmsAsync(Hypervisor host, CancellationToken ct)
@@ -28,17 +38,124 @@ internal sealed class ProxmoxDriver(IRemoteShell shell) : IHypervisorDriver
         return QmOutputParser.ParseStatus(result.StandardOutput);
     }
 
+    public async Task<bool> VmExistsAsync(Hypervisor host, VmId vmId, CancellationToken ct)
+    {
+        var result = await shell.RunAsync(SshEndpoint.For(host), ProxmoxCommands.QmStatus(vmId), ct);
+        if (result.Succeeded)
+        {
+            return true;
+        }
+        if (QmErrorParser.Classify(result.StandardError).Kind == QmFailureKind.VmNotFound)
+        {
+            return false;
+        }
+        throw Failure(host, ProxmoxCommands.QmStatus(vmId), result);
+    }
+
+    public async Task StartAsync(Hypervisor host, VmId vmId, CancellationToken ct)
+    {
+        var command = ProxmoxCommands.QmStart(vmId);
+        var result = await shell.RunAsync(SshEndpoint.For(host), command, ct);
+        if (!result.Succeeded && QmErrorParser.Classify(result.StandardError).Kind != QmFailureKind.AlreadyRunning)
+        {
+            throw Failure(host, command, result);
+        }
+    }
+
+    public async Task StopAsync(Hypervisor host, VmId vmId, CancellationToken ct) =>
+        await RunCheckedAsync(host, ProxmoxCommands.QmStop(vmId), ct);
+
+    public async Task<BackupOutcome> BackupAsync(Hypervisor host, BackupRequest request, IStageReporter reporter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var command = ProxmoxCommands.Vzdump(request.VmId, request.DumpDirectory, request.Compression, request.Mode, request.BandwidthLimitKiBps);
+        var parser = new VzdumpOutputParser(request.Compression);
+        var result = await RunTrackedAsync(host, command, reporter, line =>
+        {
+            if (parser.Read(line) == VzdumpLineKind.Progress && parser.Progress is { } p)
+            {
+                reporter.Progress(new StageProgress(p.Percent, p.BytesDone ?? 0, p.BytesTotal));
+            }
+        }, ct);
+        var verdict = parser.Finish(result.ExitStatus, result.StandardError);
+        if (!verdict.Succeeded || verdict.Archive is null || verdict.ArchivePath is null)
+        {
+            throw new HypervisorCommandException(
+                $"Backup of VM {request.VmId} on {host.Name} failed: {verdict.FailureReason ?? "no archive was reported"}",
+                result.ExitStatus, LastLines(result));
+        }
+        var directory = verdict.ArchivePath[..(verdict.ArchivePath.LastIndexOf('/') + 1)];
+        return new BackupOutcome(verdict.ArchivePath, directory + verdict.Archive.LogFileName, verdict.Warnings);
+    }
+
+    public async Task<RestoreOutcome> RestoreAsync(Hypervisor host, RestoreRequest request, IStageReporter reporter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var command = ProxmoxCommands.Qmrestore(request.ArchivePath, request.VmId, request.Force, request.Storage);
+        var parser = new QmrestoreOutputParser();
+        var result = await RunTrackedAsync(host, command, reporter, line =>
+        {
+            if (parser.Read(line) == QmrestoreLineKind.Progress && parser.Progress is { } p)
+            {
+                reporter.Progress(new StageProgress(p.Percent, p.BytesDone ?? 0, p.BytesTotal));
+            }
+        }, ct);
+        var verdict = parser.Finish(result.ExitStatus, result.StandardError);
+        if (!verdict.Succeeded)
+        {
+            throw new HypervisorCommandException(
+                $"Restore into VM {request.VmId} on {host.Name} failed: {verdict.FailureReason ?? "no reason given"}",
+                result.ExitStatus, LastLines(result));
+        }
+        return new RestoreOutcome(verdict.Warnings);
+    }
+
+    /// <summary>Runs a long command with its output streamed to the reporter and the parser; cancelling stops it on the host.</summary>
+    private async Task<RemoteResult> RunTrackedAsync(Hypervisor host, RemoteCommand command, IStageReporter reporter, Action<string> parse, CancellationToken ct)
+    {
+        var endpoint = SshEndpoint.For(host);
+        int? remotePid = null;
+        var tracked = RemoteCommand.Script(TrackedScript, [command.Program, .. command.Arguments]);
+        try
+        {
+            return await shell.RunAsync(endpoint, tracked, ct, line =>
+            {
+                if (remotePid is null && line.StartsWith(PidMarker, StringComparison.Ordinal)
+                    && int.TryParse(line.AsSpan(PidMarker.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                {
+                    remotePid = pid;
+                    return;
+                }
+                reporter.Log(line);
+                parse(line);
+            });
+        }
+        catch (OperationCanceledException) when (remotePid is { } pid)
+        {
+            reporter.Log($"Stopping {command.Program} on {host.Name} (pid {pid}).");
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            // Ask it to stop and wait until it has (vzdump removes its .dat file and unlocks the VM on SIGTERM).
+            await shell.RunAsync(endpoint, RemoteCommand.Script(
+                "kill -TERM \"$1\" 2>/dev/null || exit 0; i=0; while kill -0 \"$1\" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.2; i=$((i+1)); done",
+                pid.ToString(CultureInfo.InvariantCulture)), grace.Token);
+            throw;
+        }
+    }
+
     private async Task<RemoteResult> RunCheckedAsync(Hypervisor host, RemoteCommand command, CancellationToken ct)
     {
         var result = await shell.RunAsync(SshEndpoint.For(host), command, ct);
-        if (!result.Succeeded)
-        {
-            var message = result.StandardError.Trim();
-            var lines = (result.StandardOutput + result.StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            throw new HypervisorCommandException(
-                $"'{command}' failed on {host.Name} (exit {result.ExitStatus}): {(message.Length > 0 ? message : "no error message")}",
-                result.ExitStatus, lines.TakeLast(20).ToList());
-        }
-        return result;
+        return result.Succeeded ? result : throw Failure(host, command, result);
     }
+
+    private static HypervisorCommandException Failure(Hypervisor host, RemoteCommand command, RemoteResult result)
+    {
+        var message = result.StandardError.Trim();
+        return new HypervisorCommandException(
+            $"'{command}' failed on {host.Name} (exit {result.ExitStatus}): {(message.Length > 0 ? message : "no error message")}",
+            result.ExitStatus, LastLines(result));
+    }
+
+    private static List<string> LastLines(RemoteResult result) =>
+        (result.StandardOutput + "\n" + result.StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(20).ToList();
 }

@@ -16,5 +16,7 @@ internal sealed class VmPairConfiguration : IEntityTypeConfiguration<VmPair>
         b.HasOne(p => p.SourceHypervisor).WithMany().HasForeignKey(p => p.SourceHypervisorId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(p => p.TargetHypervisor).WithMany().HasForeignKey(p => p.TargetHypervisorId).OnDelete(DeleteBehavior.Restrict);
         b.Property(p => p.Note).HasMaxLength(TextRules.NoteMaxLength);
+        b.Property(p => p.Compression).HasConversion<string>().HasMaxLength(8);
+        b.Property(p => p.BackupMode).HasConversion<string>().HasMaxLength(8);
     }
 }

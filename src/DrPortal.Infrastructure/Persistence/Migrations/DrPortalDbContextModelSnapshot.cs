@@ -67,6 +67,73 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.ToTable("api_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("DrPortal.Core.Archives.Archive", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<long?>("CreatedByTaskId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("varchar(255)");
+
+                    b.Property<bool>("InRepository")
+                        .HasColumnType("tinyint(1)");
+
+                    b.Property<string>("LogFileName")
+                        .HasMaxLength(255)
+                        .HasColumnType("varchar(255)");
+
+                    b.Property<bool>("OnPrimary")
+                        .HasColumnType("tinyint(1)");
+
+                    b.Property<bool>("OnRecovery")
+                        .HasColumnType("tinyint(1)");
+
+                    b.Property<DateTimeOffset?>("PulledAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("char(64)")
+                        .IsFixedLength();
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("SourceHypervisorId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("SourceHypervisorName")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("varchar(63)");
+
+                    b.Property<int>("SourceVmId")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("VmPairId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceHypervisorId", "FileName")
+                        .IsUnique();
+
+                    b.HasIndex("VmPairId", "CreatedAt");
+
+                    b.ToTable("archives", (string)null);
+                });
+
             modelBuilder.Entity("DrPortal.Core.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -126,6 +193,9 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(253)
                         .HasColumnType("varchar(253)");
+
+                    b.Property<int?>("BandwidthLimitKiBps")
+                        .HasColumnType("int");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetime(6)");
@@ -197,6 +267,16 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
 
                     MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("BackupMode")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("varchar(8)");
+
+                    b.Property<string>("Compression")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("varchar(8)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetime(6)");
 
@@ -205,6 +285,9 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .HasColumnType("varchar(500)");
 
                     b.Property<bool>("OverwriteExistingTarget")
+                        .HasColumnType("tinyint(1)");
+
+                    b.Property<bool>("RemoveSourceCopy")
                         .HasColumnType("tinyint(1)");
 
                     b.Property<int>("SourceHypervisorId")
@@ -233,6 +316,178 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .IsUnique();
 
                     b.ToTable("vm_pairs", (string)null);
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Tasks.DrTask", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActiveKey")
+                        .HasMaxLength(40)
+                        .HasColumnType("varchar(40)");
+
+                    b.Property<long?>("ArchiveId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<long>("BytesDone")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("BytesTotal")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("tinyint(1)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("CurrentStage")
+                        .HasMaxLength(16)
+                        .HasColumnType("varchar(16)");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("varchar(2000)");
+
+                    b.Property<string>("ErrorOutput")
+                        .HasMaxLength(8000)
+                        .HasColumnType("varchar(8000)");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("varchar(16)");
+
+                    b.Property<double>("Percent")
+                        .HasColumnType("double");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("varchar(256)");
+
+                    b.Property<string>("SourceArchivePath")
+                        .HasMaxLength(1024)
+                        .HasColumnType("varchar(1024)");
+
+                    b.Property<string>("SourceLogPath")
+                        .HasMaxLength(1024)
+                        .HasColumnType("varchar(1024)");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("varchar(24)");
+
+                    b.Property<string>("TargetArchivePath")
+                        .HasMaxLength(1024)
+                        .HasColumnType("varchar(1024)");
+
+                    b.Property<bool?>("TargetExistedBefore")
+                        .HasColumnType("tinyint(1)");
+
+                    b.Property<double?>("Throughput")
+                        .HasColumnType("double");
+
+                    b.Property<int>("VmPairId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("WarningCount")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActiveKey")
+                        .IsUnique();
+
+                    b.HasIndex("ArchiveId");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("VmPairId", "CreatedAt");
+
+                    b.ToTable("tasks", (string)null);
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Tasks.DrTaskLogLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<long>("DrTaskId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Line")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("varchar(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DrTaskId", "Id");
+
+                    b.ToTable("task_log_lines", (string)null);
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Tasks.DrTaskStage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("DrTaskId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
+                        .HasColumnType("varchar(500)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("varchar(16)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("varchar(24)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DrTaskId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("task_stages", (string)null);
                 });
 
             modelBuilder.Entity("DrPortal.Infrastructure.Persistence.PortalUser", b =>
@@ -446,6 +701,14 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("DrPortal.Core.Archives.Archive", b =>
+                {
+                    b.HasOne("DrPortal.Core.Pairs.VmPair", null)
+                        .WithMany()
+                        .HasForeignKey("VmPairId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("DrPortal.Core.Pairs.VmPair", b =>
                 {
                     b.HasOne("DrPortal.Core.Hosts.Hypervisor", "SourceHypervisor")
@@ -463,6 +726,40 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Navigation("SourceHypervisor");
 
                     b.Navigation("TargetHypervisor");
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Tasks.DrTask", b =>
+                {
+                    b.HasOne("DrPortal.Core.Archives.Archive", null)
+                        .WithMany()
+                        .HasForeignKey("ArchiveId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("DrPortal.Core.Pairs.VmPair", "VmPair")
+                        .WithMany()
+                        .HasForeignKey("VmPairId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("VmPair");
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Tasks.DrTaskLogLine", b =>
+                {
+                    b.HasOne("DrPortal.Core.Tasks.DrTask", null)
+                        .WithMany()
+                        .HasForeignKey("DrTaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Tasks.DrTaskStage", b =>
+                {
+                    b.HasOne("DrPortal.Core.Tasks.DrTask", null)
+                        .WithMany("Stages")
+                        .HasForeignKey("DrTaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -514,6 +811,11 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Tasks.DrTask", b =>
+                {
+                    b.Navigation("Stages");
                 });
 #pragma warning restore 612, 618
         }

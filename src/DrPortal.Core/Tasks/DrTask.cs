@@ -1,0 +1,190 @@
+using DrPortal.Core.Pairs;
+
+namespace DrPortal.Core.Tasks;
+
+/// <summary>
+/// A backup, restore or replication of one VM pair. The row exists before anything runs; the executor
+/// only ever receives its id. Working state that later stages need (archive paths) is stored on the
+/// row as each stage ends, which is what makes stages resumable.
+/// </summary>
+public sealed class DrTask
+{
+    public const int ErrorMaxLength = 2000;
+    public const int OutputMaxLength = 8000;
+
+    public long Id { get; set; }
+    public DrTaskKind Kind { get; set; }
+    /// <summary>The pair; null once the pair was deleted (the task's history stays, labelled by <see cref="PairLabel"/>).</summary>
+    public int? VmPairId { get; set; }
+
+    public VmPair? VmPair { get; set; }
+
+    /// <summary>"pve-dc1/100 → pve-dr1/9100" as it was when the task was requested.</summary>
+    public string PairLabel { get; set; } = "";
+    public DrTaskStatus Status { get; set; }
+    public StageName? CurrentStage { get; set; }
+
+    /// <summary>Progress of the current stage, 0–100.</summary>
+    public double Percent { get; set; }
+
+    public long BytesDone { get; set; }
+    public long? BytesTotal { get; set; }
+
+    /// <summary>Bytes per second of the current transfer, when known.</summary>
+    public double? Throughput { get; set; }
+
+    public string RequestedBy { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>Why the task failed, in words an administrator can act on.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>The last output lines of the command that failed.</summary>
+    public string? ErrorOutput { get; set; }
+
+    public int WarningCount { get; set; }
+    public bool CancelRequested { get; set; }
+
+    /// <summary>
+    /// "pairId:kind" while the task is queued or running, null once finished. A unique index on it makes
+    /// "one active task per pair and kind" a database guarantee rather than a check that can race.
+    /// </summary>
+    public string? ActiveKey { get; set; }
+
+    /// <summary>The archive this task produced (Backup, Replicate) or restores (Restore).</summary>
+    public long? ArchiveId { get; set; }
+
+    /// <summary>How many times the executor picked the task up (more than one after a restart).</summary>
+    public int Attempts { get; set; }
+
+    // Working state, written as stages end.
+    public string? SourceArchivePath { get; set; }
+    public string? SourceLogPath { get; set; }
+    public string? TargetArchivePath { get; set; }
+
+    /// <summary>Whether a VM existed at the target VMID before this task restored over it; decided once, before the first restore attempt.</summary>
+    public bool? TargetExistedBefore { get; set; }
+
+    public List<DrTaskStage> Stages { get; set; } = [];
+
+    public static string ActiveKeyFor(int pairId, DrTaskKind kind) =>
+        $"{pairId.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{kind}";
+
+    /// <summary>The stages a kind of task runs, in order.</summary>
+    public static IReadOnlyList<StageName> PlanFor(DrTaskKind kind) => kind switch
+    {
+        DrTaskKind.Backup => [StageName.Backup, StageName.Pull, StageName.Cleanup],
+        DrTaskKind.Restore => [StageName.Push, StageName.Restore, StageName.Start, StageName.Cleanup],
+        DrTaskKind.Replicate => [StageName.Backup, StageName.Pull, StageName.Push, StageName.Restore, StageName.Start, StageName.Cleanup],
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public static DrTask Create(DrTaskKind kind, VmPair pair, string requestedBy, DateTimeOffset now, long? archiveId = null)
+    {
+        ArgumentNullException.ThrowIfNull(pair);
+        if (kind == DrTaskKind.Restore && archiveId is null)
+        {
+            throw new ArgumentException("A restore needs the archive to restore.", nameof(archiveId));
+        }
+        var task = new DrTask
+        {
+            Kind = kind,
+            VmPairId = pair.Id,
+            PairLabel = pair.Describe(),
+            Status = DrTaskStatus.Queued,
+            RequestedBy = requestedBy,
+            CreatedAt = now,
+            ArchiveId = archiveId,
+            ActiveKey = ActiveKeyFor(pair.Id, kind),
+        };
+        var position = 0;
+        foreach (var name in PlanFor(kind))
+        {
+            task.Stages.Add(new DrTaskStage { Name = name, Position = position++, Status = StageStatus.Pending });
+        }
+        return task;
+    }
+
+    public bool IsFinished => Status.IsFinished();
+
+    /// <summary>The first stage that has not finished successfully, in plan order; null when all are done.</summary>
+    public DrTaskStage? NextStage() =>
+        Stages.OrderBy(s => s.Position).FirstOrDefault(s => !s.Status.IsDone());
+
+    public DrTaskStage Stage(StageName name) => Stages.Single(s => s.Name == name);
+
+    public void MarkStarted(DateTimeOffset now)
+    {
+        Attempts++;
+        StartedAt ??= now;
+        Status = DrTaskStatus.Running;
+    }
+
+    public void BeginStage(DrTaskStage stage, DateTimeOffset now)
+    {
+        stage.Status = StageStatus.Running;
+        stage.StartedAt ??= now;
+        stage.FinishedAt = null;
+        CurrentStage = stage.Name;
+        Status = DrTaskStatus.Running;
+        Percent = 0;
+        BytesDone = 0;
+        BytesTotal = null;
+        Throughput = null;
+    }
+
+    public void EndStage(DrTaskStage stage, StageStatus status, DateTimeOffset now, string? message = null)
+    {
+        stage.Status = status;
+        stage.FinishedAt = now;
+        stage.Message = Truncate(message, 500);
+        if (status == StageStatus.SucceededWithWarnings)
+        {
+            WarningCount++;
+        }
+    }
+
+    public void Succeed(DateTimeOffset now)
+    {
+        Finish(WarningCount > 0 ? DrTaskStatus.SucceededWithWarnings : DrTaskStatus.Succeeded, now);
+        Percent = 100;
+    }
+
+    public void Fail(string reason, IEnumerable<string>? output, DateTimeOffset now)
+    {
+        Error = Truncate(reason, ErrorMaxLength);
+        ErrorOutput = output is null ? null : Truncate(string.Join('\n', output), OutputMaxLength);
+        foreach (var stage in Stages.Where(s => s.Status == StageStatus.Running))
+        {
+            stage.Status = StageStatus.Failed;
+            stage.FinishedAt = now;
+            stage.Message ??= Truncate(reason, 500);
+        }
+        Finish(DrTaskStatus.Failed, now);
+    }
+
+    public void Cancel(string reason, DateTimeOffset now)
+    {
+        Error = Truncate(reason, ErrorMaxLength);
+        foreach (var stage in Stages.Where(s => s.Status is StageStatus.Running or StageStatus.Pending))
+        {
+            stage.FinishedAt = stage.Status == StageStatus.Running ? now : null;
+            stage.Status = StageStatus.Cancelled;
+        }
+        Finish(DrTaskStatus.Cancelled, now);
+    }
+
+    private void Finish(DrTaskStatus status, DateTimeOffset now)
+    {
+        Status = status;
+        FinishedAt = now;
+        ActiveKey = null;
+        CurrentStage = null;
+        Throughput = null;
+    }
+
+    private static string? Truncate(string? value, int max) =>
+        value is null || value.Length <= max ? value : value[..(max - 1)] + "…";
+}

@@ -1,0 +1,18 @@
+namespace DrPortal.Core.Tasks;
+
+/// <summary>One stage of a task, persisted when it starts and when it ends so a restart resumes at the first unfinished one.</summary>
+public sealed class DrTaskStage
+{
+    public long Id { get; set; }
+    public long DrTaskId { get; set; }
+    public StageName Name { get; set; }
+    public int Position { get; set; }
+    public StageStatus Status { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>A short human-readable outcome ("archive 1.2 GiB in 31 s", "skipped: the pair does not start VMs").</summary>
+    public string? Message { get; set; }
+
+    public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;
+}

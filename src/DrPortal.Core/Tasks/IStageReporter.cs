@@ -1,0 +1,12 @@
+namespace DrPortal.Core.Tasks;
+
+/// <summary>Progress of the running stage: percent 0–100, bytes, and rate when the tool reports one.</summary>
+public sealed record StageProgress(double Percent, long BytesDone, long? BytesTotal, double? BytesPerSecond = null);
+
+/// <summary>Where drivers and transports report what a stage is doing: log lines and progress.</summary>
+public interface IStageReporter
+{
+    void Log(string line);
+
+    void Progress(StageProgress progress);
+}

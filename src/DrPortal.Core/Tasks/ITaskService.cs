@@ -1,0 +1,54 @@
+using DrPortal.Core.Common;
+
+namespace DrPortal.Core.Tasks;
+
+public sealed record TaskQuery(DrTaskStatus? Status = null, int? PairId = null, DrTaskKind? Kind = null, int Skip = 0, int Take = 50);
+
+public sealed record TaskPage(IReadOnlyList<DrTask> Items, int Total);
+
+/// <summary>What users (portal, API, schedules) ask of tasks. Requests create the row first, then hand its id to the executor.</summary>
+public interface ITaskService
+{
+    /// <summary>
+    /// Queues a task for a pair, or returns the pair's queued or running task of the same kind
+    /// (<c>Created</c> tells which). Restore takes an archive id; without one, the newest verified archive.
+    /// </summary>
+    Task<Result<TaskRequestOutcome>> RequestAsync(int pairId, DrTaskKind kind, long? archiveId, string actor, CancellationToken ct);
+
+    Task<Result<DrTask>> CancelAsync(long taskId, string actor, CancellationToken ct);
+
+    Task<DrTask?> FindAsync(long taskId, CancellationToken ct);
+
+    Task<TaskPage> QueryAsync(TaskQuery query, CancellationToken ct);
+
+    /// <summary>Log lines after <paramref name="afterId"/> (0 = from the start), oldest first.</summary>
+    Task<IReadOnlyList<DrTaskLogLine>> ReadLogAsync(long taskId, long afterId, int take, CancellationToken ct);
+}
+
+public sealed record TaskRequestOutcome(DrTask Task, bool Created);
+
+/// <summary>Executes tasks by id. Hidden behind this interface so the executor (Hangfire today) can change.</summary>
+public interface IJobQueue
+{
+    void Enqueue(long taskId);
+}
+
+/// <summary>
+/// In-process feed of task changes for live pages: the runner publishes, components subscribe.
+/// Deliveries are fire-and-forget; a slow subscriber must not slow a task.
+/// </summary>
+public interface ITaskFeed
+{
+    IDisposable Subscribe(Action<TaskUpdate> onUpdate);
+
+    void Publish(TaskUpdate update);
+}
+
+/// <summary>A snapshot of a task's visible state (and, optionally, a new log line) at one moment.</summary>
+public sealed record TaskUpdate(
+    long TaskId, int? PairId, DrTaskKind Kind, DrTaskStatus Status, StageName? Stage, double Percent,
+    long BytesDone, long? BytesTotal, double? Throughput, string? LogLine)
+{
+    public static TaskUpdate Of(DrTask t, string? logLine = null) =>
+        new(t.Id, t.VmPairId, t.Kind, t.Status, t.CurrentStage, t.Percent, t.BytesDone, t.BytesTotal, t.Throughput, logLine);
+}

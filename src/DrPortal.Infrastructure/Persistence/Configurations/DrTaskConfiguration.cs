@@ -1,0 +1,75 @@
+using DrPortal.Core.Archives;
+using DrPortal.Core.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DrPortal.Infrastructure.Persistence.Configurations;
+
+internal sealed class DrTaskConfiguration : IEntityTypeConfiguration<DrTask>
+{
+    public void Configure(EntityTypeBuilder<DrTask> b)
+    {
+        b.ToTable("tasks");
+        b.Property(t => t.Kind).HasConversion<string>().HasMaxLength(16);
+        b.Property(t => t.Status).HasConversion<string>().HasMaxLength(24);
+        b.Property(t => t.CurrentStage).HasConversion<string>().HasMaxLength(16);
+        b.Property(t => t.RequestedBy).HasMaxLength(256);
+        b.Property(t => t.Error).HasMaxLength(DrTask.ErrorMaxLength);
+        b.Property(t => t.ErrorOutput).HasMaxLength(DrTask.OutputMaxLength);
+        b.Property(t => t.SourceArchivePath).HasMaxLength(1024);
+        b.Property(t => t.SourceLogPath).HasMaxLength(1024);
+        b.Property(t => t.TargetArchivePath).HasMaxLength(1024);
+        // Unique while set: at most one queued or running task per pair and kind, enforced by the database.
+        b.Property(t => t.ActiveKey).HasMaxLength(40);
+        b.HasIndex(t => t.ActiveKey).IsUnique();
+        b.HasIndex(t => t.Status);
+        b.HasIndex(t => new { t.VmPairId, t.CreatedAt });
+        b.Property(t => t.PairLabel).HasMaxLength(200);
+        b.HasOne(t => t.VmPair).WithMany().HasForeignKey(t => t.VmPairId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<Archive>().WithMany().HasForeignKey(t => t.ArchiveId).OnDelete(DeleteBehavior.SetNull);
+        b.HasMany(t => t.Stages).WithOne().HasForeignKey(s => s.DrTaskId).OnDelete(DeleteBehavior.Cascade);
+        b.Ignore(t => t.IsFinished);
+    }
+}
+
+internal sealed class DrTaskStageConfiguration : IEntityTypeConfiguration<DrTaskStage>
+{
+    public void Configure(EntityTypeBuilder<DrTaskStage> b)
+    {
+        b.ToTable("task_stages");
+        b.Property(s => s.Name).HasConversion<string>().HasMaxLength(16);
+        b.Property(s => s.Status).HasConversion<string>().HasMaxLength(24);
+        b.Property(s => s.Message).HasMaxLength(500);
+        b.HasIndex(s => new { s.DrTaskId, s.Name }).IsUnique();
+        b.Ignore(s => s.Duration);
+    }
+}
+
+internal sealed class DrTaskLogLineConfiguration : IEntityTypeConfiguration<DrTaskLogLine>
+{
+    public void Configure(EntityTypeBuilder<DrTaskLogLine> b)
+    {
+        b.ToTable("task_log_lines");
+        b.Property(l => l.Line).HasMaxLength(DrTaskLogLine.MaxLength);
+        b.HasIndex(l => new { l.DrTaskId, l.Id });
+        b.HasOne<DrTask>().WithMany().HasForeignKey(l => l.DrTaskId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ArchiveConfiguration : IEntityTypeConfiguration<Archive>
+{
+    public void Configure(EntityTypeBuilder<Archive> b)
+    {
+        b.ToTable("archives");
+        b.Property(a => a.SourceHypervisorName).HasMaxLength(63);
+        b.Property(a => a.FileName).HasMaxLength(255);
+        b.Property(a => a.LogFileName).HasMaxLength(255);
+        b.Property(a => a.Sha256).HasMaxLength(64).IsFixedLength();
+        // One row per file: the same vzdump file is never recorded twice.
+        b.HasIndex(a => new { a.SourceHypervisorId, a.FileName }).IsUnique();
+        b.HasIndex(a => new { a.VmPairId, a.CreatedAt });
+        b.HasOne<Core.Pairs.VmPair>().WithMany().HasForeignKey(a => a.VmPairId).OnDelete(DeleteBehavior.SetNull);
+        b.Ignore(a => a.IsVerified);
+        b.Ignore(a => a.RepositoryRelativePath);
+    }
+}

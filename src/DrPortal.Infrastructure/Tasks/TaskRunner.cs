@@ -1,0 +1,525 @@
+using DrPortal.Core.Archives;
+using DrPortal.Core.Common;
+using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
+using DrPortal.Core.Remote;
+using DrPortal.Core.Tasks;
+using DrPortal.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DrPortal.Infrastructure.Tasks;
+
+/// <summary>
+/// Runs one task by id through its stages. Every stage is persisted when it starts and when it ends and is
+/// written so that running it again is safe, so a task interrupted by a stop or a crash resumes at its first
+/// unfinished stage. A failure is reported in words and with the failing command's last output lines.
+/// </summary>
+internal sealed partial class TaskRunner(
+    IDbContextFactory<DrPortalDbContext> dbFactory,
+    IEnumerable<IHypervisorDriver> drivers,
+    IArchiveTransport transport,
+    HostLocks hostLocks,
+    TaskCancellations cancellations,
+    ITaskFeed feed,
+    IClock clock,
+    IOptions<DrPortalOptions> options,
+    ILogger<TaskRunner> logger)
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private IArchiveTransport Transport { get; } = transport;
+    private HostLocks HostLocks { get; } = hostLocks;
+    private ILogger Logger { get; } = logger;
+    private ITaskFeed Feed { get; } = feed;
+    private IDbContextFactory<DrPortalDbContext> DbFactory { get; } = dbFactory;
+    private IClock Clock { get; } = clock;
+
+    public string RepositoryRoot => Path.Combine(options.Value.DataDirectory, "repository");
+
+    public async Task RunAsync(long taskId, CancellationToken shutdown)
+    {
+        var cts = cancellations.Register(taskId, shutdown);
+        try
+        {
+            await using var db = await DbFactory.CreateDbContextAsync(CancellationToken.None);
+            var task = await db.Tasks.Include(t => t.Stages)
+                .Include(t => t.VmPair!).ThenInclude(p => p.SourceHypervisor)
+                .Include(t => t.VmPair!).ThenInclude(p => p.TargetHypervisor)
+                .AsSplitQuery().FirstOrDefaultAsync(t => t.Id == taskId, CancellationToken.None);
+            if (task is null || task.IsFinished)
+            {
+                return;
+            }
+            if (task.VmPair is null)
+            {
+                task.Fail("The VM pair of this task was deleted.", null, Clock.UtcNow);
+                await db.SaveChangesAsync(CancellationToken.None);
+                return;
+            }
+            await using var reporter = new TaskReporter(task, DbFactory, Feed, Clock);
+            var run = new Run(this, db, task, reporter, cts.Token);
+            await run.ExecuteAsync(shutdown);
+        }
+        finally
+        {
+            cancellations.Unregister(taskId, cts);
+            cts.Dispose();
+        }
+    }
+
+    private IHypervisorDriver DriverFor(Hypervisor host) =>
+        drivers.FirstOrDefault(d => d.Kind == host.Kind) ?? throw new StageFailedException($"No driver for hypervisor kind {host.Kind}.");
+
+    /// <summary>A stage failed for a reason to show the user; the task fails with it.</summary>
+    private sealed class StageFailedException(string message, IReadOnlyList<string>? output = null) : Exception(message)
+    {
+        public IReadOnlyList<string>? Output { get; } = output;
+    }
+
+    /// <summary>The state of one execution of one task.</summary>
+    private sealed class Run(TaskRunner runner, DrPortalDbContext db, DrTask task, TaskReporter reporter, CancellationToken ct)
+    {
+        private Core.Pairs.VmPair Pair => task.VmPair!;
+        private Hypervisor Source => Pair.SourceHypervisor!;
+        private Hypervisor Target => Pair.TargetHypervisor!;
+        private IClock Clock => runner.Clock;
+
+        public async Task ExecuteAsync(CancellationToken shutdown)
+        {
+            try
+            {
+                if (task.CancelRequested)
+                {
+                    throw new OperationCanceledException();
+                }
+                var resumed = task.Attempts > 0;
+                task.MarkStarted(Clock.UtcNow);
+                await SaveAsync();
+                reporter.Log(resumed
+                    ? $"Resuming {task.Kind} of pair #{Pair.Id} ({Pair.Describe()}), attempt {task.Attempts}."
+                    : $"Starting {task.Kind} of pair #{Pair.Id} ({Pair.Describe()}), requested by {task.RequestedBy}.");
+
+                while (task.NextStage() is { } stage)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var interrupted = stage.Status == StageStatus.Running;
+                    task.BeginStage(stage, Clock.UtcNow);
+                    await SaveAsync();
+                    reporter.Log(interrupted ? $"== {stage.Name} (again: it was interrupted)" : $"== {stage.Name}");
+                    var (status, message) = await RunStageAsync(stage.Name, interrupted);
+                    task.EndStage(stage, status, Clock.UtcNow, message);
+                    await SaveAsync();
+                    if (message is not null)
+                    {
+                        reporter.Log(message);
+                    }
+                }
+                task.Succeed(Clock.UtcNow);
+                reporter.Log(task.Status == DrTaskStatus.SucceededWithWarnings ? "Finished with warnings." : "Finished.");
+                await SaveAsync();
+            }
+            catch (OperationCanceledException)
+            {
+                if (shutdown.IsCancellationRequested && !await CancelRequestedAsync())
+                {
+                    // The portal is stopping: the task stays as it is and resumes at this stage on the next start.
+                    reporter.Log("The portal is stopping; the task will resume when it starts again.");
+                }
+                else
+                {
+                    await CancelAsync();
+                }
+            }
+            catch (Exception ex) when (ex is StageFailedException or HypervisorCommandException or TransferException
+                                           or RemoteConnectionException or HostKeyMismatchException)
+            {
+                var output = ex switch
+                {
+                    StageFailedException s => s.Output,
+                    HypervisorCommandException h => h.LastLines,
+                    TransferException t => t.LastLines,
+                    _ => null,
+                };
+                await FailAsync(ex.Message, output ?? reporter.LastLines(20));
+            }
+#pragma warning disable CA1031 // Any other failure still ends the task with a reason rather than leaving it running.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogUnexpected(runner.Logger, ex, task.Id);
+                await FailAsync($"Unexpected error: {ex.Message}", reporter.LastLines(20));
+            }
+            finally
+            {
+                runner.Feed.Publish(TaskUpdate.Of(task));
+            }
+        }
+
+        private async Task<(StageStatus, string?)> RunStageAsync(StageName stage, bool interrupted) => stage switch
+        {
+            StageName.Backup => await BackupAsync(),
+            StageName.Pull => await PullAsync(),
+            StageName.Push => await PushAsync(await ArchiveAsync()),
+            StageName.Restore => await RestoreAsync(interrupted),
+            StageName.Start => await StartAsync(),
+            StageName.Cleanup => await CleanupAsync(),
+            _ => throw new StageFailedException($"Unknown stage {stage}."),
+        };
+
+        // ------------------------------------------------------------ Backup
+        private async Task<(StageStatus, string?)> BackupAsync()
+        {
+            using var hostLock = await AcquireHostAsync(Source);
+            var request = new BackupRequest(VmId.From(Pair.SourceVmId), Source.DumpDirectory, Pair.Compression, Pair.BackupMode, Source.BandwidthLimitKiBps);
+            var outcome = await runner.DriverFor(Source).BackupAsync(Source, request, reporter, ct);
+            task.SourceArchivePath = outcome.ArchivePath;
+            task.SourceLogPath = outcome.LogPath;
+
+            var fileName = Path.GetFileName(outcome.ArchivePath);
+            var archive = await db.Archives.FirstOrDefaultAsync(a => a.SourceHypervisorId == Source.Id && a.FileName == fileName, CancellationToken.None);
+            if (archive is null)
+            {
+                archive = new Archive
+                {
+                    VmPairId = Pair.Id,
+                    SourceHypervisorId = Source.Id,
+                    SourceHypervisorName = Source.Name,
+                    SourceVmId = Pair.SourceVmId,
+                    FileName = fileName,
+                    LogFileName = Path.GetFileName(outcome.LogPath),
+                    CreatedAt = Clock.UtcNow,
+                    CreatedByTaskId = task.Id,
+                };
+                db.Archives.Add(archive);
+            }
+            archive.OnPrimary = true;
+            await SaveAsync();
+            task.ArchiveId = archive.Id;
+            var status = outcome.Warnings.Count > 0 ? StageStatus.SucceededWithWarnings : StageStatus.Succeeded;
+            return (status, $"Archive {fileName} written on {Source.Name}" + (outcome.Warnings.Count > 0 ? $" with {outcome.Warnings.Count} warning(s)." : "."));
+        }
+
+        // ------------------------------------------------------------ Pull
+        private async Task<(StageStatus, string?)> PullAsync()
+        {
+            var archive = await ArchiveAsync();
+            var remote = task.SourceArchivePath ?? throw new StageFailedException("The backup stage left no archive path to pull.");
+            var local = Path.Combine(runner.RepositoryRoot, archive.RepositoryRelativePath);
+            Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+
+            await runner.Transport.PullAsync(Source, remote, local, reporter, ct);
+            if (task.SourceLogPath is { } log && archive.LogFileName is { } logName)
+            {
+                await runner.Transport.PullAsync(Source, log, Path.Combine(Path.GetDirectoryName(local)!, logName), NullReporter.Instance, ct);
+            }
+
+            reporter.Log("Verifying the repository copy against the host's copy (SHA-256).");
+            var localSha = await Sha256Async(local);
+            var remoteSha = await runner.Transport.RemoteSha256Async(Source, remote, ct);
+            if (!string.Equals(localSha, remoteSha, StringComparison.Ordinal))
+            {
+                File.Delete(local);
+                throw new StageFailedException(
+                    $"The pulled copy of {archive.FileName} does not match the copy on {Source.Name} (SHA-256 {localSha} vs {remoteSha ?? "missing"}); the repository copy was removed.");
+            }
+            archive.Sha256 = localSha;
+            archive.SizeBytes = new FileInfo(local).Length;
+            archive.InRepository = true;
+            archive.PulledAt = Clock.UtcNow;
+            await SaveAsync();
+            return (StageStatus.Succeeded, $"Repository copy verified: {Bytes(archive.SizeBytes)}, SHA-256 {localSha}.");
+        }
+
+        // ------------------------------------------------------------ Push
+        private async Task<(StageStatus, string?)> PushAsync(Archive archive)
+        {
+            if (!archive.IsVerified)
+            {
+                throw new StageFailedException($"Archive {archive.FileName} has no verified repository copy to send.");
+            }
+            var local = Path.Combine(runner.RepositoryRoot, archive.RepositoryRelativePath);
+            if (!File.Exists(local))
+            {
+                throw new StageFailedException($"The repository copy of {archive.FileName} is missing ({local}).");
+            }
+            var remote = RemotePath(Target, archive.FileName);
+            var existing = await runner.Transport.RemoteSha256Async(Target, remote, ct);
+            if (!string.Equals(existing, archive.Sha256, StringComparison.Ordinal))
+            {
+                await runner.Transport.PushAsync(local, Target, remote, reporter, ct);
+                existing = await runner.Transport.RemoteSha256Async(Target, remote, ct);
+            }
+            else
+            {
+                reporter.Log($"{Target.Name} already holds a verified copy of {archive.FileName}.");
+            }
+            if (!string.Equals(existing, archive.Sha256, StringComparison.Ordinal))
+            {
+                await runner.Transport.RemoveRemoteAsync(Target, [remote], CancellationToken.None);
+                throw new StageFailedException(
+                    $"The copy of {archive.FileName} on {Target.Name} does not match the repository (SHA-256 {existing ?? "missing"} vs {archive.Sha256}); it was removed and nothing on {Target.Name} was changed.");
+            }
+            archive.OnRecovery = true;
+            task.TargetArchivePath = remote;
+            await SaveAsync();
+            return (StageStatus.Succeeded, $"{archive.FileName} is on {Target.Name}, SHA-256 verified.");
+        }
+
+        // ------------------------------------------------------------ Restore
+        private async Task<(StageStatus, string?)> RestoreAsync(bool interrupted)
+        {
+            var archive = await ArchiveAsync();
+            var remote = task.TargetArchivePath ?? RemotePath(Target, archive.FileName);
+            var vmId = VmId.From(Pair.TargetVmId);
+            var driver = runner.DriverFor(Target);
+            using var hostLock = await AcquireHostAsync(Target);
+
+            var exists = await driver.VmExistsAsync(Target, vmId, ct);
+            if (task.TargetExistedBefore is null)
+            {
+                // Decided once, before the first attempt: after an interruption the VM may be ours, half-restored.
+                task.TargetExistedBefore = exists;
+                await SaveAsync();
+            }
+            if (task.TargetExistedBefore == true && !Pair.OverwriteExistingTarget)
+            {
+                throw new StageFailedException(
+                    $"VM {vmId} already exists on {Target.Name} and this pair does not allow overwriting it. Nothing on {Target.Name} was changed; " +
+                    "enable 'overwrite existing target' on the pair to replace it.");
+            }
+            if (interrupted)
+            {
+                reporter.Log($"The previous restore attempt was interrupted; restoring {archive.FileName} again over VM {vmId}.");
+            }
+            if (exists)
+            {
+                reporter.Log($"Stopping VM {vmId} on {Target.Name} before replacing it.");
+                await driver.StopAsync(Target, vmId, ct);
+            }
+            try
+            {
+                var outcome = await driver.RestoreAsync(Target, new RestoreRequest(remote, vmId, Force: exists, Target.RestoreStorage), reporter, ct);
+                return (outcome.Warnings.Count > 0 ? StageStatus.SucceededWithWarnings : StageStatus.Succeeded,
+                    $"VM {vmId} on {Target.Name} restored from {archive.FileName}.");
+            }
+            catch (HypervisorCommandException ex) when (exists && task.TargetExistedBefore == true)
+            {
+                var fallback = await RestorePreviousAsync(archive, vmId, driver);
+                throw new StageFailedException($"Restore of {archive.FileName} into VM {vmId} on {Target.Name} failed: {ex.Message} {fallback}", ex.LastLines);
+            }
+        }
+
+        /// <summary>After a failed restore over an existing VM, puts the pair's previous good archive back so the recovery site keeps a VM.</summary>
+        private async Task<string> RestorePreviousAsync(Archive failed, VmId vmId, IHypervisorDriver driver)
+        {
+            var previous = await db.Archives.AsNoTracking()
+                .Where(a => a.VmPairId == Pair.Id && a.Id != failed.Id && a.InRepository && a.Sha256 != null && a.CreatedAt <= failed.CreatedAt)
+                .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).FirstOrDefaultAsync(CancellationToken.None);
+            if (previous is null)
+            {
+                return $"No earlier archive of this pair exists to fall back to; check VM {vmId} on {Target.Name}.";
+            }
+            reporter.Log($"Falling back: restoring the previous archive {previous.FileName} so {Target.Name} keeps a VM {vmId}.");
+            try
+            {
+                var tracked = await db.Archives.FirstAsync(a => a.Id == previous.Id, CancellationToken.None);
+                await PushAsync(tracked);
+                await driver.RestoreAsync(Target, new RestoreRequest(RemotePath(Target, previous.FileName), vmId, Force: true, Target.RestoreStorage), reporter, CancellationToken.None);
+                return $"The previous archive {previous.FileName} was restored instead, so VM {vmId} is back at that state.";
+            }
+#pragma warning disable CA1031 // Both failures are reported together.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                return $"Restoring the previous archive {previous.FileName} also failed: {ex.Message}";
+            }
+        }
+
+        // ------------------------------------------------------------ Start
+        private async Task<(StageStatus, string?)> StartAsync()
+        {
+            if (!Pair.StartAfterRestore)
+            {
+                return (StageStatus.Skipped, "Not started: the pair does not start VMs after a restore.");
+            }
+            var vmId = VmId.From(Pair.TargetVmId);
+            var driver = runner.DriverFor(Target);
+            if (await driver.GetStatusAsync(Target, vmId, ct) != VmPowerState.Running)
+            {
+                await driver.StartAsync(Target, vmId, ct);
+            }
+            var deadline = Clock.UtcNow + StartTimeout;
+            while (true)
+            {
+                var state = await driver.GetStatusAsync(Target, vmId, ct);
+                if (state == VmPowerState.Running)
+                {
+                    return (StageStatus.Succeeded, $"VM {vmId} is running on {Target.Name}.");
+                }
+                if (Clock.UtcNow > deadline)
+                {
+                    throw new StageFailedException($"VM {vmId} on {Target.Name} did not reach 'running' within {StartTimeout.TotalSeconds:0} s (status: {state}).");
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+        }
+
+        // ------------------------------------------------------------ Cleanup
+        private async Task<(StageStatus, string?)> CleanupAsync()
+        {
+            if (task.Kind == DrTaskKind.Restore || !Pair.RemoveSourceCopy)
+            {
+                return (StageStatus.Skipped, task.Kind == DrTaskKind.Restore
+                    ? "Nothing to clean: the recovery host keeps its copy as the fallback for the next restore."
+                    : $"The copy on {Source.Name} is kept (the pair keeps source copies).");
+            }
+            var archive = await ArchiveAsync();
+            if (!archive.IsVerified)
+            {
+                return (StageStatus.Skipped, $"The copy on {Source.Name} is kept: the repository copy is not verified.");
+            }
+            var paths = new List<string>();
+            if (task.SourceArchivePath is { } a)
+            {
+                paths.Add(a);
+            }
+            if (task.SourceLogPath is { } l)
+            {
+                paths.Add(l);
+            }
+            await runner.Transport.RemoveRemoteAsync(Source, paths, ct);
+            archive.OnPrimary = false;
+            await SaveAsync();
+            return (StageStatus.Succeeded, $"Removed the copy on {Source.Name}; the repository keeps the verified copy.");
+        }
+
+        // ------------------------------------------------------------ helpers
+        private async Task<Archive> ArchiveAsync()
+        {
+            if (task.ArchiveId is not { } id)
+            {
+                throw new StageFailedException("The task has no archive.");
+            }
+            return await db.Archives.FirstOrDefaultAsync(a => a.Id == id, CancellationToken.None)
+                ?? throw new StageFailedException($"Archive {id} no longer exists (was it deleted?).");
+        }
+
+        private async Task<IDisposable> AcquireHostAsync(Hypervisor host)
+        {
+            var held = await runner.HostLocks.AcquireAsync(host.Id, async () =>
+            {
+                task.Status = DrTaskStatus.WaitingForHost;
+                await SaveAsync();
+                reporter.Log($"Waiting for {host.Name}: another task is using it.");
+                runner.Feed.Publish(TaskUpdate.Of(task));
+            }, ct);
+            if (task.Status == DrTaskStatus.WaitingForHost)
+            {
+                task.Status = DrTaskStatus.Running;
+                await SaveAsync();
+                runner.Feed.Publish(TaskUpdate.Of(task));
+            }
+            return held;
+        }
+
+        private static string RemotePath(Hypervisor host, string fileName) => $"{host.DumpDirectory.TrimEnd('/')}/{fileName}";
+
+        private async Task<bool> CancelRequestedAsync()
+        {
+            await using var fresh = await runner.DbFactory.CreateDbContextAsync(CancellationToken.None);
+            return await fresh.Tasks.Where(t => t.Id == task.Id).Select(t => t.CancelRequested).FirstAsync(CancellationToken.None);
+        }
+
+        private async Task CancelAsync()
+        {
+            var stage = task.CurrentStage;
+            reporter.Log($"Cancelled{(stage is null ? "" : $" during {stage}")}; removing partial files.");
+            try
+            {
+                await RemovePartialsAsync(stage);
+            }
+#pragma warning disable CA1031 // Cleanup is best effort; the task is cancelled regardless.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                reporter.Log($"Cleanup after cancel was incomplete: {ex.Message}");
+            }
+            task.Cancel(stage is null ? "Cancelled." : $"Cancelled during {stage}.", Clock.UtcNow);
+            await SaveAsync();
+        }
+
+        /// <summary>Removes what an unfinished stage left behind; finished copies and the recovery VM are left as they were.</summary>
+        private async Task RemovePartialsAsync(StageName? stage)
+        {
+            switch (stage)
+            {
+                case StageName.Pull when task.ArchiveId is not null:
+                    var archive = await ArchiveAsync();
+                    if (!archive.InRepository)
+                    {
+                        var local = Path.Combine(runner.RepositoryRoot, archive.RepositoryRelativePath);
+                        DeletePartials(local);
+                    }
+                    break;
+                case StageName.Push when task.ArchiveId is not null:
+                    var pushed = await ArchiveAsync();
+                    if (!pushed.OnRecovery)
+                    {
+                        await runner.Transport.RemoveRemoteAsync(Target, [RemotePath(Target, pushed.FileName)], CancellationToken.None);
+                    }
+                    break;
+            }
+        }
+
+        private async Task FailAsync(string reason, IEnumerable<string>? output)
+        {
+            reporter.Log($"FAILED: {reason}");
+            task.Fail(reason, output, Clock.UtcNow);
+            await SaveAsync();
+        }
+
+        private async Task SaveAsync() => await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    private static void DeletePartials(string localPath)
+    {
+        File.Delete(localPath);
+        var dir = Path.GetDirectoryName(localPath)!;
+        var partialDir = Path.Combine(dir, Infrastructure.Transport.RsyncArguments.PartialDirectoryName);
+        var partial = Path.Combine(partialDir, Path.GetFileName(localPath));
+        File.Delete(partial);
+    }
+
+    private static async Task<string> Sha256Async(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        var hash = await System.Security.Cryptography.SHA256.HashDataAsync(stream);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    private static string Bytes(long n) => n switch
+    {
+        >= 1L << 30 => $"{n / (double)(1L << 30):0.0} GiB",
+        >= 1L << 20 => $"{n / (double)(1L << 20):0.0} MiB",
+        >= 1L << 10 => $"{n / 1024.0:0.0} KiB",
+        _ => $"{n} B",
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId} failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, Exception ex, long taskId);
+
+    private sealed class NullReporter : IStageReporter
+    {
+        public static readonly NullReporter Instance = new();
+
+        public void Log(string line)
+        {
+        }
+
+        public void Progress(StageProgress progress)
+        {
+        }
+    }
+}

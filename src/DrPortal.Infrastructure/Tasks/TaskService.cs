@@ -1,0 +1,167 @@
+using System.Globalization;
+using DrPortal.Core.Common;
+using DrPortal.Core.Tasks;
+using DrPortal.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace DrPortal.Infrastructure.Tasks;
+
+internal sealed class TaskService(
+    IDbContextFactory<DrPortalDbContext> dbFactory,
+    IJobQueue jobs,
+    ITaskFeed feed,
+    TaskCancellations cancellations,
+    IClock clock) : ITaskService
+{
+    private const string EntityType = "Task";
+
+    public async Task<Result<TaskRequestOutcome>> RequestAsync(int pairId, DrTaskKind kind, long? archiveId, string actor, CancellationToken ct)
+    {
+        if (!Enum.IsDefined(kind))
+        {
+            return Result<TaskRequestOutcome>.Invalid("kind", "Kind must be Backup, Restore or Replicate.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var pair = await db.VmPairs.Include(p => p.SourceHypervisor).Include(p => p.TargetHypervisor)
+            .FirstOrDefaultAsync(p => p.Id == pairId, ct);
+        if (pair is null)
+        {
+            return Result<TaskRequestOutcome>.NotFound($"VM pair {pairId} does not exist.");
+        }
+
+        var active = await FindActiveAsync(db, pairId, kind, ct);
+        if (active is not null)
+        {
+            return Result<TaskRequestOutcome>.Ok(new TaskRequestOutcome(active, Created: false));
+        }
+
+        if (kind == DrTaskKind.Restore)
+        {
+            var chosen = await ChooseArchiveAsync(db, pairId, archiveId, ct);
+            if (!chosen.IsOk)
+            {
+                return Result<TaskRequestOutcome>.Invalid(chosen.Errors!);
+            }
+            archiveId = chosen.Value;
+        }
+        else
+        {
+            archiveId = null;
+        }
+
+        var task = DrTask.Create(kind, pair, actor, clock.UtcNow, archiveId);
+        db.Tasks.Add(task);
+        var saved = await Persist.SaveAsync(db, task,
+            () => db.AuditEntries.Add(AuditLog.Entry(clock, actor, $"request-{kind.ToString().ToLowerInvariant()}", EntityType,
+                task.Id.ToString(CultureInfo.InvariantCulture), $"Requested {kind} of pair #{pair.Id} {pair.Describe()}", null, null)),
+            () => Result<DrTask>.Conflict("duplicate"), ct);
+        if (!saved.IsOk)
+        {
+            // Another request won the race for this pair and kind: hand back its task.
+            await using var fresh = await dbFactory.CreateDbContextAsync(ct);
+            var winner = await FindActiveAsync(fresh, pairId, kind, ct);
+            return winner is not null
+                ? Result<TaskRequestOutcome>.Ok(new TaskRequestOutcome(winner, Created: false))
+                : Result<TaskRequestOutcome>.Conflict("Another task for this pair just finished; try again.");
+        }
+
+        jobs.Enqueue(task.Id);
+        feed.Publish(TaskUpdate.Of(task));
+        return Result<TaskRequestOutcome>.Ok(new TaskRequestOutcome(task, Created: true));
+    }
+
+    public async Task<Result<DrTask>> CancelAsync(long taskId, string actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var task = await db.Tasks.Include(t => t.Stages).FirstOrDefaultAsync(t => t.Id == taskId, ct);
+        if (task is null)
+        {
+            return Result<DrTask>.NotFound($"Task {taskId} does not exist.");
+        }
+        if (task.IsFinished)
+        {
+            return Result<DrTask>.Conflict($"Task {taskId} has already finished ({task.Status}).");
+        }
+        task.CancelRequested = true;
+        if (task.Status == DrTaskStatus.Queued && task.Attempts == 0)
+        {
+            // Nothing has run yet: it ends here. A runner that picks it up later sees it finished and does nothing.
+            task.Cancel($"Cancelled by {actor} before it started.", clock.UtcNow);
+        }
+        db.AuditEntries.Add(AuditLog.Entry(clock, actor, "cancel", EntityType, taskId.ToString(CultureInfo.InvariantCulture),
+            $"Cancelled task {taskId} ({task.Kind} of pair #{task.VmPairId})", null, null));
+        await db.SaveChangesAsync(ct);
+        cancellations.Cancel(taskId);
+        feed.Publish(TaskUpdate.Of(task));
+        return Result<DrTask>.Ok(task);
+    }
+
+    public async Task<DrTask?> FindAsync(long taskId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Tasks.AsNoTracking().Include(t => t.Stages).Include(t => t.VmPair)
+            .AsSplitQuery().FirstOrDefaultAsync(t => t.Id == taskId, ct);
+    }
+
+    public async Task<TaskPage> QueryAsync(TaskQuery query, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = db.Tasks.AsNoTracking();
+        if (query.Status is { } status)
+        {
+            q = q.Where(t => t.Status == status);
+        }
+        if (query.PairId is { } pairId)
+        {
+            q = q.Where(t => t.VmPairId == pairId);
+        }
+        if (query.Kind is { } kind)
+        {
+            q = q.Where(t => t.Kind == kind);
+        }
+        var total = await q.CountAsync(ct);
+        var items = await q.OrderByDescending(t => t.Id)
+            .Skip(Math.Max(0, query.Skip)).Take(Math.Clamp(query.Take, 1, 500))
+            .Include(t => t.Stages).Include(t => t.VmPair)
+            .AsSplitQuery().ToListAsync(ct);
+        return new TaskPage(items, total);
+    }
+
+    public async Task<IReadOnlyList<DrTaskLogLine>> ReadLogAsync(long taskId, long afterId, int take, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.TaskLogLines.AsNoTracking()
+            .Where(l => l.DrTaskId == taskId && l.Id > afterId)
+            .OrderBy(l => l.Id).Take(Math.Clamp(take, 1, 10_000)).ToListAsync(ct);
+    }
+
+    private static Task<DrTask?> FindActiveAsync(DrPortalDbContext db, int pairId, DrTaskKind kind, CancellationToken ct)
+    {
+        var key = DrTask.ActiveKeyFor(pairId, kind);
+        return db.Tasks.AsNoTracking().Include(t => t.Stages).FirstOrDefaultAsync(t => t.ActiveKey == key, ct);
+    }
+
+    private static async Task<Result<long>> ChooseArchiveAsync(DrPortalDbContext db, int pairId, long? archiveId, CancellationToken ct)
+    {
+        if (archiveId is { } id)
+        {
+            var archive = await db.Archives.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+            if (archive is null || archive.VmPairId != pairId)
+            {
+                return Result<long>.Invalid("archiveId", $"Archive {id} does not exist for this pair.");
+            }
+            if (!archive.IsVerified)
+            {
+                return Result<long>.Invalid("archiveId", $"Archive {archive.FileName} has no verified copy in the repository.");
+            }
+            return Result<long>.Ok(id);
+        }
+        var newest = await db.Archives.AsNoTracking()
+            .Where(a => a.VmPairId == pairId && a.InRepository && a.Sha256 != null)
+            .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)
+            .Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
+        return newest is { } n
+            ? Result<long>.Ok(n)
+            : Result<long>.Invalid("archiveId", "This pair has no verified archive yet; run a backup first.");
+    }
+}

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Text;
+using DrPortal.Core.Accounts;
+using DrPortal.Core.Archives;
+using DrPortal.Core.Hosts;
+using DrPortal.Core.Remote;
+using DrPortal.Core.Tasks;
+using Microsoft.Extensions.Options;
+
+namespace DrPortal.Infrastructure.Transport;
+
+/// <summary>
+/// Archive transfer with the system rsync over the system ssh client: the portal's key, a known_hosts file
+/// written from the host's pinned key (StrictHostKeyChecking=yes), resumable partial data, progress from
+/// --info=progress2. Checks and removals on hosts go through the SSH shell.
+/// </summary>
+internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, IOptions<DrPortalOptions> options) : IArchiveTransport
+{
+    public const string PartialDirName = RsyncArguments.PartialDirectoryName;
+
+    private const string Sha256Script = "[ -f \"$1\" ] || exit 3; sha256sum -- \"$1\"";
+
+    private const string RemoveScript =
+        "for f in \"$@\"; do rm -f -- \"$f\" \"${f%/*}/" + PartialDirName + "/${f##*/}\"; done";
+
+    public Task PullAsync(Hypervisor host, string remotePath, string localPath, IStageReporter reporter, CancellationToken ct) =>
+        RunAsync(host, RsyncArguments.Pull(SshEndpoint.For(host), remotePath, localPath, Options(host)), reporter, ct);
+
+    public Task PushAsync(string localPath, Hypervisor host, string remotePath, IStageReporter reporter, CancellationToken ct) =>
+        RunAsync(host, RsyncArguments.Push(localPath, SshEndpoint.For(host), remotePath, Options(host)), reporter, ct);
+
+    public async Task<string?> RemoteSha256Async(Hypervisor host, string remotePath, CancellationToken ct)
+    {
+        var result = await shell.RunAsync(SshEndpoint.For(host), RemoteCommand.Script(Sha256Script, HostPath.Require(remotePath, nameof(remotePath))), ct);
+        if (result.ExitStatus == 3)
+        {
+            return null;
+        }
+        var hash = result.StandardOutput.Split(' ', 2)[0].Trim();
+        if (!result.Succeeded || hash.Length != 64 || !hash.All(char.IsAsciiHexDigitLower))
+        {
+            throw new TransferException($"Could not checksum {remotePath} on {host.Name} (exit {result.ExitStatus}): {result.StandardError.Trim()}",
+                retryable: true, result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        return hash;
+    }
+
+    public async Task RemoveRemoteAsync(Hypervisor host, IReadOnlyList<string> remotePaths, CancellationToken ct)
+    {
+        if (remotePaths.Count == 0)
+        {
+            return;
+        }
+        var paths = remotePaths.Select(p => HostPath.Require(p, nameof(remotePaths))).ToArray();
+        var result = await shell.RunAsync(SshEndpoint.For(host), RemoteCommand.Script(RemoveScript, paths), ct);
+        if (!result.Succeeded)
+        {
+            throw new TransferException($"Could not remove files on {host.Name} (exit {result.ExitStatus}): {result.StandardError.Trim()}",
+                retryable: true, result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+    }
+
+    private RsyncOptions Options(Hypervisor host) => new()
+    {
+        PrivateKeyPath = portalKey.PrivateKeyPath,
+        KnownHostsPath = WriteKnownHosts(host),
+        BandwidthLimitKiBps = host.BandwidthLimitKiBps,
+    };
+
+    /// <summary>One known_hosts file per host, holding only its pinned key; no key pinned, no transfer.</summary>
+    private string WriteKnownHosts(Hypervisor host)
+    {
+        var key = host.PinnedHostKey
+            ?? throw new TransferException($"The host key of {host.Name} has not been trusted yet. An admin must confirm its fingerprint first.", retryable: false, []);
+        var dir = Path.Combine(options.Value.DataDirectory, "ssh", "known_hosts.d");
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, $"host-{host.Id}");
+        var content = key.KnownHostsEntry(host.Address, host.SshPort) + "\n";
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, content);
+        File.Move(temp, path, overwrite: true);
+        return path;
+    }
+
+    private static async Task RunAsync(Hypervisor host, IReadOnlyList<string> arguments, IStageReporter reporter, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(RsyncArguments.Program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            psi.ArgumentList.Add(argument);
+        }
+        psi.Environment["LC_ALL"] = "C";
+
+        using var process = Process.Start(psi) ?? throw new TransferException("rsync could not be started.", retryable: false, []);
+        process.StandardInput.Close();
+        var stderr = new StringBuilder();
+        var stderrTask = Task.Run(async () =>
+        {
+            while (await process.StandardError.ReadLineAsync(CancellationToken.None) is { } line)
+            {
+                lock (stderr)
+                {
+                    stderr.AppendLine(line);
+                }
+                reporter.Log(line);
+            }
+        }, CancellationToken.None);
+
+        using var kill = ct.Register(() =>
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+        });
+
+        var parser = new RsyncProgressParser();
+        var buffer = new char[8192];
+        int read;
+        while ((read = await process.StandardOutput.ReadAsync(buffer, CancellationToken.None)) > 0)
+        {
+            foreach (var p in parser.Feed(new string(buffer, 0, read)))
+            {
+                Report(reporter, p);
+            }
+        }
+        foreach (var p in parser.Complete())
+        {
+            Report(reporter, p);
+        }
+        await process.WaitForExitAsync(CancellationToken.None);
+        await stderrTask;
+        ct.ThrowIfCancellationRequested();
+
+        string errors;
+        lock (stderr)
+        {
+            errors = stderr.ToString();
+        }
+        var status = RsyncExitStatus.Classify(process.ExitCode, errors);
+        if (!status.Succeeded)
+        {
+            throw new TransferException($"Transfer with {host.Name} failed: {status.Reason}", status.Retryable,
+                errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(20).ToList());
+        }
+    }
+
+    private static void Report(IStageReporter reporter, RsyncProgress p)
+    {
+        long? total = p.Percent > 0 ? (long)(p.BytesDone * 100.0 / p.Percent) : null;
+        reporter.Progress(new StageProgress(p.Percent, p.BytesDone, total, p.BytesPerSecond));
+    }
+}

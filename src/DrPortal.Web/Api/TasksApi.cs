@@ -1,0 +1,72 @@
+using System.Security.Claims;
+using DrPortal.Core.Accounts;
+using DrPortal.Core.Archives;
+using DrPortal.Core.Tasks;
+using DrPortal.Web.Auth;
+
+namespace DrPortal.Web.Api;
+
+internal static class TasksApi
+{
+    public static void MapTasksApi(this RouteGroupBuilder api)
+    {
+        var pairs = api.MapGroup("/pairs").WithTags("Tasks");
+        pairs.MapPost("/{id:int}/backup", (int id, ClaimsPrincipal user, ITaskService tasks, CancellationToken ct) =>
+                RequestAsync(tasks, id, DrTaskKind.Backup, null, user, ct))
+            .RequireAuthorization(Policies.CanOperate)
+            .WithSummary("Backs the pair's source VM up into the repository. 202 with the new task, or 200 with the pair's backup already queued or running.");
+        pairs.MapPost("/{id:int}/replicate", (int id, ClaimsPrincipal user, ITaskService tasks, CancellationToken ct) =>
+                RequestAsync(tasks, id, DrTaskKind.Replicate, null, user, ct))
+            .RequireAuthorization(Policies.CanOperate)
+            .WithSummary("Backup, pull, push, restore and start in one task.");
+        pairs.MapPost("/{id:int}/restore", (int id, RestoreRequestBody? body, ClaimsPrincipal user, ITaskService tasks, CancellationToken ct) =>
+                RequestAsync(tasks, id, DrTaskKind.Restore, body?.ArchiveId, user, ct))
+            .RequireAuthorization(Policies.CanOperate)
+            .WithSummary("Restores an archive (default: the newest verified one) into the pair's target VM.");
+
+        var group = api.MapGroup("/tasks").WithTags("Tasks");
+        group.MapGet("/", async (DrTaskStatus? status, int? pairId, DrTaskKind? kind, int? skip, int? take, ITaskService tasks, CancellationToken ct) =>
+        {
+            var page = await tasks.QueryAsync(new TaskQuery(status, pairId, kind, skip ?? 0, take ?? 50), ct);
+            return TypedResults.Ok(new Page<TaskDto>(page.Items.Select(TaskDto.From).ToList(), page.Total));
+        });
+        group.MapGet("/{id:long}", async (long id, ITaskService tasks, CancellationToken ct) =>
+            await tasks.FindAsync(id, ct) is { } t ? TypedResults.Ok(TaskDto.From(t)) : ApiResults.NotFound($"Task {id} does not exist."));
+        group.MapGet("/{id:long}/log", async (long id, long? after, int? take, ITaskService tasks, CancellationToken ct) =>
+            {
+                if (await tasks.FindAsync(id, ct) is null)
+                {
+                    return ApiResults.NotFound($"Task {id} does not exist.");
+                }
+                var lines = await tasks.ReadLogAsync(id, after ?? 0, take ?? 1000, ct);
+                return TypedResults.Ok(new TaskLogDto(
+                    lines.Select(l => new TaskLogLineDto(l.Id, l.At, l.Line)).ToList(),
+                    lines.Count > 0 ? lines[^1].Id : after ?? 0));
+            })
+            .WithSummary("Log lines after 'after' (a line id; 0 = from the start). Poll with the returned 'next'.");
+        group.MapPost("/{id:long}/cancel", async (long id, ClaimsPrincipal user, ITaskService tasks, CancellationToken ct) =>
+                (await tasks.CancelAsync(id, user.ActorName(), ct)).ToHttp(TaskDto.From))
+            .RequireAuthorization(Policies.CanOperate);
+
+        var archives = api.MapGroup("/archives").WithTags("Archives");
+        archives.MapGet("/", async (int? pairId, IArchiveStore store, CancellationToken ct) =>
+            TypedResults.Ok((await store.ListAsync(pairId, ct)).Select(ArchiveDto.From)));
+        archives.MapDelete("/{id:long}", async (long id, ClaimsPrincipal user, IArchiveStore store, CancellationToken ct) =>
+                (await store.DeleteAsync(id, user.ActorName(), ct)).ToHttp(ArchiveDto.From))
+            .RequireAuthorization(Policies.CanOperate);
+    }
+
+    private static async Task<IResult> RequestAsync(ITaskService tasks, int pairId, DrTaskKind kind, long? archiveId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var result = await tasks.RequestAsync(pairId, kind, archiveId, user.ActorName(), ct);
+        if (!result.IsOk)
+        {
+            return ApiResults.Problem(result);
+        }
+        var (task, created) = result.Value!;
+        var body = new TaskAccepted(task.Id, created, task.Status.ToString());
+        return created
+            ? TypedResults.Accepted($"/api/v1/tasks/{task.Id}", body)
+            : TypedResults.Ok(body);
+    }
+}
