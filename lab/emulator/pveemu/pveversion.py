@@ -21,6 +21,8 @@ PACKAGES = [
 
 
 def main(argv):
+    # pveversion accepts '-v' for '--verbose' (the usual 'pveversion -v').
+    argv = ['--verbose' if a == '-v' else a for a in argv]
     opts, _ = parse_args(argv, {'verbose': Spec('boolean')}, [], 'pveversion  [OPTIONS]')
     if opts.get('verbose'):
         for name, version in PACKAGES:

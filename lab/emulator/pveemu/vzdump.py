@@ -312,8 +312,8 @@ class Job:
         """exec_backup_task: returns True when the VM was backed up."""
         opts = self.opts
         task = {'vmid': vmid, 'mode': opts.get('mode', 'snapshot'), 'vmtype': None}
-        vmstart = time.time()
-        backup_time = int(time.time())
+        vmstart = int(time.time())      # Perl's time(): whole seconds
+        backup_time = vmstart
         logfd = None
         cleanup = {}
         err = None
@@ -451,7 +451,7 @@ class Job:
         if task.get('tmpdir'):
             shutil.rmtree(task['tmpdir'], ignore_errors=True)
 
-        delay = int(time.time() - vmstart)
+        delay = int(time.time()) - vmstart
         if err:
             self.log('err', 'Backup of VM %d failed - %s' % (vmid, err), logfd)
             self.log('info', 'Failed at %s' % local_timestamp())
