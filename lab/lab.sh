@@ -181,8 +181,8 @@ check_tools() {
   done
   case "$STATE" in
     *[[:space:]]*) die "the state directory must not contain white space: $STATE" ;;
-    /etc|/etc/*|/var|/var/*|/root|/root/*|/tmp|/tmp/*|/run|/run/*|/usr/sbin|/usr/sbin/*)
-      die "the state directory cannot live under a path the hosts cover (/etc /var /root /tmp /run /usr/sbin): $STATE" ;;
+    /etc|/etc/*|/var|/var/*|/run|/run/*|/usr/sbin|/usr/sbin/*)
+      die "the state directory cannot live under /etc, /var, /run or /usr/sbin (the hosts overlay them): $STATE" ;;
   esac
 }
 
@@ -256,19 +256,21 @@ hostname "$name"
 # Copies of other namespaces files would keep those namespaces alive: drop them here.
 awk -v s="$state/ns" '\''$5 ~ "^/run/netns(/|$)" || index($5, s) == 1 { print $5 }'\'' /proc/self/mountinfo \
   | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
-mount -t overlay drlab-etc -o "lowerdir=/etc,upperdir=$hd/etc.upper,workdir=$hd/etc.work" /etc
-mount -t overlay drlab-var -o "lowerdir=/var,upperdir=$hd/var.upper,workdir=$hd/var.work" /var
-mkdir -p /var/lib/vz /var/log/vzdump /var/tmp
-mount --bind "$hd/vz" /var/lib/vz
-mount --bind "$hd/root" /root
-mount --bind "$hd/tmp" /tmp
-mount -t overlay drlab-sbin -o "lowerdir=$state/emubin:/usr/sbin" /usr/sbin
+# First the lab'"'"'s own files under /run/drlab, while their real paths are still visible
+# (they may live under /root or /tmp, which this host is about to get its own of).
 mount -t tmpfs -o mode=0755,size=64m drlab-run /run
 mkdir -p /run/sshd /run/lock/qemu-server /run/qemu-server "$in/host" "$in/lab" "$in/emulator"
 chmod 0755 /run/sshd
 mount --bind "$hd" "$in/host"
 mount --bind "$lab" "$in/lab" && mount -o remount,bind,ro "$in/lab"
 mount --bind "$emuparent" "$in/emulator" && mount -o remount,bind,ro "$in/emulator"
+mount -t overlay drlab-etc -o "lowerdir=/etc,upperdir=$hd/etc.upper,workdir=$hd/etc.work" /etc
+mount -t overlay drlab-var -o "lowerdir=/var,upperdir=$hd/var.upper,workdir=$hd/var.work" /var
+mount -t overlay drlab-sbin -o "lowerdir=$state/emubin:/usr/sbin" /usr/sbin
+mkdir -p /var/lib/vz /var/log/vzdump /var/tmp
+mount --bind "$in/host/vz" /var/lib/vz
+mount --bind "$in/host/tmp" /tmp
+mount --bind "$in/host/root" /root
 printf "%s\n" "$name" >/etc/hostname
 printf "127.0.0.1\tlocalhost\n%s\t%s.drlab %s\n" "$addr" "$name" "$name" >/etc/hosts
 mkdir -p "/etc/pve/nodes/$name/qemu-server" /etc/pve/firewall /etc/pve/priv
