@@ -574,9 +574,11 @@ cmd_shape() {
   for dev in root host; do
     local run=() iface="$VETH"
     if [ "$dev" = host ]; then run=(in_netns "$name"); iface=eth0; fi
-    "${run[@]}" tc qdisc replace dev "$iface" root handle 1: tbf rate "$rate" burst "$burst" latency 200ms
+    # Start from scratch: 'replace' on an existing tbf would keep an earlier netem child.
+    "${run[@]}" tc qdisc del dev "$iface" root 2>/dev/null || true
+    "${run[@]}" tc qdisc add dev "$iface" root handle 1: tbf rate "$rate" burst "$burst" latency 200ms
     if [ -n "$delay" ]; then
-      "${run[@]}" tc qdisc replace dev "$iface" parent 1:1 handle 10: netem delay "$delay"
+      "${run[@]}" tc qdisc add dev "$iface" parent 1:1 handle 10: netem delay "$delay"
     fi
   done
   printf '%s\n' "$rate" >"$hd/shape.rate"
