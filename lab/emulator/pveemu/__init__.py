@@ -1,0 +1,1 @@
+"""Proxmox VE CLI emulator of the DrPortal lab: vzdump, qmrestore, qm, pvesh, pveversion."""

@@ -1,0 +1,817 @@
+"""Shared parts of the Proxmox VE CLI emulator of the DrPortal lab.
+
+The behaviour mimicked here is the one written down in
+shared/pve-cli-reference.md; where that page is silent the emulator follows the
+Proxmox sources (pve-manager, qemu-server, pve-common).
+
+Python 3 standard library only: the emulator runs inside lab hosts that have
+nothing but Debian's python3.
+
+Filesystem: the emulator uses the real Proxmox paths (/etc/pve,
+/var/lib/vz, /run/qemu-server, ...).  Its unit tests run it without a lab
+host, so every built-in path goes through rpath(), which prefixes
+$PVE_EMU_ROOT (default "/").  Paths given on the command line (--dumpdir,
+archive paths) are used as they are.  $PVE_EMU_NODE overrides the node name
+(default: the host name, which the lab sets to the node name).
+"""
+
+import fcntl
+import hashlib
+import math
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+VMID_RE = re.compile(r'^[1-9][0-9]{2,8}$')
+
+# Drive keys of a qemu-server config (PVE::QemuServer::Drive).
+DRIVE_KEY_RE = re.compile(
+    r'^(?:ide[0-3]|sata[0-5]|scsi(?:[0-9]|[12][0-9]|30)|virtio(?:[0-9]|1[0-5])|efidisk0|tpmstate0)$')
+
+PVE_VERSION = '8.2.4'
+PVE_RELEASE = '8.2'
+PVE_REPOID = 'faa83925c9641325'
+KERNEL = '6.8.12-1-pve'
+
+# The only storage of a lab node: 'local', type dir, path /var/lib/vz.
+LOCAL_STORAGE = 'local'
+
+
+class PveError(Exception):
+    """An error the real tool prints to stderr before exiting non-zero."""
+
+    def __init__(self, msg, code=255):
+        super().__init__(msg)
+        self.msg = msg
+        self.code = code
+
+
+class ParamError(PveError):
+    """PVE's '400 Parameter verification failed.' error of a CLI command."""
+
+    def __init__(self, errors, usage, code=255):
+        lines = ['400 Parameter verification failed.']
+        for key, text in errors:
+            lines.append('%s: %s' % (key, text))
+        lines.append('')
+        lines.append(usage)
+        super().__init__('\n'.join(lines), code)
+
+
+# ---------------------------------------------------------------- paths
+
+def emu_root():
+    return os.environ.get('PVE_EMU_ROOT') or '/'
+
+
+def rpath(path):
+    return os.path.join(emu_root(), path.lstrip('/'))
+
+
+def nodename():
+    node = os.environ.get('PVE_EMU_NODE')
+    if node:
+        return node
+    return socket.gethostname().split('.')[0]
+
+
+def conf_dir(node=None):
+    return rpath('/etc/pve/nodes/%s/qemu-server' % (node or nodename()))
+
+
+def conf_path(vmid):
+    return os.path.join(conf_dir(), '%s.conf' % vmid)
+
+
+def storage_base():
+    return rpath('/var/lib/vz')
+
+
+def default_dumpdir():
+    return os.path.join(storage_base(), 'dump')
+
+
+def images_dir(vmid=None):
+    base = os.path.join(storage_base(), 'images')
+    return base if vmid is None else os.path.join(base, str(vmid))
+
+
+def run_dir():
+    return rpath('/run/qemu-server')
+
+
+def lock_dir():
+    return rpath('/run/lock/qemu-server')
+
+
+def ensure_dir(path, mode=0o755):
+    os.makedirs(path, mode=mode, exist_ok=True)
+    return path
+
+
+# ------------------------------------------------------------ formatting
+
+def render_bytes(value, precision=2):
+    """PVE::Format::render_bytes: '%.{precision}f UNIT' with 1024 steps."""
+    units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
+    unit = 0
+    value = float(value)
+    if value > 1023:
+        unit = min(int(math.log(value) / math.log(1024)), len(units) - 1)
+        value /= 1024 ** unit
+    return ('%.' + str(precision or 2) + 'f %s') % (value, units[unit])
+
+
+def render_duration(seconds):
+    """PVE::Format::render_duration: '0s', '3s', '1m 5s', '2h 1s'."""
+    rest = int(round(seconds or 0))
+    if not rest:
+        return '0s'
+    parts = []
+    for unit, length in (('w', 7 * 24 * 3600), ('d', 24 * 3600), ('h', 3600), ('m', 60), ('s', 1)):
+        count = rest // length
+        if count > 0:
+            parts.append('%d%s' % (count, unit))
+            rest -= count * length
+    return ' '.join(parts)
+
+
+def format_size_vzdump(size):
+    """PVE::VZDump::format_size: NKB, NMB, %.2fGB, %.2fTB."""
+    kb = size / 1024
+    if kb < 1024:
+        return '%dKB' % int(kb)
+    mb = size / (1024 * 1024)
+    if mb < 1024:
+        return '%dMB' % int(mb)
+    gb = mb / 1024
+    if gb < 1024:
+        return '%.2fGB' % gb
+    return '%.2fTB' % (gb / 1024)
+
+
+def format_time_hms(seconds):
+    """PVE::VZDump::format_time: HH:MM:SS."""
+    seconds = int(seconds)
+    hours = seconds // 3600
+    seconds -= hours * 3600
+    minutes = seconds // 60
+    seconds -= minutes * 60
+    return '%02d:%02d:%02d' % (hours, minutes, seconds)
+
+
+def format_disk_size(size):
+    """PVE::JSONSchema::format_size: 32G, 256M, 1536K or plain bytes."""
+    size = int(size)
+    kb = size // 1024
+    if kb * 1024 != size:
+        return str(size)
+    mb = kb // 1024
+    if mb * 1024 != kb:
+        return '%dK' % kb
+    gb = mb // 1024
+    if gb * 1024 != mb:
+        return '%dM' % mb
+    tb = gb // 1024
+    if tb * 1024 != gb:
+        return '%dG' % gb
+    return '%dT' % tb
+
+
+def parse_disk_size(text):
+    """PVE::JSONSchema::parse_size: '32G' -> bytes; None when invalid."""
+    match = re.match(r'^(\d+(?:\.\d+)?)([KMGT])?$', str(text).strip())
+    if not match:
+        return None
+    mult = {None: 1, 'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30, 'T': 1 << 40}[match.group(2)]
+    return int(float(match.group(1)) * mult)
+
+
+def encode_text(text):
+    """PVE::Tools::encode_text: escape control, non-ASCII and ':' characters."""
+    out = []
+    for byte in text.encode('utf-8'):
+        if 0x20 <= byte <= 0x7e and byte != 0x3a:
+            out.append(chr(byte))
+        else:
+            out.append('%%%02X' % byte)
+    return ''.join(out)
+
+
+def local_timestamp(t=None):
+    """strftime('%F %H:%M:%S', localtime)."""
+    return time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(time.time() if t is None else t))
+
+
+# --------------------------------------------------------------- config
+
+def parse_config(text):
+    """Parse a qemu-server config.
+
+    Returns (conf, rest): conf is the main section (dict in file order; the
+    leading '#' lines joined as 'description'); rest is the raw text of any
+    [snapshot]/[PENDING] sections, kept verbatim.
+    """
+    conf = {}
+    desc = []
+    rest = ''
+    lines = text.split('\n')
+    for i, line in enumerate(lines):
+        if re.match(r'^\[.*\]\s*$', line):
+            rest = '\n'.join(lines[i:])
+            break
+        if not line.strip():
+            continue
+        if line.startswith('#'):
+            if line.startswith('#qmdump#') or line.startswith('#vzdump#'):
+                continue
+            desc.append(line[1:])
+            continue
+        match = re.match(r'^([a-z][a-z0-9_\-]*):\s*(.*?)\s*$', line)
+        if match:
+            conf[match.group(1)] = match.group(2)
+    if desc:
+        conf['description'] = '\n'.join(desc)
+    return conf, rest
+
+
+def format_config(conf, rest=''):
+    """PVE::QemuServer::write_vm_config: description as comments, keys sorted."""
+    out = []
+    if conf.get('description'):
+        for line in conf['description'].split('\n'):
+            out.append('#' + line)
+    for key in sorted(conf):
+        if key in ('description', 'digest'):
+            continue
+        out.append('%s: %s' % (key, conf[key]))
+    text = '\n'.join(out) + '\n'
+    if rest and rest.strip():
+        text += '\n' + rest.rstrip('\n') + '\n'
+    return text
+
+
+def config_missing_error(vmid):
+    # load_config dies after a failed open: Perl then exits with errno (ENOENT).
+    return PveError("Configuration file 'nodes/%s/qemu-server/%s.conf' does not exist"
+                    % (nodename(), vmid), code=2)
+
+
+def vm_exists(vmid):
+    return os.path.isfile(conf_path(vmid))
+
+
+def load_config(vmid):
+    try:
+        with open(conf_path(vmid)) as f:
+            text = f.read()
+    except FileNotFoundError:
+        raise config_missing_error(vmid)
+    conf, rest = parse_config(text)
+    return conf, rest
+
+
+def write_config(vmid, conf, rest=''):
+    path = conf_path(vmid)
+    ensure_dir(os.path.dirname(path))
+    tmp = '%s.tmp.%d' % (path, os.getpid())
+    with open(tmp, 'w') as f:
+        f.write(format_config(conf, rest))
+    os.rename(tmp, path)
+
+
+def remove_config(vmid):
+    try:
+        os.unlink(conf_path(vmid))
+    except FileNotFoundError:
+        pass
+
+
+def list_vmids():
+    result = []
+    try:
+        names = os.listdir(conf_dir())
+    except FileNotFoundError:
+        return result
+    for name in names:
+        match = re.match(r'^([1-9][0-9]{2,8})\.conf$', name)
+        if match:
+            result.append(int(match.group(1)))
+    return sorted(result)
+
+
+_held_locks = {}
+
+
+class ConfigLock:
+    """PVE::AbstractConfig->lock_config: flock on lock-$vmid.conf.
+
+    Re-entrant inside one process (PVE's lock_config is too), so a restore
+    that holds the lock for its whole run can still update the config.
+    """
+
+    def __init__(self, vmid, timeout=10):
+        self.vmid = str(vmid)
+        self.timeout = timeout
+        self.fd = None
+
+    def __enter__(self):
+        held = _held_locks.get(self.vmid)
+        if held:
+            _held_locks[self.vmid] = (held[0], held[1] + 1)
+            return self
+        path = os.path.join(ensure_dir(lock_dir()), 'lock-%s.conf' % self.vmid)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.time() + self.timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.time() >= deadline:
+                    os.close(fd)
+                    raise PveError("can't lock file '/var/lock/qemu-server/lock-%s.conf' - got timeout"
+                                   % self.vmid)
+                time.sleep(0.05)
+        self.fd = fd
+        _held_locks[self.vmid] = (fd, 1)
+        return self
+
+    def __exit__(self, *exc):
+        fd, depth = _held_locks[self.vmid]
+        if depth > 1:
+            _held_locks[self.vmid] = (fd, depth - 1)
+        else:
+            del _held_locks[self.vmid]
+            os.close(fd)
+        return False
+
+
+def check_lock(conf):
+    if conf.get('lock'):
+        raise PveError('VM is locked (%s)' % conf['lock'])
+
+
+def set_lock(vmid, lock):
+    """PVE::AbstractConfig->set_lock."""
+    with ConfigLock(vmid):
+        conf, rest = load_config(vmid)
+        check_lock(conf)
+        conf['lock'] = lock
+        write_config(vmid, conf, rest)
+
+
+def remove_lock(vmid, lock=None):
+    with ConfigLock(vmid):
+        try:
+            conf, rest = load_config(vmid)
+        except PveError:
+            return
+        if 'lock' in conf and (lock is None or conf['lock'] == lock):
+            del conf['lock']
+            write_config(vmid, conf, rest)
+
+
+# --------------------------------------------------------------- drives
+
+def parse_drive(value):
+    """'local:100/vm-100-disk-0.raw,iothread=1,size=1G' -> (file, {opts})."""
+    parts = value.split(',')
+    opts = {}
+    file = None
+    for i, part in enumerate(parts):
+        if '=' in part:
+            key, val = part.split('=', 1)
+            if key == 'file':
+                file = val
+            else:
+                opts[key] = val
+        elif i == 0:
+            file = part
+    return file, opts
+
+
+def format_drive(file, opts):
+    return ','.join([file] + ['%s=%s' % (k, v) for k, v in opts.items()])
+
+
+def drive_is_cdrom(file, opts):
+    return opts.get('media') == 'cdrom' or file in ('none', 'cdrom')
+
+
+def config_drives(conf):
+    """[(key, file, opts)] of the disk drives (no cdroms), sorted by key."""
+    result = []
+    for key in sorted(conf):
+        if DRIVE_KEY_RE.match(key):
+            file, opts = parse_drive(conf[key])
+            if file is None or drive_is_cdrom(file, opts):
+                continue
+            result.append((key, file, opts))
+    return result
+
+
+def volume_path(volid):
+    """Filesystem path of a volume on storage 'local' (or an absolute path)."""
+    if volid.startswith('/'):
+        return volid
+    match = re.match(r'^([a-z][a-z0-9\-_.]*[a-z0-9]):(.+)$', volid, re.I)
+    if not match:
+        raise PveError("unable to parse volume ID '%s'" % volid)
+    storeid, volname = match.group(1), match.group(2)
+    if storeid != LOCAL_STORAGE:
+        raise PveError("storage '%s' does not exist" % storeid)
+    match = re.match(r'^(\d+)/(.+)$', volname)
+    if match:
+        return os.path.join(images_dir(match.group(1)), match.group(2))
+    match = re.match(r'^backup/(.+)$', volname)
+    if match:
+        return os.path.join(default_dumpdir(), match.group(1))
+    return os.path.join(storage_base(), volname)
+
+
+def boot_disk(conf):
+    """The drive 'qm list' reports as BOOTDISK: boot order, else the first disk."""
+    boot = conf.get('boot', '')
+    match = re.search(r'order=([^,]+)', boot)
+    candidates = match.group(1).split(';') if match else []
+    if conf.get('bootdisk'):
+        candidates.append(conf['bootdisk'])
+    drives = {k: (f, o) for k, f, o in config_drives(conf)}
+    for cand in candidates:
+        if cand in drives:
+            return cand
+    for key in ('scsi0', 'virtio0', 'sata0', 'ide0'):
+        if key in drives:
+            return key
+    return sorted(drives)[0] if drives else None
+
+
+def drive_size(opts):
+    size = parse_disk_size(opts.get('size', '')) if 'size' in opts else None
+    return size or 0
+
+
+def mem_mb(conf):
+    try:
+        return int(conf.get('memory', 2048))
+    except ValueError:
+        return 2048
+
+
+def vm_cpus(conf):
+    try:
+        return int(conf.get('cores', 1)) * int(conf.get('sockets', 1))
+    except ValueError:
+        return 1
+
+
+def random_mac():
+    # Proxmox's own OUI prefix, as 'qm create' and '--unique' use.
+    tail = os.urandom(3)
+    return 'BC:24:11:%02X:%02X:%02X' % (tail[0], tail[1], tail[2])
+
+
+# ------------------------------------------------------ running state
+#
+# A running VM is a real process: /bin/sleep started with argv[0]
+# 'kvm -id $vmid ...', so that killing a lab host's processes also stops its
+# VMs and 'ps' shows something like a node.  /run/qemu-server/$vmid.pid holds
+# 'pid starttime' so a reused pid is not mistaken for the VM.
+
+def _proc_starttime(pid):
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            stat = f.read()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(')') + 2:].split()
+    if fields[0] in ('Z', 'X'):
+        return None
+    return fields[19]
+
+
+def pidfile(vmid):
+    return os.path.join(run_dir(), '%s.pid' % vmid)
+
+
+def _state_flag(vmid):
+    return os.path.join(run_dir(), '%s.qmpstatus' % vmid)
+
+
+def vm_pid(vmid):
+    try:
+        with open(pidfile(vmid)) as f:
+            pid_s, start = f.read().split()[:2]
+        pid = int(pid_s)
+    except (OSError, ValueError):
+        return None
+    if _proc_starttime(pid) != start:
+        return None
+    try:
+        with open('/proc/%d/cmdline' % pid, 'rb') as f:
+            cmd = f.read()
+    except OSError:
+        return None
+    if not cmd.startswith(b'kvm -id %d ' % int(vmid)):
+        return None
+    return pid
+
+
+def vm_running(vmid):
+    return vm_pid(vmid) is not None
+
+
+def qmp_status(vmid):
+    """'running', 'paused', 'prelaunch' or 'stopped'."""
+    if not vm_running(vmid):
+        return 'stopped'
+    try:
+        with open(_state_flag(vmid)) as f:
+            return f.read().strip() or 'running'
+    except OSError:
+        return 'running'
+
+
+def set_qmp_status(vmid, status):
+    if status == 'running':
+        try:
+            os.unlink(_state_flag(vmid))
+        except FileNotFoundError:
+            pass
+    else:
+        with open(_state_flag(vmid), 'w') as f:
+            f.write(status + '\n')
+
+
+def vm_uptime(vmid):
+    try:
+        return max(0, int(time.time() - os.stat(pidfile(vmid)).st_mtime))
+    except OSError:
+        return 0
+
+
+def start_vm_process(vmid, conf, status='running'):
+    ensure_dir(run_dir())
+    name = conf.get('name', 'VM%s' % vmid).replace(' ', '_')
+    argv0 = 'kvm -id %s -name %s,debug-threads=on -m %s' % (vmid, name, mem_mb(conf))
+    proc = subprocess.Popen([argv0, 'infinity'], executable='/bin/sleep',
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True,
+                            close_fds=True, cwd='/')
+    start = None
+    for _ in range(200):
+        start = _proc_starttime(proc.pid)
+        if start:
+            break
+        time.sleep(0.005)
+    tmp = pidfile(vmid) + '.tmp'
+    with open(tmp, 'w') as f:
+        f.write('%d %s\n' % (proc.pid, start))
+    os.rename(tmp, pidfile(vmid))
+    set_qmp_status(vmid, status)
+    return proc.pid
+
+
+def stop_vm_process(vmid, timeout=5):
+    pid = vm_pid(vmid)
+    if pid:
+        try:
+            os.kill(pid, 15)
+        except ProcessLookupError:
+            pass
+        deadline = time.time() + timeout
+        while time.time() < deadline and vm_pid(vmid):
+            time.sleep(0.01)
+        if vm_pid(vmid):
+            try:
+                os.kill(pid, 9)
+            except ProcessLookupError:
+                pass
+        # The VM process is not our child when another command started it.
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+    for path in (pidfile(vmid), _state_flag(vmid)):
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+
+
+# ------------------------------------------------------ CLI arguments
+
+BOOL_TRUE = ('1', 'yes', 'on', 'true')
+BOOL_FALSE = ('0', 'no', 'off', 'false')
+
+
+class Spec:
+    """The type of a CLI option (the part of PVE::JSONSchema we need)."""
+
+    def __init__(self, type_, enum=None, minimum=None, maximum=None, check=None):
+        self.type = type_
+        self.enum = enum
+        self.minimum = minimum
+        self.maximum = maximum
+        self.check = check      # callable(value) -> error text or None
+
+
+def _perl_num(value):
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def check_value(spec, value):
+    """Return (converted value, error text or None)."""
+    if spec.type == 'boolean':
+        text = str(value).lower()
+        if text == '' or text in BOOL_TRUE:
+            return 1, None
+        if text in BOOL_FALSE:
+            return 0, None
+        return None, 'unable to parse boolean option'
+    if spec.type == 'integer':
+        if not re.match(r'^[+-]?\d+$', str(value)):
+            return None, "type check ('integer') failed - got '%s'" % value
+        num = int(value)
+    elif spec.type == 'number':
+        try:
+            num = float(value)
+        except ValueError:
+            return None, "type check ('number') failed - got '%s'" % value
+    else:
+        num = None
+    if num is not None:
+        if spec.minimum is not None and num < spec.minimum:
+            return None, 'value must have a minimum value of %s' % _perl_num(spec.minimum)
+        if spec.maximum is not None and num > spec.maximum:
+            return None, 'value must have a maximum value of %s' % _perl_num(spec.maximum)
+        return num, None
+    if spec.enum is not None and str(value) not in spec.enum:
+        return None, "value '%s' does not have a value in the enumeration '%s'" % (value, ', '.join(spec.enum))
+    if spec.check is not None:
+        err = spec.check(str(value))
+        if err:
+            return None, err
+    return str(value), None
+
+
+def parse_args(argv, specs, positional, usage, optional_positional=()):
+    """Getopt::Long-like parsing as PVE's CLIHandler does it.
+
+    Accepts '--opt value', '-opt value' and '--opt=value'; a boolean option
+    takes the next argument as its value unless that starts with '-' (PVE
+    declares booleans 'opt:s'); positional arguments may be anywhere.
+    Returns (opts, order) where order lists the option names as given.
+    """
+    opts = {}
+    order = []
+    args = []
+    errors = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg.startswith('-') and len(arg) > 1 and not re.match(r'^-\d', arg):
+            name = arg.lstrip('-')
+            value = None
+            if '=' in name:
+                name, value = name.split('=', 1)
+            if name not in specs:
+                raise PveError('Unknown option: %s\n400 unable to parse option\n%s' % (name, usage))
+            spec = specs[name]
+            if value is None:
+                if spec.type == 'boolean':
+                    if i + 1 < len(argv) and not argv[i + 1].startswith('-'):
+                        value = argv[i + 1]
+                        i += 1
+                    else:
+                        value = ''
+                else:
+                    if i + 1 >= len(argv):
+                        raise PveError('Option %s requires an argument\n400 unable to parse option\n%s'
+                                       % (name, usage))
+                    value = argv[i + 1]
+                    i += 1
+            conv, err = check_value(spec, value)
+            if err:
+                errors.append((name, err))
+            else:
+                opts[name] = conv
+                if name not in order:
+                    order.append(name)
+        else:
+            args.append(arg)
+        i += 1
+    names = list(positional) + list(optional_positional)
+    if len(args) > len(names):
+        raise PveError('400 too many arguments\n%s' % usage)
+    for name, value in zip(names, args):
+        opts[name] = value
+    missing = [n for n in positional if n not in opts]
+    for name in missing:
+        errors.append((name, 'property is missing'))
+    if errors:
+        raise ParamError(errors, usage)
+    return opts, order
+
+
+def check_vmid_param(name, value, usage):
+    """pve-vmid: an integer 100..999999999."""
+    if not re.match(r'^[+-]?\d+$', str(value)):
+        raise ParamError([(name, "type check ('integer') failed - got '%s'" % value)], usage)
+    num = int(value)
+    if num < 100:
+        raise ParamError([(name, 'value must have a minimum value of 100')], usage)
+    if num > 999999999:
+        raise ParamError([(name, 'value must have a maximum value of 999999999')], usage)
+    return num
+
+
+class Interrupted(Exception):
+    pass
+
+
+def install_interrupt_handlers():
+    """SIGINT/TERM/HUP (e.g. the SSH session going away) end a task cleanly."""
+    import signal
+
+    def handler(signum, frame):
+        raise Interrupted('interrupted by signal')
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, handler)
+
+
+def run_main(func, argv):
+    """Run a CLI entry point: PveError -> its message on stderr and its exit code."""
+    try:
+        rc = func(argv)
+        sys.stdout.flush()
+        return rc or 0
+    except PveError as e:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            pass
+        msg = e.msg if e.msg.endswith('\n') else e.msg + '\n'
+        sys.stderr.write(msg)
+        sys.stderr.flush()
+        return e.code
+    except (KeyboardInterrupt, Interrupted):
+        sys.stderr.write('interrupted by signal\n')
+        return 255
+    except BrokenPipeError:
+        return 255
+
+
+def sha256_file(path, chunk=1 << 20):
+    """SHA-256 of a (sparse) file; holes are hashed without reading them."""
+    digest = hashlib.sha256()
+    zeros = bytes(chunk)
+    size = os.path.getsize(path)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        pos = 0
+        for start, end in data_ranges(fd, size):
+            while pos < start:
+                n = min(chunk, start - pos)
+                digest.update(zeros[:n] if n < chunk else zeros)
+                pos += n
+            while pos < end:
+                data = os.pread(fd, min(chunk, end - pos), pos)
+                if not data:
+                    raise PveError("short read on '%s'" % path)
+                digest.update(data)
+                pos += len(data)
+        while pos < size:
+            n = min(chunk, size - pos)
+            digest.update(zeros[:n] if n < chunk else zeros)
+            pos += n
+    finally:
+        os.close(fd)
+    return digest.hexdigest()
+
+
+def data_ranges(fd, size):
+    """Yield (start, end) of the data regions of a (sparse) file."""
+    import errno
+    pos = 0
+    while pos < size:
+        try:
+            start = os.lseek(fd, pos, os.SEEK_DATA)
+        except OSError as e:
+            if e.errno == errno.ENXIO:
+                return
+            yield pos, size     # no SEEK_DATA support: all data
+            return
+        if start >= size:
+            return
+        try:
+            end = min(os.lseek(fd, start, os.SEEK_HOLE), size)
+        except OSError:
+            end = size
+        yield start, end
+        pos = end

@@ -1,0 +1,681 @@
+#!/usr/bin/env bash
+# The DrPortal lab: emulated Proxmox VE hosts on this machine (see lab/README.md).
+#
+# Each host is a network namespace behind a veth on the bridge drlab0
+# (10.250.0.1/24 on the portal's side) plus its own mount and UTS namespaces:
+# its own /etc (overlay), /var (overlay), /var/lib/vz, /root, /tmp and /run,
+# the Proxmox CLI emulator in /usr/sbin, a host name equal to the node name,
+# and its own sshd listening on its lab address only.
+set -euo pipefail
+
+LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+STATE="${LAB_STATE_DIR:-$LAB_DIR/.state}"
+EMU_DIR="${PVE_EMULATOR_DIR:-$LAB_DIR/emulator/bin}"
+PY=/usr/bin/python3
+BRIDGE=drlab0
+NET=10.250.0
+BRIDGE_ADDR="$NET.1"
+DEFAULT_HOSTS="${LAB_HOSTS:-pve-dc1,pve-dc2,pve-dr1}"
+EMU_COMMANDS=(vzdump qmrestore qm pvesh pveversion)
+ROOT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# Inside a host the lab's own files are reachable here, whatever covers their real paths.
+IN_HOST=/run/drlab
+
+log() { printf 'lab: %s\n' "$*" >&2; }
+die() { printf 'lab: %s\n' "$1" >&2; exit "${2:-1}"; }
+
+usage() {
+  cat <<'EOF'
+usage: lab.sh <command> [args]
+  up [--hosts NAME[=ADDR],...]      start the hosts (default pve-dc1,pve-dc2,pve-dr1); harmless when up
+  down                              remove every namespace, link, process, mount and file of the lab
+  status [--json]                   hosts, addresses, site, sshd, host keys, link state
+  authorize <public-key-file>       add a key to root's authorized_keys on every host
+  password <host> <password>|--stdin|--off
+                                    allow/forbid root password login on one host
+  vm create <host> <vmid> [--name N] [--size 256M] [--fill 0.5] [--disks 1] [--memory 512] [--running]
+  vm change <host> <vmid> --percent P
+  vm checksum <host> <vmid>         '<drive> <sha256>' per disk
+  vm list <host>
+  vm destroy <host> <vmid>
+  shape <host> --rate 42mbit [--delay 5ms] | --off
+  cut <host> | heal <host>          take the host's link down / up
+  fill <host> --free 10M | --off    leave only that much space in the host's dump directory
+  exec <host> [-- command...]       run a command (default: a shell) inside the host
+EOF
+}
+
+need_root() {
+  [ "$(id -u)" -eq 0 ] || die "the lab needs root (network, mount and UTS namespaces); run it as root"
+}
+
+# ------------------------------------------------------------------ state
+
+host_dir() { printf '%s/hosts/%s' "$STATE" "$1"; }
+netns_of() { printf 'drlab-%s' "$1"; }
+veth_of() { printf 'drlab-v%s' "${1##*.}"; }
+
+known_hosts() {
+  local d
+  [ -d "$STATE/hosts" ] || return 0
+  for d in "$STATE"/hosts/*/host.env; do
+    [ -f "$d" ] && basename "$(dirname "$d")"
+  done
+  return 0
+}
+
+load_host() {
+  local env; env="$(host_dir "$1")/host.env"
+  [ -f "$env" ] || die "unknown lab host '$1' (hosts: $(known_hosts | tr '\n' ' '))"
+  # shellcheck disable=SC1090
+  . "$env"
+}
+
+is_mounted() { awk -v p="$1" '$5 == p { found = 1 } END { exit !found }' /proc/self/mountinfo; }
+
+ns_alive() {
+  local name="$1"
+  is_mounted "$STATE/ns/$name.mnt" && is_mounted "$STATE/ns/$name.uts" && [ -e "/run/netns/$(netns_of "$name")" ]
+}
+
+# Runs a command inside a host as an SSH session would: root, /root, a clean environment.
+in_host() {
+  local name="$1"; shift
+  ns_alive "$name" || die "lab host '$name' is not running (try: lab.sh up)"
+  nsenter --net="/run/netns/$(netns_of "$name")" --mount="$STATE/ns/$name.mnt" --uts="$STATE/ns/$name.uts" -- \
+    env -i -C /root PATH="$ROOT_PATH" HOME=/root USER=root LOGNAME=root SHELL=/bin/bash LANG=C.UTF-8 \
+    ${TERM:+TERM="$TERM"} "$@"
+}
+
+in_netns() {
+  local name="$1"; shift
+  nsenter --net="/run/netns/$(netns_of "$name")" -- "$@"
+}
+
+sshd_pid() {
+  local pidf pid
+  pidf="$(host_dir "$1")/ssh/sshd.pid"
+  [ -s "$pidf" ] || return 1
+  pid="$(cat "$pidf")"
+  [ -d "/proc/$pid" ] && grep -q sshd "/proc/$pid/comm" 2>/dev/null || return 1
+  printf '%s' "$pid"
+}
+
+sshd_listening() {
+  local name="$1" addr="$2"
+  ss -N "$(netns_of "$name")" -Hltn 2>/dev/null | awk -v a="$addr:22" '$4 == a { found = 1 } END { exit !found }'
+}
+
+# ------------------------------------------------------------------ hosts and addresses
+
+# Fills HOST_NAMES/HOST_ADDRS from "NAME[=ADDR],...": pve-dcN -> .1N (primary), pve-drN -> .2N
+# (recovery); other names get the next free address of their site (names with 'dr' -> recovery).
+plan_hosts() {
+  local spec="$1" item name addr n i used=" " pending=()
+  HOST_NAMES=(); HOST_ADDRS=()
+  local existing
+  for existing in $(known_hosts); do
+    used+="$(load_host "$existing"; printf '%s' "$ADDR") "
+  done
+  IFS=',' read -r -a items <<<"$spec"
+  [ "${#items[@]}" -gt 0 ] || die "--hosts needs at least one host name"
+  for item in "${items[@]}"; do
+    name="${item%%=*}"; addr=""
+    [ "$item" != "$name" ] && addr="${item#*=}"
+    [[ "$name" =~ ^[a-z][a-z0-9-]{0,30}[a-z0-9]$ ]] || die "invalid host name '$name' (a node name: lowercase letters, digits, '-')"
+    if [ -f "$(host_dir "$name")/host.env" ]; then
+      local have; have="$(load_host "$name"; printf '%s' "$ADDR")"
+      [ -z "$addr" ] || [ "$addr" = "$have" ] || die "host '$name' is already up with address $have"
+      addr="$have"
+    elif [ -z "$addr" ]; then
+      if [[ "$name" =~ ^pve-dc([1-9])$ ]]; then addr="$NET.1${BASH_REMATCH[1]}"
+      elif [[ "$name" =~ ^pve-dr([1-9])$ ]]; then addr="$NET.2${BASH_REMATCH[1]}"
+      fi
+    fi
+    if [ -n "$addr" ]; then
+      [[ "$addr" =~ ^10\.250\.0\.(1[1-9]|2[1-9])$ ]] || die "address '$addr' of '$name' is not a lab host address (10.250.0.11-19 primary, .21-29 recovery)"
+      HOST_NAMES+=("$name"); HOST_ADDRS+=("$addr")
+    else
+      pending+=("$name")
+    fi
+  done
+  for i in "${!HOST_ADDRS[@]}"; do
+    case "$used" in *" ${HOST_ADDRS[$i]} "*)
+      if ! [ -f "$(host_dir "${HOST_NAMES[$i]}")/host.env" ]; then die "address ${HOST_ADDRS[$i]} is already taken"; fi ;;
+    esac
+    used+="${HOST_ADDRS[$i]} "
+  done
+  for name in "${pending[@]}"; do
+    local first=11
+    [[ "$name" == *dr* ]] && first=21
+    addr=""
+    for n in $(seq "$first" $((first + 8))); do
+      case "$used" in *" $NET.$n "*) ;; *) addr="$NET.$n"; break ;; esac
+    done
+    [ -n "$addr" ] || die "no free lab address left for '$name'"
+    used+="$addr "
+    HOST_NAMES+=("$name"); HOST_ADDRS+=("$addr")
+  done
+  local seen=" "
+  for name in "${HOST_NAMES[@]}"; do
+    case "$seen" in *" $name "*) die "host '$name' is listed twice" ;; esac
+    seen+="$name "
+  done
+}
+
+site_of() { case "${1##*.}" in 1?) echo primary ;; *) echo recovery ;; esac; }
+
+# ------------------------------------------------------------------ up
+
+check_tools() {
+  local missing=() t
+  for t in ip ss nsenter unshare mount umount losetup mkfs.ext4 ssh-keygen openssl rsync zstd lzop gzip; do
+    command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+  done
+  [ -x /usr/sbin/sshd ] || missing+=(sshd)
+  [ -x "$PY" ] || missing+=("$PY")
+  [ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]} (Debian: iproute2 util-linux mount e2fsprogs openssh-server openssl rsync zstd lzop gzip python3)"
+  local c
+  for c in "${EMU_COMMANDS[@]}"; do
+    [ -x "$EMU_DIR/$c" ] || die "emulator command '$c' not found in $EMU_DIR (PVE_EMULATOR_DIR)"
+  done
+  case "$STATE" in
+    *[[:space:]]*) die "the state directory must not contain white space: $STATE" ;;
+    /etc|/etc/*|/var|/var/*|/run|/run/*|/usr/sbin|/usr/sbin/*)
+      die "the state directory cannot live under /etc, /var, /run or /usr/sbin (the hosts overlay them): $STATE" ;;
+  esac
+}
+
+ensure_bridge() {
+  if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
+    if ip -4 route show "$NET.0/24" | grep -q . ; then
+      die "$NET.0/24 is already routed on this machine; the lab will not take it over"
+    fi
+    ip link add "$BRIDGE" type bridge
+    echo 1 >"/proc/sys/net/ipv6/conf/$BRIDGE/disable_ipv6" 2>/dev/null || true
+  fi
+  ip -4 addr show dev "$BRIDGE" | grep -q "inet $BRIDGE_ADDR/24" || ip addr add "$BRIDGE_ADDR/24" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+}
+
+# A private bind mount, so that mount namespaces can be kept alive by files in it.
+ensure_ns_dir() {
+  mkdir -p "$STATE/ns"
+  is_mounted "$STATE/ns" || mount --bind "$STATE/ns" "$STATE/ns"
+  mount --make-private "$STATE/ns"
+}
+
+# Symlinks the hosts see in /usr/sbin (an overlay over the real one).  Hosts that are up use
+# this directory as an overlay layer: it is updated in place, never recreated.
+ensure_emubin() {
+  local parent base c
+  parent="$(cd "$EMU_DIR/.." && pwd)"; base="$(basename "$EMU_DIR")"
+  if [ -f "$STATE/emulator.parent" ] && [ "$(cat "$STATE/emulator.parent")" != "$parent" ] && [ -n "$(known_hosts)" ]; then
+    die "the lab is up with the emulator of $(cat "$STATE/emulator.parent"); take it down to switch (PVE_EMULATOR_DIR)"
+  fi
+  mkdir -p "$STATE/emubin"
+  for c in "${EMU_COMMANDS[@]}"; do
+    ln -sfn "$IN_HOST/emulator/$base/$c" "$STATE/emubin/$c"
+  done
+  printf '%s\n' "$parent" >"$STATE/emulator.parent"
+}
+
+write_sshd_config() {
+  local name="$1" hd; hd="$(host_dir "$name")"
+  load_host "$name"
+  local root_login=prohibit-password password=no
+  if [ -f "$hd/password.on" ]; then root_login=yes; password=yes; fi
+  cat >"$hd/ssh/sshd_config" <<EOF
+# sshd of lab host $name, written by lab/lab.sh (rewritten by 'up' and 'password').
+# Paths are as the host sees them: $IN_HOST/host is this host's state directory.
+ListenAddress $ADDR:22
+HostKey $IN_HOST/host/ssh/ssh_host_ed25519_key
+PidFile $IN_HOST/host/ssh/sshd.pid
+AuthorizedKeysFile .ssh/authorized_keys
+PermitRootLogin $root_login
+PubkeyAuthentication yes
+PasswordAuthentication $password
+KbdInteractiveAuthentication no
+UsePAM no
+UseDNS no
+PrintMotd no
+PrintLastLog no
+X11Forwarding no
+MaxStartups 100:30:200
+MaxSessions 50
+AcceptEnv LANG LC_*
+Subsystem sftp /usr/lib/openssh/sftp-server
+EOF
+}
+
+# The host's own view of the machine, set up once in its new mount and UTS namespaces.
+HOST_SETUP='
+set -euo pipefail
+name=$1 addr=$2 hd=$3 state=$4 lab=$5 emuparent=$6 in=$7
+hostname "$name"
+# Copies of other namespaces files would keep those namespaces alive: drop them here.
+awk -v s="$state/ns" '\''$5 ~ "^/run/netns(/|$)" || index($5, s) == 1 { print $5 }'\'' /proc/self/mountinfo \
+  | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+# First the lab'"'"'s own files under /run/drlab, while their real paths are still visible
+# (they may live under /root or /tmp, which this host is about to get its own of).
+mount -t tmpfs -o mode=0755,size=64m drlab-run /run
+mkdir -p /run/sshd /run/lock/qemu-server /run/qemu-server "$in/host" "$in/lab" "$in/emulator"
+chmod 0755 /run/sshd
+mount --bind "$hd" "$in/host"
+mount --bind "$lab" "$in/lab" && mount -o remount,bind,ro "$in/lab"
+mount --bind "$emuparent" "$in/emulator" && mount -o remount,bind,ro "$in/emulator"
+mount -t overlay drlab-etc -o "lowerdir=/etc,upperdir=$hd/etc.upper,workdir=$hd/etc.work" /etc
+mount -t overlay drlab-var -o "lowerdir=/var,upperdir=$hd/var.upper,workdir=$hd/var.work" /var
+mount -t overlay drlab-sbin -o "lowerdir=$state/emubin:/usr/sbin" /usr/sbin
+mkdir -p /var/lib/vz /var/log/vzdump /var/tmp
+mount --bind "$in/host/vz" /var/lib/vz
+mount --bind "$in/host/tmp" /tmp
+mount --bind "$in/host/root" /root
+printf "%s\n" "$name" >/etc/hostname
+printf "127.0.0.1\tlocalhost\n%s\t%s.drlab %s\n" "$addr" "$name" "$name" >/etc/hosts
+mkdir -p "/etc/pve/nodes/$name/qemu-server" /etc/pve/firewall /etc/pve/priv
+ln -sfn "nodes/$name/qemu-server" /etc/pve/qemu-server
+ln -sfn "nodes/$name" /etc/pve/local
+printf "dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup\n" >/etc/pve/storage.cfg
+# The hosts never accept the machine'\''s own root password.
+sed -i -E "s|^root:[^:]*:|root:*:|" /etc/shadow
+'
+
+create_host_namespaces() {
+  local name="$1" hd; hd="$(host_dir "$name")"
+  load_host "$name"
+  local f
+  for f in "$STATE/ns/$name.mnt" "$STATE/ns/$name.uts"; do
+    is_mounted "$f" && umount "$f"
+    : >"$f"
+  done
+  unshare --mount="$STATE/ns/$name.mnt" --uts="$STATE/ns/$name.uts" --propagation private -- \
+    /bin/bash -c "$HOST_SETUP" host-setup "$name" "$ADDR" "$hd" "$STATE" "$LAB_DIR" "$(cat "$STATE/emulator.parent")" "$IN_HOST" \
+    || die "could not set up the namespaces of '$name'"
+}
+
+start_sshd() {
+  local name="$1" hd; hd="$(host_dir "$name")"
+  load_host "$name"
+  rm -f "$hd/ssh/sshd.pid"
+  in_host "$name" /usr/sbin/sshd -f "$IN_HOST/host/ssh/sshd_config" -E "$IN_HOST/host/ssh/sshd.log" \
+    || die "sshd of '$name' did not start (see $hd/ssh/sshd.log)"
+  local i
+  for i in $(seq 1 100); do
+    if sshd_pid "$name" >/dev/null && sshd_listening "$name" "$ADDR"; then return 0; fi
+    sleep 0.05
+  done
+  die "sshd of '$name' is not listening on $ADDR:22 (see $hd/ssh/sshd.log)"
+}
+
+up_host() {
+  local name="$1" addr="$2" hd; hd="$(host_dir "$name")"
+  local ns veth; ns="$(netns_of "$name")"; veth="$(veth_of "$addr")"
+  mkdir -p "$hd"/{etc.upper,etc.work,var.upper,var.work,vz/dump,vz/images,vz/template/iso,vz/template/cache,root/.ssh,tmp,ssh}
+  if [ ! -f "$hd/host.env" ]; then
+    printf 'NAME=%s\nADDR=%s\nSITE=%s\nNETNS=%s\nVETH=%s\n' "$name" "$addr" "$(site_of "$addr")" "$ns" "$veth" >"$hd/host.env"
+  fi
+  chmod 700 "$hd" "$hd/root" "$hd/root/.ssh" "$hd/ssh"; chmod 1777 "$hd/tmp"
+  [ -f "$hd/ssh/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C "root@$name" -f "$hd/ssh/ssh_host_ed25519_key"
+  touch "$hd/root/.ssh/authorized_keys"; chmod 600 "$hd/root/.ssh/authorized_keys"
+  [ -f "$STATE/authorized_keys" ] && merge_keys "$STATE/authorized_keys" "$hd/root/.ssh/authorized_keys"
+  write_sshd_config "$name"
+
+  [ -e "/run/netns/$ns" ] || ip netns add "$ns"
+  in_netns "$name" ip link set lo up
+  in_netns "$name" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6; echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6' 2>/dev/null || true
+  if ! in_netns "$name" ip link show eth0 >/dev/null 2>&1; then
+    ip link del "$veth" 2>/dev/null || true
+    ip link add "$veth" type veth peer name eth0 netns "$ns"
+    echo 1 >"/proc/sys/net/ipv6/conf/$veth/disable_ipv6" 2>/dev/null || true
+    ip link set "$veth" master "$BRIDGE"
+    [ -f "$hd/cut" ] || ip link set "$veth" up
+  fi
+  in_netns "$name" ip addr replace "$addr/24" dev eth0
+  in_netns "$name" ip link set eth0 up
+
+  ns_alive "$name" || create_host_namespaces "$name"
+  if ! sshd_pid "$name" >/dev/null || ! sshd_listening "$name" "$addr"; then
+    local old; old="$(sshd_pid "$name" || true)"
+    [ -z "$old" ] || kill "$old" 2>/dev/null || true
+    start_sshd "$name"
+  fi
+}
+
+cmd_up() {
+  need_root
+  local spec="$DEFAULT_HOSTS"
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --hosts) [ $# -ge 2 ] || die "--hosts needs a value"; spec="$2"; shift 2 ;;
+      --hosts=*) spec="${1#--hosts=}"; shift ;;
+      *) die "unknown option for up: $1" ;;
+    esac
+  done
+  check_tools
+  mkdir -p "$STATE/hosts"; chmod 700 "$STATE"
+  plan_hosts "$spec"
+  trap 'log "up failed; the lab may be half up: lab.sh down cleans up"' ERR
+  ensure_bridge
+  ensure_ns_dir
+  ensure_emubin
+  local i
+  for i in "${!HOST_NAMES[@]}"; do
+    up_host "${HOST_NAMES[$i]}" "${HOST_ADDRS[$i]}"
+  done
+  trap - ERR
+  cmd_status
+}
+
+# ------------------------------------------------------------------ down
+
+kill_pids() {
+  local sig="$1"; shift
+  local p
+  for p in "$@"; do [ "$p" != "$$" ] && kill "-$sig" "$p" 2>/dev/null || true; done
+}
+
+# PIDs of every process inside a lab host (in one of its network or mount namespaces).
+lab_pids() {
+  "$PY" "$LAB_DIR/lib/labpids.py" "$STATE"
+}
+
+cmd_down() {
+  need_root
+  local pids i
+  pids="$(lab_pids | sort -u)"
+  if [ -n "$pids" ]; then
+    # shellcheck disable=SC2086
+    kill_pids TERM $pids
+    for i in $(seq 1 50); do
+      pids="$(lab_pids | sort -u)"
+      [ -z "$pids" ] && break
+      sleep 0.1
+    done
+    # shellcheck disable=SC2086
+    [ -z "$pids" ] || kill_pids KILL $pids
+  fi
+  # mounts of the machine under the state directory (the namespace files), deepest first
+  local m
+  for m in $(awk -v s="$STATE" 'index($5, s) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+  done
+  local ns
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^drlab-' || true); do
+    ip netns del "$ns" 2>/dev/null || true
+  done
+  local link
+  for link in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E '^drlab-v[0-9]+$' || true); do
+    ip link del "$link" 2>/dev/null || true
+  done
+  ip link del "$BRIDGE" 2>/dev/null || true
+  local dev
+  for dev in $(losetup -nO NAME,BACK-FILE 2>/dev/null | awk -v s="$STATE/" 'index($2, s) == 1 { print $1 }'); do
+    losetup -d "$dev" 2>/dev/null || true
+  done
+  rm -rf "$STATE"
+  log "the lab is down"
+}
+
+# ------------------------------------------------------------------ status
+
+cmd_status() {
+  "$PY" "$LAB_DIR/lib/labstatus.py" "$STATE" "$BRIDGE" "$@"
+}
+
+# ------------------------------------------------------------------ keys and passwords
+
+is_public_key_line() {
+  [[ "$1" =~ ^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\ [A-Za-z0-9+/]+=*(\ .*)?$ ]]
+}
+
+# Appends the keys of $1 missing from $2 (same type and key material).
+merge_keys() {
+  local src="$1" dst="$2" line blob
+  while IFS= read -r line || [ -n "$line" ]; do
+    [ -n "$line" ] || continue
+    blob="$(printf '%s' "$line" | awk '{print $1 " " $2}')"
+    grep -qF -- "$blob" "$dst" 2>/dev/null || printf '%s\n' "$line" >>"$dst"
+  done <"$src"
+}
+
+cmd_authorize() {
+  need_root
+  [ $# -eq 1 ] || die "usage: lab.sh authorize <public-key-file>"
+  local file="$1" line n=0 tmp
+  [ -r "$file" ] || die "cannot read '$file'"
+  grep -q 'PRIVATE KEY' "$file" && die "'$file' is a private key; give the .pub file"
+  tmp="$(mktemp)"
+  while IFS= read -r line || [ -n "$line" ]; do
+    [ -n "$line" ] || continue
+    case "$line" in \#*) continue ;; esac
+    is_public_key_line "$line" || { rm -f "$tmp"; die "'$file' does not hold OpenSSH public keys (line: ${line:0:40}...)"; }
+    printf '%s\n' "$line" >>"$tmp"; n=$((n + 1))
+  done <"$file"
+  [ "$n" -gt 0 ] || { rm -f "$tmp"; die "'$file' holds no public key"; }
+  local hosts; hosts="$(known_hosts)"
+  [ -n "$hosts" ] || { rm -f "$tmp"; die "the lab is down (lab.sh up first)"; }
+  touch "$STATE/authorized_keys"; chmod 600 "$STATE/authorized_keys"
+  merge_keys "$tmp" "$STATE/authorized_keys"
+  local name
+  for name in $hosts; do
+    merge_keys "$tmp" "$(host_dir "$name")/root/.ssh/authorized_keys"
+  done
+  rm -f "$tmp"
+  log "authorized $n key(s) on: $(echo $hosts)"
+}
+
+reload_sshd() {
+  local name="$1" pid; load_host "$name"
+  pid="$(sshd_pid "$name")" || { start_sshd "$name"; return; }
+  kill -HUP "$pid"
+  local i
+  sleep 0.1
+  for i in $(seq 1 100); do
+    sshd_listening "$name" "$ADDR" && return 0
+    sleep 0.05
+  done
+  die "sshd of '$name' did not come back after reload"
+}
+
+cmd_password() {
+  need_root
+  [ $# -eq 2 ] || die "usage: lab.sh password <host> <password>|--stdin|--off"
+  local name="$1" pw="$2" hash hd
+  load_host "$name"; hd="$(host_dir "$name")"
+  if [ "$pw" = "--off" ]; then
+    in_host "$name" sed -i -E 's|^root:[^:]*:|root:*:|' /etc/shadow
+    rm -f "$hd/password.on"
+    write_sshd_config "$name"; reload_sshd "$name"
+    log "password login for root is off on $name"
+    return
+  fi
+  if [ "$pw" = "--stdin" ]; then IFS= read -r pw || true; fi
+  [ -n "$pw" ] || die "empty password"
+  hash="$(printf '%s' "$pw" | openssl passwd -6 -stdin)"
+  [[ "$hash" =~ ^\$6\$[A-Za-z0-9./$]+$ ]] || die "could not hash the password"
+  in_host "$name" sed -i -E "s|^root:[^:]*:|root:${hash}:|" /etc/shadow
+  touch "$hd/password.on"
+  write_sshd_config "$name"; reload_sshd "$name"
+  log "root may log in with a password on $name (only there; lab.sh password $name --off reverts)"
+}
+
+# ------------------------------------------------------------------ VMs
+
+cmd_vm() {
+  need_root
+  local sub="${1:-}"; shift || true
+  case "$sub" in
+    create|change|checksum|destroy)
+      [ $# -ge 2 ] || die "usage: lab.sh vm $sub <host> <vmid> [options]"
+      local name="$1"; shift; load_host "$name"
+      in_host "$name" "$PY" "$IN_HOST/lab/lib/labvm.py" "$sub" "$@" ;;
+    list)
+      [ $# -eq 1 ] || die "usage: lab.sh vm list <host>"
+      load_host "$1"
+      in_host "$1" "$PY" "$IN_HOST/lab/lib/labvm.py" list ;;
+    *) die "usage: lab.sh vm create|change|checksum|list|destroy <host> ..." ;;
+  esac
+}
+
+# ------------------------------------------------------------------ faults
+
+# tc rate -> bytes per second
+rate_bytes() {
+  awk -v r="$1" 'BEGIN {
+    match(r, /^[0-9.]+/); n = substr(r, 1, RLENGTH); u = substr(r, RLENGTH + 1)
+    m["bit"] = 1/8; m["kbit"] = 1000/8; m["mbit"] = 1e6/8; m["gbit"] = 1e9/8; m["tbit"] = 1e12/8
+    m["bps"] = 1; m["kbps"] = 1000; m["mbps"] = 1e6; m["gbps"] = 1e9
+    printf "%d\n", n * m[u] }'
+}
+
+netem_available() {
+  local name="$1"
+  if in_netns "$name" tc qdisc add dev lo root handle 1: netem delay 1ms 2>/dev/null; then
+    in_netns "$name" tc qdisc del dev lo root 2>/dev/null || true
+    return 0
+  fi
+  return 1
+}
+
+cmd_shape() {
+  need_root
+  [ $# -ge 2 ] || die "usage: lab.sh shape <host> --rate 42mbit [--delay 5ms] | --off"
+  local name="$1"; shift
+  load_host "$name"
+  local hd rate="" delay="" off=0; hd="$(host_dir "$name")"
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --rate) [ $# -ge 2 ] || die "--rate needs a value"; rate="$2"; shift 2 ;;
+      --delay) [ $# -ge 2 ] || die "--delay needs a value"; delay="$2"; shift 2 ;;
+      --off) off=1; shift ;;
+      *) die "unknown option for shape: $1" ;;
+    esac
+  done
+  if [ "$off" -eq 1 ]; then
+    tc qdisc del dev "$VETH" root 2>/dev/null || true
+    in_netns "$name" tc qdisc del dev eth0 root 2>/dev/null || true
+    rm -f "$hd/shape.rate" "$hd/shape.delay"
+    log "$name: link shaping off"
+    return
+  fi
+  [ -n "$rate" ] || die "shape needs --rate (e.g. --rate 42mbit) or --off"
+  rate="${rate,,}"
+  [[ "$rate" =~ ^[0-9]+(\.[0-9]+)?(bit|kbit|mbit|gbit|tbit|bps|kbps|mbps|gbps)$ ]] || die "invalid rate '$rate' (e.g. 42mbit, 500kbit, 1gbit)"
+  local bps; bps="$(rate_bytes "$rate")"
+  [ "$bps" -ge 1000 ] || die "rate '$rate' is too low (minimum 8kbit)"
+  if [ -n "$delay" ]; then
+    [[ "$delay" =~ ^[0-9]+(\.[0-9]+)?(us|ms|s)$ ]] || die "invalid delay '$delay' (e.g. 5ms)"
+    netem_available "$name" || die "--delay needs the kernel's netem queueing discipline (sch_netem), which this kernel does not have; nothing was changed. Shape with --rate alone, or run the lab on a kernel with CONFIG_NET_SCH_NETEM." 2
+  fi
+  # A burst of 10 ms of traffic (at least 16 KiB): smooth enough, and TCP still reaches the rate.
+  local burst=$((bps / 100)); [ "$burst" -ge 16384 ] || burst=16384
+  local dev
+  for dev in root host; do
+    local run=() iface="$VETH"
+    if [ "$dev" = host ]; then run=(in_netns "$name"); iface=eth0; fi
+    # Start from scratch: 'replace' on an existing tbf would keep an earlier netem child.
+    "${run[@]}" tc qdisc del dev "$iface" root 2>/dev/null || true
+    "${run[@]}" tc qdisc add dev "$iface" root handle 1: tbf rate "$rate" burst "$burst" latency 200ms
+    if [ -n "$delay" ]; then
+      "${run[@]}" tc qdisc add dev "$iface" parent 1:1 handle 10: netem delay "$delay"
+    fi
+  done
+  printf '%s\n' "$rate" >"$hd/shape.rate"
+  if [ -n "$delay" ]; then printf '%s\n' "$delay" >"$hd/shape.delay"; else rm -f "$hd/shape.delay"; fi
+  log "$name: link shaped to $rate in each direction${delay:+, $delay delay each way}"
+}
+
+cmd_cut() {
+  need_root
+  [ $# -eq 1 ] || die "usage: lab.sh cut <host>"
+  load_host "$1"
+  ip link set "$VETH" down
+  touch "$(host_dir "$1")/cut"
+  log "$1: link down"
+}
+
+cmd_heal() {
+  need_root
+  [ $# -eq 1 ] || die "usage: lab.sh heal <host>"
+  load_host "$1"
+  ip link set "$VETH" up
+  rm -f "$(host_dir "$1")/cut"
+  log "$1: link up"
+}
+
+size_bytes() {
+  [[ "$1" =~ ^([0-9]+)([KMG]?)$ ]] || return 1
+  local n="${BASH_REMATCH[1]}"
+  case "${BASH_REMATCH[2]}" in K) n=$((n << 10)) ;; M) n=$((n << 20)) ;; G) n=$((n << 30)) ;; esac
+  printf '%s' "$n"
+}
+
+# The dump directory moves onto a small ext4 of its own (a loop device inside the host's
+# mount namespace) holding the existing files and exactly the requested free space.
+cmd_fill() {
+  need_root
+  [ $# -eq 2 ] || [ $# -eq 3 ] || die "usage: lab.sh fill <host> --free 10M | --off"
+  local name="$1"; shift
+  load_host "$name"
+  local hd; hd="$(host_dir "$name")"
+  local dump=/var/lib/vz/dump under="$IN_HOST/host/vz/dump" stage=/run/drlab-fill
+  if [ "$1" = "--off" ]; then
+    [ -f "$hd/fill.loop" ] || { log "$name: dump directory is not filled"; return; }
+    in_host "$name" sh -c "rm -f '$dump/lost+found/.drlab-filler'; find '$dump' -mindepth 1 -maxdepth 1 ! -name lost+found -exec mv -t '$under' {} +; umount '$dump'"
+    losetup -d "$(cat "$hd/fill.loop")" 2>/dev/null || true
+    rm -f "$hd/fill.loop" "$hd/fill.img" "$hd/fill.free"
+    log "$name: dump directory back to normal"
+    return
+  fi
+  [ "$1" = "--free" ] && [ $# -eq 2 ] || die "usage: lab.sh fill <host> --free 10M | --off"
+  local free; free="$(size_bytes "$2")" || die "invalid size '$2' (e.g. 10M, 512K, 1G)"
+  [ ! -f "$hd/fill.loop" ] || cmd_fill "$name" --off
+  local used; used="$(du -sb "$hd/vz/dump" | cut -f1)"
+  local size=$(( ((used + free) * 11 / 10 + (16 << 20)) >> 20 << 20 ))
+  truncate -s "$size" "$hd/fill.img"
+  mkfs.ext4 -q -F -m 0 -O ^has_journal -L drlab-fill "$hd/fill.img"
+  local loop; loop="$(losetup -f --show "$hd/fill.img")"
+  printf '%s\n' "$loop" >"$hd/fill.loop"
+  in_host "$name" sh -c "
+    set -e
+    mkdir -p '$stage'; mount '$loop' '$stage'
+    find '$dump' -mindepth 1 -maxdepth 1 -exec mv -t '$stage' {} +
+    avail=\$(df -B1 --output=avail '$stage' | tail -1 | tr -d ' ')
+    extra=\$((avail - $free))
+    if [ \"\$extra\" -gt 0 ]; then fallocate -l \"\$extra\" '$stage/lost+found/.drlab-filler'; fi
+    mount --move '$stage' '$dump'; rmdir '$stage'
+  " || die "could not fill the dump directory of '$name'"
+  printf '%s\n' "$2" >"$hd/fill.free"
+  log "$name: $dump has $(in_host "$name" df -B1 --output=avail "$dump" | tail -1 | tr -d ' ') bytes free"
+}
+
+cmd_exec() {
+  need_root
+  [ $# -ge 1 ] || die "usage: lab.sh exec <host> [-- command...]"
+  local name="$1"; shift
+  load_host "$name"
+  [ "${1:-}" != "--" ] || shift
+  if [ $# -eq 0 ]; then set -- /bin/bash -l; fi
+  in_host "$name" "$@"
+}
+
+# ------------------------------------------------------------------ dispatch
+
+cmd="${1:-}"; shift || true
+case "$cmd" in
+  up) cmd_up "$@" ;;
+  down) cmd_down "$@" ;;
+  status) cmd_status "$@" ;;
+  authorize) cmd_authorize "$@" ;;
+  password) cmd_password "$@" ;;
+  vm) cmd_vm "$@" ;;
+  shape) cmd_shape "$@" ;;
+  cut) cmd_cut "$@" ;;
+  heal) cmd_heal "$@" ;;
+  fill) cmd_fill "$@" ;;
+  exec) cmd_exec "$@" ;;
+  -h|--help|help) usage ;;
+  "") usage; exit 2 ;;
+  *) usage >&2; die "unknown command '$cmd'" 2 ;;
+esac
