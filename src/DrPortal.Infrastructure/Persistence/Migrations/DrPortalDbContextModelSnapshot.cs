@@ -368,6 +368,11 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("varchar(16)");
 
+                    b.Property<string>("PairLabel")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("varchar(200)");
+
                     b.Property<double>("Percent")
                         .HasColumnType("double");
 
@@ -402,7 +407,7 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<double?>("Throughput")
                         .HasColumnType("double");
 
-                    b.Property<int>("VmPairId")
+                    b.Property<int?>("VmPairId")
                         .HasColumnType("int");
 
                     b.Property<int>("WarningCount")
@@ -738,8 +743,7 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.HasOne("DrPortal.Core.Pairs.VmPair", "VmPair")
                         .WithMany()
                         .HasForeignKey("VmPairId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("VmPair");
                 });

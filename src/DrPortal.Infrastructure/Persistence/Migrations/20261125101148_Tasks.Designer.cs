@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace DrPortal.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(DrPortalDbContext))]
-    [Migration("20261125093228_Tasks")]
+    [Migration("20261125101148_Tasks")]
     partial class Tasks
     {
         /// <inheritdoc />
@@ -371,6 +371,11 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("varchar(16)");
 
+                    b.Property<string>("PairLabel")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("varchar(200)");
+
                     b.Property<double>("Percent")
                         .HasColumnType("double");
 
@@ -405,7 +410,7 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<double?>("Throughput")
                         .HasColumnType("double");
 
-                    b.Property<int>("VmPairId")
+                    b.Property<int?>("VmPairId")
                         .HasColumnType("int");
 
                     b.Property<int>("WarningCount")
@@ -741,8 +746,7 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.HasOne("DrPortal.Core.Pairs.VmPair", "VmPair")
                         .WithMany()
                         .HasForeignKey("VmPairId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("VmPair");
                 });

@@ -88,7 +88,9 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .Annotation("MySql:ValueGenerationStrategy", MySqlValueGenerationStrategy.IdentityColumn),
                     Kind = table.Column<string>(type: "varchar(16)", maxLength: 16, nullable: false)
                         .Annotation("MySql:CharSet", "utf8mb4"),
-                    VmPairId = table.Column<int>(type: "int", nullable: false),
+                    VmPairId = table.Column<int>(type: "int", nullable: true),
+                    PairLabel = table.Column<string>(type: "varchar(200)", maxLength: 200, nullable: false)
+                        .Annotation("MySql:CharSet", "utf8mb4"),
                     Status = table.Column<string>(type: "varchar(24)", maxLength: 24, nullable: false)
                         .Annotation("MySql:CharSet", "utf8mb4"),
                     CurrentStage = table.Column<string>(type: "varchar(16)", maxLength: 16, nullable: true)
@@ -134,7 +136,7 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         column: x => x.VmPairId,
                         principalTable: "vm_pairs",
                         principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
+                        onDelete: ReferentialAction.SetNull);
                 })
                 .Annotation("MySql:CharSet", "utf8mb4");
 

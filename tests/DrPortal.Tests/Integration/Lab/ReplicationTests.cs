@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using DrPortal.Tests.Support;
+using DrPortal.Web.Api;
+
+namespace DrPortal.Tests.Integration.Lab;
+
+/// <summary>The data path end to end on the lab: real vzdump emulation, rsync over ssh, qmrestore, byte equality.</summary>
+[Collection(LabCollection.Name)]
+public class ReplicationTests(LabPortalFixture portal)
+{
+    private static readonly TimeSpan TaskTimeout = TimeSpan.FromMinutes(3);
+
+    private HttpClient Admin => portal.Admin;
+
+    private async Task<VmPairDto> PairAsync(string source, int sourceVm, string target, int targetVm, bool overwrite = false, bool start = true)
+    {
+        var response = await Admin.PostAsJsonAsync("/api/v1/pairs", new
+        {
+            sourceHypervisorId = portal.Hosts[source].Id,
+            sourceVmId = sourceVm,
+            targetHypervisorId = portal.Hosts[target].Id,
+            targetVmId = targetVm,
+            startAfterRestore = start,
+            overwriteExistingTarget = overwrite,
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!;
+    }
+
+    private async Task<TaskAccepted> RequestAsync(int pairId, string kind, object? body = null)
+    {
+        var response = await Admin.PostAsJsonAsync($"/api/v1/pairs/{pairId}/{kind}", body ?? new { });
+        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<TaskAccepted>(Json.Options))!;
+    }
+
+    internal static async Task<TaskDto> WaitAsync(HttpClient client, long taskId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var task = (await client.GetFromJsonAsync<TaskDto>($"/api/v1/tasks/{taskId}", Json.Options))!;
+            if (task.Status is "Succeeded" or "SucceededWithWarnings" or "Failed" or "Cancelled")
+            {
+                return task;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Task {taskId} still {task.Status} at {task.Stage} after {timeout}.");
+            }
+            await Task.Delay(250);
+        }
+    }
+
+    private async Task<string> LogAsync(long taskId)
+    {
+        var log = await Admin.GetFromJsonAsync<TaskLogDto>($"/api/v1/tasks/{taskId}/log", Json.Options);
+        return string.Join('\n', log!.Lines.Select(l => l.Line));
+    }
+
+    private async Task CleanupAsync(VmPairDto pair, params (string Host, int Vm)[] vms)
+    {
+        await Admin.DeleteAsync($"/api/v1/pairs/{pair.Id}");
+        foreach (var (host, vm) in vms)
+        {
+            await Support.Lab.RunAsync("vm", "destroy", host, vm.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public async Task Replicate_A256MiBVm_RestoresItByteForByte_AndStartsIt()
+    {
+        await Support.Lab.RunAsync("vm", "create", "pve-dc1", "5100", "--name", "db01", "--size", "256M", "--fill", "0.5", "--running");
+        var pair = await PairAsync("pve-dc1", 5100, "pve-dr1", 9510);
+        try
+        {
+            var accepted = await RequestAsync(pair.Id, "replicate");
+            Assert.True(accepted.Created);
+
+            var task = await WaitAsync(Admin, accepted.TaskId, TaskTimeout);
+
+            Assert.True(task.Status == "Succeeded", $"{task.Status}: {task.Error}\n{await LogAsync(task.Id)}");
+            Assert.Equal(["Backup", "Pull", "Push", "Restore", "Start", "Cleanup"], task.Stages.Select(s => s.Name));
+            Assert.All(task.Stages, s => Assert.Equal("Succeeded", s.Status));
+            Assert.Equal(await Support.Lab.ChecksumAsync("pve-dc1", 5100), await Support.Lab.ChecksumAsync("pve-dr1", 9510));
+            Assert.Contains("status: running", await Support.Lab.ExecAsync("pve-dr1", "qm", "status", "9510"), StringComparison.Ordinal);
+
+            var archives = await Admin.GetFromJsonAsync<List<ArchiveDto>>($"/api/v1/archives?pairId={pair.Id}", Json.Options);
+            var archive = Assert.Single(archives!);
+            Assert.Equal(task.ArchiveId, archive.Id);
+            Assert.True(archive is { Verified: true, InRepository: true, OnRecovery: true, OnPrimary: false });
+            var repositoryFile = Path.Combine(portal.DataDirectory, "repository", "pve-dc1", "5100", archive.FileName);
+            await using (var stream = File.OpenRead(repositoryFile))
+            {
+                Assert.Equal(archive.Sha256, Convert.ToHexStringLower(await SHA256.HashDataAsync(stream)));
+            }
+            Assert.Equal(new FileInfo(repositoryFile).Length, archive.SizeBytes);
+            Assert.DoesNotContain(archive.FileName, await Support.Lab.ExecAsync("pve-dc1", "ls", "/var/lib/vz/dump"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await CleanupAsync(pair, ("pve-dc1", 5100), ("pve-dr1", 9510));
+        }
+    }
+
+    [Fact]
+    public async Task Restore_OverAnExistingVm_FailsCleanlyWithoutOverwrite_AndReplacesItWithOverwrite()
+    {
+        await Support.Lab.RunAsync("vm", "create", "pve-dc1", "5200", "--size", "32M", "--fill", "0.5");
+        await Support.Lab.RunAsync("vm", "create", "pve-dr1", "9520", "--size", "32M", "--fill", "0.5", "--name", "precious");
+        var existing = await Support.Lab.ChecksumAsync("pve-dr1", 9520);
+        var pair = await PairAsync("pve-dc1", 5200, "pve-dr1", 9520, overwrite: false, start: false);
+        try
+        {
+            var refused = await WaitAsync(Admin, (await RequestAsync(pair.Id, "replicate")).TaskId, TaskTimeout);
+
+            Assert.Equal("Failed", refused.Status);
+            Assert.Contains("already exists", refused.Error, StringComparison.Ordinal);
+            Assert.Equal("Failed", refused.Stages.Single(s => s.Name == "Restore").Status);
+            Assert.Equal(existing, await Support.Lab.ChecksumAsync("pve-dr1", 9520));
+            Assert.Contains("name: precious", await Support.Lab.ExecAsync("pve-dr1", "qm", "config", "9520"), StringComparison.Ordinal);
+
+            var update = await Admin.PutAsJsonAsync($"/api/v1/pairs/{pair.Id}", new
+            {
+                sourceHypervisorId = pair.SourceHypervisorId, sourceVmId = 5200, targetHypervisorId = pair.TargetHypervisorId, targetVmId = 9520,
+                startAfterRestore = false, overwriteExistingTarget = true,
+            });
+            Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+
+            // The archive of the refused run is verified in the repository: restoring it needs no new backup.
+            var restored = await WaitAsync(Admin, (await RequestAsync(pair.Id, "restore", new { archiveId = refused.ArchiveId })).TaskId, TaskTimeout);
+
+            Assert.True(restored.Status == "Succeeded", $"{restored.Status}: {restored.Error}\n{await LogAsync(restored.Id)}");
+            Assert.Equal("Skipped", restored.Stages.Single(s => s.Name == "Start").Status);
+            Assert.Equal(await Support.Lab.ChecksumAsync("pve-dc1", 5200), await Support.Lab.ChecksumAsync("pve-dr1", 9520));
+        }
+        finally
+        {
+            await CleanupAsync(pair, ("pve-dc1", 5200), ("pve-dr1", 9520));
+        }
+    }
+
+    [Fact]
+    public async Task Backup_OfAVmThatDoesNotExist_FailsWithVzdumpsReason_AndChangesNothing()
+    {
+        var pair = await PairAsync("pve-dc1", 5999, "pve-dr1", 9599);
+        try
+        {
+            var task = await WaitAsync(Admin, (await RequestAsync(pair.Id, "replicate")).TaskId, TaskTimeout);
+
+            Assert.Equal("Failed", task.Status);
+            Assert.Contains("unable to find VM '5999'", task.Error, StringComparison.Ordinal);
+            Assert.Equal("Failed", task.Stages.Single(s => s.Name == "Backup").Status);
+            Assert.All(task.Stages.Where(s => s.Name != "Backup"), s => Assert.Equal("Pending", s.Status));
+            Assert.NotNull(task.ErrorOutput);
+            Assert.Null(task.ArchiveId);
+            Assert.Empty((await Admin.GetFromJsonAsync<List<ArchiveDto>>($"/api/v1/archives?pairId={pair.Id}", Json.Options))!);
+            Assert.DoesNotContain("9599", await Support.Lab.ExecAsync("pve-dr1", "qm", "list"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await CleanupAsync(pair);
+        }
+    }
+
+    [Fact]
+    public async Task ASecondBackupRequest_ReturnsTheRunningTask_InsteadOfQueueingAnother()
+    {
+        await Support.Lab.RunAsync("vm", "create", "pve-dc2", "5300", "--size", "64M", "--fill", "0.5");
+        var pair = await PairAsync("pve-dc2", 5300, "pve-dr1", 9530);
+        try
+        {
+            var first = await RequestAsync(pair.Id, "backup");
+            var second = await RequestAsync(pair.Id, "backup");
+
+            Assert.True(first.Created);
+            Assert.False(second.Created);
+            Assert.Equal(first.TaskId, second.TaskId);
+            var done = await WaitAsync(Admin, first.TaskId, TaskTimeout);
+            Assert.Equal(["Backup", "Pull", "Cleanup"], done.Stages.Select(s => s.Name));
+            Assert.True(done.Status == "Succeeded", $"{done.Status}: {done.Error}");
+
+            var third = await RequestAsync(pair.Id, "backup");
+            Assert.True(third.Created);
+            Assert.NotEqual(first.TaskId, third.TaskId);
+            await WaitAsync(Admin, third.TaskId, TaskTimeout);
+        }
+        finally
+        {
+            await CleanupAsync(pair, ("pve-dc2", 5300));
+        }
+    }
+
+    [Fact]
+    public async Task Backups_OnTwoHostsRunInParallel_ButTwoOnOneHostTakeTurns()
+    {
+        string[] sizes = ["--size", "128M", "--fill", "0.5"];
+        await Support.Lab.RunAsync(["vm", "create", "pve-dc1", "5401", .. sizes]);
+        await Support.Lab.RunAsync(["vm", "create", "pve-dc1", "5402", .. sizes]);
+        await Support.Lab.RunAsync(["vm", "create", "pve-dc2", "5403", .. sizes]);
+        var a = await PairAsync("pve-dc1", 5401, "pve-dr1", 9541);
+        var b = await PairAsync("pve-dc1", 5402, "pve-dr1", 9542);
+        var c = await PairAsync("pve-dc2", 5403, "pve-dr1", 9543);
+        try
+        {
+            var ids = new[] { (await RequestAsync(a.Id, "backup")).TaskId, (await RequestAsync(b.Id, "backup")).TaskId, (await RequestAsync(c.Id, "backup")).TaskId };
+            var tasks = new List<TaskDto>();
+            foreach (var id in ids)
+            {
+                tasks.Add(await WaitAsync(Admin, id, TaskTimeout));
+            }
+            Assert.All(tasks, t => Assert.True(t.Status == "Succeeded", $"{t.Id} {t.Status}: {t.Error}"));
+            var backup = tasks.Select(t => t.Stages.Single(s => s.Name == "Backup")).ToList();
+
+            static bool Overlap(TaskStageDto x, TaskStageDto y) => x.StartedAt < y.FinishedAt && y.StartedAt < x.FinishedAt;
+            Assert.False(Overlap(backup[0], backup[1]), "two backups on pve-dc1 ran at the same time");
+            Assert.True(Overlap(backup[0], backup[2]) || Overlap(backup[1], backup[2]), "the backup on pve-dc2 did not run beside one on pve-dc1");
+            var log = await LogAsync(ids[0]) + await LogAsync(ids[1]);
+            Assert.Contains("Waiting for pve-dc1", log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await CleanupAsync(a, ("pve-dc1", 5401));
+            await CleanupAsync(b, ("pve-dc1", 5402));
+            await CleanupAsync(c, ("pve-dc2", 5403));
+        }
+    }
+}
