@@ -51,9 +51,12 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     /// <summary>The providers MainLayout renders; dialogs and select lists appear inside them.</summary>
     protected IRenderedComponent<MudDialogProvider> RenderProviders()
     {
-        Render<MudPopoverProvider>();
+        Popovers = Render<MudPopoverProvider>();
         return Render<MudDialogProvider>();
     }
+
+    /// <summary>Where open select lists, menus and autocompletes render (after <see cref="RenderProviders"/>).</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = default!;
 
     /// <summary>The whole MudBlazor field (label, input, helper or error text) around the input marked data-test.</summary>
     protected static AngleSharp.Dom.IElement Field(IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> rendered, string dataTest) =>
