@@ -34,7 +34,14 @@ public partial class AuditLogPage
         await GuardAsync("Loading the audit log", async () =>
         {
             using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, Aborted);
-            page = await Audit.QueryAsync(new AuditQuery(_search, _entityType, state.Page * state.PageSize, state.PageSize), both.Token);
+            try
+            {
+                page = await Audit.QueryAsync(new AuditQuery(_search, _entityType, state.Page * state.PageSize, state.PageSize), both.Token);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // A newer search replaced this one while it ran.
+            }
         });
         return new TableData<AuditEntry> { Items = page.Items, TotalItems = page.Total };
     }
