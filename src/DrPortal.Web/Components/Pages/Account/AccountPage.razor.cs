@@ -54,6 +54,10 @@ public partial class AccountPage
 
     private async Task ChangePasswordAsync()
     {
+        if (_changingPassword)
+        {
+            return;
+        }
         _passwordChanged = false;
         _confirmError = _new == _confirm ? null : "The passwords do not match.";
         if (_confirmError is not null)
@@ -80,6 +84,10 @@ public partial class AccountPage
 
     private async Task CreateTokenAsync()
     {
+        if (_creatingToken)
+        {
+            return;
+        }
         _creatingToken = true;
         NewApiToken? created = null;
         await GuardAsync("Creating the token", async () =>
