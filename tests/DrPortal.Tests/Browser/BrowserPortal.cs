@@ -37,12 +37,7 @@ public sealed class BrowserPortal : PortalFactory
 
     public override async Task InitializeAsync()
     {
-        await base.InitializeAsync();
-        StartServer();
-        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
-            ?? throw new InvalidOperationException("Kestrel reported no addresses.");
-        BaseAddress = new Uri(addresses.Single().Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
-
+        // The browser first: if it cannot start, no database or server is left behind by a fixture that failed.
         if (!File.Exists(ChromiumPath))
         {
             throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium package (./dr test does).");
@@ -56,6 +51,12 @@ public sealed class BrowserPortal : PortalFactory
             // Root in a container: no sandbox; no GPU, no /dev/shm reliance, no calls home.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run", "--disable-extensions"],
         });
+
+        await base.InitializeAsync();
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            ?? throw new InvalidOperationException("Kestrel reported no addresses.");
+        BaseAddress = new Uri(addresses.Single() + "/");
     }
 
     public override async ValueTask DisposeAsync()
