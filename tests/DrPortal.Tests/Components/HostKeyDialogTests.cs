@@ -48,7 +48,7 @@ public class HostKeyDialogTests : PortalTestContext
 
         var password = provider.Find("[data-test=install-key-password]");
         Assert.Equal("password", password.GetAttribute("type"));
-        password.Input("hunter2-but-longer");
+        password.Change("hunter2-but-longer");
         provider.Find("[data-test=install-key-submit]").Click();
 
         var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(5));
