@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using DrPortal.Tests.Support;
+using DrPortal.Web.Api;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -73,5 +75,27 @@ public class HostValidationBrowserTests(BrowserPortal portal) : BrowserTest(port
 
         await Page.Locator("[data-test=host-cancel]").ClickAsync();
         await Expect(Page.Locator("[data-test=hosts-empty]")).ToBeVisibleAsync();
+    });
+
+    [Fact]
+    public Task Viewer_BrowsesHosts_SeesNoChangeButtonsNorUsers() => StepsAsync(nameof(Viewer_BrowsesHosts_SeesNoChangeButtonsNorUsers), async () =>
+    {
+        using (var admin = await Portal.CreateAdminClientAsync())
+        {
+            var created = await admin.PostAsJsonAsync("/api/v1/users", new CreateUserRequest("viewer-ui", PortalFactory.AdminPassword, "Viewer"));
+            created.EnsureSuccessStatusCode();
+        }
+        await LogInAsync("viewer-ui", PortalFactory.AdminPassword);
+
+        await Page.GotoAsync("/hosts");
+        await WaitForInteractiveAsync();
+        await Expect(Page.Locator("[data-test=hosts-table]")).ToBeVisibleAsync();
+        await Expect(Page.Locator("[data-test=host-add]")).ToHaveCountAsync(0);
+        await Expect(Page.Locator(".mud-nav-link", new() { HasText = "Users" })).ToHaveCountAsync(0);
+
+        // The page itself refuses, not just the menu.
+        await Page.GotoAsync("/users");
+        await Expect(Page.Locator("[data-test=access-denied]")).ToContainTextAsync("Your role (Viewer) does not allow /users");
+        await Expect(Page.Locator("[data-test=users-table]")).ToHaveCountAsync(0);
     });
 }
