@@ -1,0 +1,83 @@
+using DrPortal.Core.Accounts;
+using DrPortal.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace DrPortal.Web.Components.Pages.Users;
+
+public partial class UsersPage
+{
+    private static readonly Func<UserSummary, object> ByName = u => u.UserName;
+    private static readonly Func<UserSummary, object> ByRole = u => u.Role;
+    private static readonly Func<UserSummary, object> ByState = u => (u.IsDisabled ? 2 : 0) + (u.IsLockedOut ? 1 : 0);
+    private static readonly Func<UserSummary, object> ByCreated = u => u.CreatedAt;
+
+    private List<UserSummary> _users = [];
+    private string? _search;
+    private bool _loading = true;
+
+    [Inject]
+    private IUserAccounts Accounts { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
+
+    protected override Task LoadAsync() => ReloadAsync();
+
+    private async Task ReloadAsync()
+    {
+        _loading = true;
+        try
+        {
+            await GuardAsync("Loading the users", async () => _users = [.. await Accounts.ListAsync(Aborted)]);
+        }
+        finally
+        {
+            _loading = false;
+        }
+    }
+
+    private bool Matches(UserSummary u) =>
+        string.IsNullOrWhiteSpace(_search)
+        || u.UserName.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase)
+        || u.Role.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    private static Color RoleColor(string role) => role switch
+    {
+        Roles.Admin => Color.Error,
+        Roles.Operator => Color.Primary,
+        _ => Color.Default,
+    };
+
+    private async Task CreateAsync()
+    {
+        var created = await Dialogs.ShowForResultAsync<UserCreateDialog, UserSummary>("Add user", new DialogParameters<UserCreateDialog>());
+        if (created is not null)
+        {
+            Snackbar.Add($"User {created.UserName} created as {created.Role}.", Severity.Success);
+            await ReloadAsync();
+        }
+    }
+
+    private async Task EditAsync(UserSummary user)
+    {
+        var parameters = new DialogParameters<UserEditDialog> { { d => d.Target, user } };
+        var saved = await Dialogs.ShowForResultAsync<UserEditDialog, UserSummary>($"Edit {user.UserName}", parameters);
+        if (saved is not null)
+        {
+            Snackbar.Add($"{saved.UserName} is now {saved.Role}{(saved.IsDisabled ? ", disabled" : "")}.", Severity.Success);
+            await ReloadAsync();
+        }
+    }
+
+    private async Task ResetPasswordAsync(UserSummary user)
+    {
+        var parameters = new DialogParameters<PasswordResetDialog> { { d => d.Target, user } };
+        var saved = await Dialogs.ShowForResultAsync<PasswordResetDialog, UserSummary>($"Reset the password of {user.UserName}", parameters);
+        if (saved is not null)
+        {
+            Snackbar.Add($"The password of {saved.UserName} was reset.", Severity.Success);
+            await ReloadAsync();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using MudBlazor;
+
+namespace DrPortal.Web.Components.Shared;
+
+internal static class DialogServiceExtensions
+{
+    public static readonly DialogOptions Small = new() { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true };
+
+    public static readonly DialogOptions Medium = new() { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseOnEscapeKey = true };
+
+    /// <summary>Asks before a destructive action; true only when the user confirmed.</summary>
+    public static async Task<bool> ConfirmAsync(this IDialogService dialogs, string title, string message, string confirmText = "Delete", string? detail = null)
+    {
+        var parameters = new DialogParameters<ConfirmDialog>
+        {
+            { d => d.Message, message },
+            { d => d.ConfirmText, confirmText },
+            { d => d.Detail, detail },
+        };
+        var dialog = await dialogs.ShowAsync<ConfirmDialog>(title, parameters, new DialogOptions { MaxWidth = MaxWidth.ExtraSmall, FullWidth = true, CloseOnEscapeKey = true });
+        var result = await dialog.Result;
+        return result is { Canceled: false };
+    }
+
+    /// <summary>Opens a dialog and returns its data when it closed with OK, default otherwise.</summary>
+    public static async Task<T?> ShowForResultAsync<TDialog, T>(this IDialogService dialogs, string title, DialogParameters<TDialog> parameters, DialogOptions? options = null)
+        where TDialog : Microsoft.AspNetCore.Components.IComponent
+    {
+        var dialog = await dialogs.ShowAsync<TDialog>(title, parameters, options ?? Small);
+        var result = await dialog.Result;
+        return result is { Canceled: false, Data: T data } ? data : default;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace DrPortal.Web.Components.Shared;
+
+/// <summary>
+/// Base of the portal's pages and dialogs: the signed-in user, a token that ends with the component,
+/// and a guard that turns a failing call into a message instead of a broken circuit.
+/// </summary>
+public abstract class PortalComponentBase : ComponentBase, IDisposable
+{
+    private readonly CancellationTokenSource _lifetime = new();
+    private bool _disposed;
+
+    [CascadingParameter]
+    private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    [Inject]
+    protected ISnackbar Snackbar { get; set; } = default!;
+
+    [Inject]
+    private ILoggerFactory LoggerFactory { get; set; } = default!;
+
+    /// <summary>The signed-in user (anonymous until initialised).</summary>
+    protected ClaimsPrincipal User { get; private set; } = new(new ClaimsIdentity());
+
+    /// <summary>Cancelled when the component goes away (page left, circuit closed).</summary>
+    protected CancellationToken Aborted => _lifetime.Token;
+
+    protected sealed override async Task OnInitializedAsync()
+    {
+        if (AuthenticationState is not null)
+        {
+            User = (await AuthenticationState).User;
+        }
+        await GuardAsync("Loading", LoadAsync);
+    }
+
+    /// <summary>Loads what the component shows; runs once, after <see cref="User"/> is known.</summary>
+    protected virtual Task LoadAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// Runs an action; an unexpected exception is logged and shown as an error snackbar. Returns whether it completed.
+    /// </summary>
+    protected async Task<bool> GuardAsync(string what, Func<Task> action)
+    {
+        try
+        {
+            await action();
+            return true;
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            // The user left; nobody is waiting for the answer.
+            return false;
+        }
+        catch (Exception ex)
+        {
+            LoggerFactory.CreateLogger(GetType()).LogError(ex, "{What} failed in {Component}", what, GetType().Name);
+            Snackbar.Add($"{what} failed: {ex.Message}", Severity.Error);
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        if (disposing)
+        {
+            // Cancelled, not disposed: calls still finishing may read the token after the component is gone.
+            _lifetime.Cancel();
+        }
+    }
+}

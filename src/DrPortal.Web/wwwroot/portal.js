@@ -1,0 +1,37 @@
+// Small browser helpers the Blazor components call through JS interop.
+window.drPortal = {
+    // The async clipboard API needs a secure context (https or localhost); plain-http installs fall back to execCommand.
+    async copyText(text) {
+        if (navigator.clipboard && window.isSecureContext) {
+            try {
+                await navigator.clipboard.writeText(text);
+                return true;
+            } catch {
+                // fall through to the legacy path
+            }
+        }
+        const area = document.createElement("textarea");
+        area.value = text;
+        area.setAttribute("readonly", "");
+        area.style.position = "fixed";
+        area.style.opacity = "0";
+        document.body.appendChild(area);
+        area.select();
+        try {
+            return document.execCommand("copy");
+        } catch {
+            return false;
+        } finally {
+            document.body.removeChild(area);
+        }
+    },
+
+    // "dark", "light", or null when the user never chose (then the system preference applies).
+    getTheme() {
+        try { return localStorage.getItem("drportal-theme"); } catch { return null; }
+    },
+
+    setTheme(value) {
+        try { localStorage.setItem("drportal-theme", value); } catch { /* private mode: the choice lasts for this page only */ }
+    },
+};

@@ -1,0 +1,45 @@
+using Bunit;
+using DrPortal.Core.Accounts;
+using DrPortal.Web.Components.Pages.Account;
+
+namespace DrPortal.Tests.Components;
+
+public class AccountPageTests : PortalTestContext
+{
+    public AccountPageTests() => SignInAs(Roles.Viewer, "alice");
+
+    [Fact]
+    public void CreateToken_Named_ShowsTheTokenOnceWithWarning()
+    {
+        Accounts.NextToken = "drp_0123456789abcdefTOKEN";
+        var provider = RenderProviders();
+        var page = Render<AccountPage>();
+
+        page.Find("[data-test=token-name]").Change("nightly-backup");
+        page.Find("[data-test=token-create]").Click();
+
+        provider.WaitForAssertion(() => Assert.Equal("drp_0123456789abcdefTOKEN", provider.Find("[data-test=token-value]").TextContent.Trim()));
+        Assert.Contains("shown only once", provider.Find("[data-test=token-warning]").TextContent);
+        page.WaitForAssertion(() => Assert.Equal("nightly-backup", page.Find("[data-test=token-row-name]").TextContent.Trim()));
+        // The list shows only the hint, never the token itself.
+        Assert.DoesNotContain("drp_0123456789abcdefTOKEN", page.Markup);
+
+        provider.Find("[data-test=token-done]").Click();
+        provider.WaitForAssertion(() => Assert.Empty(provider.FindAll("[data-test=token-value]")));
+    }
+
+    [Fact]
+    public void ChangePassword_WrongCurrent_ShowsErrorOnThatField()
+    {
+        RenderProviders();
+        var page = Render<AccountPage>();
+
+        page.Find("[data-test=current-password]").Change("not-my-password");
+        page.Find("[data-test=new-password]").Change("a-brand-new-password");
+        page.Find("[data-test=new-password-confirm]").Change("a-brand-new-password");
+        page.Find("[data-test=change-password]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("Current password is wrong.", Field(page, "current-password").TextContent));
+        Assert.Empty(page.FindAll("[data-test=password-changed]"));
+    }
+}

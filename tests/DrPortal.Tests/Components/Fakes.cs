@@ -1,0 +1,183 @@
+using DrPortal.Core.Accounts;
+using DrPortal.Core.Audit;
+using DrPortal.Core.Common;
+using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
+using DrPortal.Core.Pairs;
+
+namespace DrPortal.Tests.Components;
+
+/// <summary>An in-memory host inventory; <see cref="NextResult"/> makes the next change answer with a chosen result.</summary>
+internal sealed class FakeHypervisorStore : IHypervisorStore
+{
+    public List<Hypervisor> Hosts { get; } = [];
+    public Result<Hypervisor>? NextResult { get; set; }
+    public List<HypervisorInput> Submitted { get; } = [];
+
+    public Hypervisor Add(string name, Site site, string? fingerprint = null)
+    {
+        var host = new Hypervisor { Id = Hosts.Count + 1, Name = name, Address = $"10.250.0.{Hosts.Count + 11}", Site = site, HostKeyFingerprint = fingerprint };
+        Hosts.Add(host);
+        return host;
+    }
+
+    public Task<IReadOnlyList<Hypervisor>> ListAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<Hypervisor>>([.. Hosts]);
+
+    public Task<Hypervisor?> FindAsync(int id, CancellationToken ct) => Task.FromResult(Hosts.FirstOrDefault(h => h.Id == id));
+
+    public Task<Result<Hypervisor>> CreateAsync(HypervisorInput input, string actor, CancellationToken ct)
+    {
+        Submitted.Add(input with { });
+        if (TakeNext() is { } canned)
+        {
+            return Task.FromResult(canned);
+        }
+        var host = new Hypervisor { Id = Hosts.Count + 1 };
+        host.Apply(input);
+        Hosts.Add(host);
+        return Task.FromResult(Result<Hypervisor>.Ok(host));
+    }
+
+    public Task<Result<Hypervisor>> UpdateAsync(int id, HypervisorInput input, string actor, CancellationToken ct)
+    {
+        Submitted.Add(input with { });
+        return Task.FromResult(TakeNext() ?? Result<Hypervisor>.Ok(Hosts.Single(h => h.Id == id)));
+    }
+
+    public Task<Result<Hypervisor>> DeleteAsync(int id, string actor, CancellationToken ct) =>
+        Task.FromResult(TakeNext() ?? Result<Hypervisor>.Ok(Hosts.Single(h => h.Id == id)));
+
+    public Task<Result<Hypervisor>> PinHostKeyAsync(int id, HostKey key, string actor, CancellationToken ct) =>
+        Task.FromResult(Result<Hypervisor>.Ok(Hosts.Single(h => h.Id == id)));
+
+    private Result<Hypervisor>? TakeNext()
+    {
+        var next = NextResult;
+        NextResult = null;
+        return next;
+    }
+}
+
+internal sealed class FakeVmPairStore : IVmPairStore
+{
+    public List<VmPair> Pairs { get; } = [];
+    public List<VmPairInput> Submitted { get; } = [];
+    public Result<VmPair>? NextResult { get; set; }
+
+    public Task<IReadOnlyList<VmPair>> ListAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<VmPair>>([.. Pairs]);
+
+    public Task<VmPair?> FindAsync(int id, CancellationToken ct) => Task.FromResult(Pairs.FirstOrDefault(p => p.Id == id));
+
+    public Task<Result<VmPair>> CreateAsync(VmPairInput input, string actor, CancellationToken ct)
+    {
+        Submitted.Add(input with { });
+        var pair = new VmPair { Id = Pairs.Count + 1 };
+        pair.Apply(input);
+        return Task.FromResult(NextResult ?? Result<VmPair>.Ok(pair));
+    }
+
+    public Task<Result<VmPair>> UpdateAsync(int id, VmPairInput input, string actor, CancellationToken ct)
+    {
+        Submitted.Add(input with { });
+        return Task.FromResult(NextResult ?? Result<VmPair>.Ok(Pairs.Single(p => p.Id == id)));
+    }
+
+    public Task<Result<VmPair>> DeleteAsync(int id, string actor, CancellationToken ct) =>
+        Task.FromResult(NextResult ?? Result<VmPair>.Ok(Pairs.Single(p => p.Id == id)));
+}
+
+/// <summary>Hosts answer from <see cref="Vms"/>; a host id missing there fails like an unreachable host.</summary>
+internal sealed class FakeHostConnections : IHostConnections
+{
+    public Dictionary<int, IReadOnlyList<VmInfo>> Vms { get; } = [];
+
+    public Task<Result<HostKeyStatus>> GetHostKeyAsync(int hypervisorId, CancellationToken ct) =>
+        Task.FromResult(Result<HostKeyStatus>.Ok(new HostKeyStatus("SHA256:presented", "ssh-ed25519", false, null)));
+
+    public Task<Result<HostKeyStatus>> TrustAsync(int hypervisorId, string fingerprint, string actor, CancellationToken ct) =>
+        Task.FromResult(Result<HostKeyStatus>.Ok(new HostKeyStatus(fingerprint, "ssh-ed25519", true, fingerprint)));
+
+    public Task<Result<bool>> InstallKeyAsync(int hypervisorId, string password, string actor, CancellationToken ct) =>
+        Task.FromResult(Result<bool>.Ok(true));
+
+    public Task<Result<ConnectionTest>> TestAsync(int hypervisorId, CancellationToken ct) =>
+        Task.FromResult(Result<ConnectionTest>.Ok(new ConnectionTest(true, 3.2, "pve-manager/8.2.4", null)));
+
+    public Task<Result<IReadOnlyList<VmInfo>>> ListVmsAsync(int hypervisorId, CancellationToken ct) =>
+        Task.FromResult(Vms.TryGetValue(hypervisorId, out var vms)
+            ? Result<IReadOnlyList<VmInfo>>.Ok(vms)
+            : Result<IReadOnlyList<VmInfo>>.Conflict($"Host {hypervisorId} cannot be reached."));
+}
+
+internal sealed class FakePortalKey : IPortalKey
+{
+    public string PublicKeyLine => "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests drportal@test";
+
+    public string PrivateKeyPath => "/nonexistent/id_ed25519";
+}
+
+internal sealed class FakeAuditLog : IAuditLog
+{
+    public List<AuditEntry> Entries { get; } = [];
+
+    public Task RecordAsync(string actor, string action, string entityType, string? entityId, string summary, object? before, object? after, CancellationToken ct)
+    {
+        Entries.Add(new AuditEntry { Id = Entries.Count + 1, Actor = actor, Action = action, EntityType = entityType, EntityId = entityId, Summary = summary, At = DateTimeOffset.UtcNow });
+        return Task.CompletedTask;
+    }
+
+    public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken ct)
+    {
+        var matching = Entries.Where(e => query.EntityType is null || e.EntityType == query.EntityType).OrderByDescending(e => e.Id).ToList();
+        return Task.FromResult(new AuditPage(matching.Skip(query.Skip).Take(query.Take).ToList(), matching.Count));
+    }
+}
+
+internal sealed class FakeUserAccounts : IUserAccounts
+{
+    public List<UserSummary> Users { get; } = [];
+    public List<ApiTokenSummary> Tokens { get; } = [];
+    public string NextToken { get; set; } = "drp_secret-token-shown-once";
+
+    public Task<bool> AnyUserAsync(CancellationToken ct) => Task.FromResult(Users.Count > 0);
+
+    public Task<Result<UserSummary>> SetupAdminAsync(string? userName, string? password, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<UserSummary>>([.. Users]);
+
+    public Task<Result<UserSummary>> CreateAsync(string? userName, string? password, string? role, string actor, CancellationToken ct)
+    {
+        var user = new UserSummary(Guid.NewGuid().ToString(), userName!, role!, false, false, DateTimeOffset.UtcNow);
+        Users.Add(user);
+        return Task.FromResult(Result<UserSummary>.Ok(user));
+    }
+
+    public Task<Result<UserSummary>> UpdateAsync(string userId, string? role, bool disabled, string actor, CancellationToken ct) =>
+        Task.FromResult(Result<UserSummary>.Invalid("role", "This is the last enabled administrator; make another user Admin first."));
+
+    public Task<Result<UserSummary>> ResetPasswordAsync(string userId, string? newPassword, string actor, CancellationToken ct) =>
+        Task.FromResult(Result<UserSummary>.Ok(Users.Single(u => u.Id == userId)));
+
+    public Task<Result<UserSummary>> ChangeOwnPasswordAsync(string userId, string? currentPassword, string? newPassword, CancellationToken ct) =>
+        Task.FromResult(Result<UserSummary>.Invalid("currentPassword", "Current password is wrong."));
+
+    public Task<Result<UserSummary>> CheckPasswordAsync(string? userName, string? password, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<ApiTokenSummary>> ListTokensAsync(string userId, CancellationToken ct) => Task.FromResult<IReadOnlyList<ApiTokenSummary>>([.. Tokens]);
+
+    public Task<Result<NewApiToken>> CreateTokenAsync(string userId, string? name, string actor, CancellationToken ct)
+    {
+        var summary = new ApiTokenSummary(Tokens.Count + 1, name!, NextToken[..8], DateTimeOffset.UtcNow, null);
+        Tokens.Add(summary);
+        return Task.FromResult(Result<NewApiToken>.Ok(new NewApiToken(summary, NextToken)));
+    }
+
+    public Task<Result<ApiTokenSummary>> RevokeTokenAsync(string userId, int tokenId, bool anyUser, string actor, CancellationToken ct)
+    {
+        var token = Tokens.Single(t => t.Id == tokenId);
+        Tokens.Remove(token);
+        return Task.FromResult(Result<ApiTokenSummary>.Ok(token));
+    }
+
+    public Task<TokenIdentity?> AuthenticateTokenAsync(string token, CancellationToken ct) => throw new NotSupportedException();
+}

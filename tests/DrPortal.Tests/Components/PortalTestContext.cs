@@ -1,0 +1,75 @@
+using Bunit;
+using Bunit.TestDoubles;
+using DrPortal.Core.Accounts;
+using DrPortal.Core.Audit;
+using DrPortal.Core.Hosts;
+using DrPortal.Core.Pairs;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace DrPortal.Tests.Components;
+
+/// <summary>
+/// A bUnit context with MudBlazor, hand-written fakes of the stores and a signed-in user.
+/// Components are rendered next to the popover and dialog providers, as MainLayout does.
+/// </summary>
+public abstract class PortalTestContext : BunitContext, IAsyncLifetime
+{
+    internal FakeHypervisorStore Hosts { get; } = new();
+    internal FakeVmPairStore Pairs { get; } = new();
+    internal FakeHostConnections Connections { get; } = new();
+    internal FakeUserAccounts Accounts { get; } = new();
+    internal FakeAuditLog Audit { get; } = new();
+
+    protected PortalTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
+        Services.AddSingleton<IHypervisorStore>(Hosts);
+        Services.AddSingleton<IVmPairStore>(Pairs);
+        Services.AddSingleton<IHostConnections>(Connections);
+        Services.AddSingleton<IUserAccounts>(Accounts);
+        Services.AddSingleton<IAuditLog>(Audit);
+        Services.AddSingleton<IPortalKey>(new FakePortalKey());
+    }
+
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor registers services that only dispose asynchronously.
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    /// <summary>Signs in a user with one role (as the cookie would carry it).</summary>
+    protected void SignInAs(string role, string name = "tester")
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized(name);
+        auth.SetRoles(role);
+        auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, $"{name}-id"));
+    }
+
+    /// <summary>The providers MainLayout renders; dialogs and select lists appear inside them.</summary>
+    protected IRenderedComponent<MudDialogProvider> RenderProviders()
+    {
+        Popovers = Render<MudPopoverProvider>();
+        return Render<MudDialogProvider>();
+    }
+
+    /// <summary>Where open select lists, menus and autocompletes render (after <see cref="RenderProviders"/>).</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = default!;
+
+    /// <summary>The whole MudBlazor field (label, input, helper or error text) around the input marked data-test.</summary>
+    protected static AngleSharp.Dom.IElement Field(IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> rendered, string dataTest) =>
+        rendered.Find($"[data-test={dataTest}]").Closest(".mud-input-control")
+            ?? throw new InvalidOperationException($"[data-test={dataTest}] is not inside a MudBlazor input control.");
+
+    /// <summary>Opens a dialog through the dialog service, the way pages do, and returns its reference.</summary>
+    protected async Task<IDialogReference> ShowDialogAsync<TDialog>(IRenderedComponent<MudDialogProvider> provider, DialogParameters<TDialog> parameters)
+        where TDialog : Microsoft.AspNetCore.Components.IComponent
+    {
+        var dialogs = Services.GetRequiredService<IDialogService>();
+        IDialogReference? reference = null;
+        await provider.InvokeAsync(async () => reference = await dialogs.ShowAsync<TDialog>("Test dialog", parameters));
+        return reference!;
+    }
+}
