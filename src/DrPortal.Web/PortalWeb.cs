@@ -35,6 +35,8 @@ internal static class PortalWeb
     {
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+        // The portal's SSH identity exists from the first start, so its public key can be shown at once.
+        _ = app.Services.GetRequiredService<Core.Accounts.IPortalKey>().PublicKeyLine;
     }
 
     public static void UsePortal(this WebApplication app)

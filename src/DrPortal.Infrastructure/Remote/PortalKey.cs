@@ -15,11 +15,21 @@ internal sealed class PortalKey : IPortalKey
     public PortalKey(IOptions<DrPortalOptions> options)
     {
         var dir = Path.Combine(options.Value.DataDirectory, "ssh");
-        PrivateKeyPath = Path.Combine(dir, "id_ed25519");
+        _privateKeyPath = Path.Combine(dir, "id_ed25519");
         _publicKey = new Lazy<string>(() => EnsureKey(dir));
     }
 
-    public string PrivateKeyPath { get; }
+    private readonly string _privateKeyPath;
+
+    /// <summary>The private key's path; the key pair exists once this returns.</summary>
+    public string PrivateKeyPath
+    {
+        get
+        {
+            _ = _publicKey.Value;
+            return _privateKeyPath;
+        }
+    }
 
     public string PublicKeyLine => _publicKey.Value;
 
@@ -30,11 +40,11 @@ internal sealed class PortalKey : IPortalKey
         {
             File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        var publicPath = PrivateKeyPath + ".pub";
-        if (!File.Exists(PrivateKeyPath))
+        var publicPath = _privateKeyPath + ".pub";
+        if (!File.Exists(_privateKeyPath))
         {
             // Generate beside the final name and rename, so a crash never leaves half a key.
-            var temp = PrivateKeyPath + ".new";
+            var temp = _privateKeyPath + ".new";
             File.Delete(temp);
             File.Delete(temp + ".pub");
             var psi = new ProcessStartInfo("ssh-keygen") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -49,11 +59,11 @@ internal sealed class PortalKey : IPortalKey
                 throw new InvalidOperationException($"ssh-keygen failed: {process.StandardError.ReadToEnd()}");
             }
             File.Move(temp + ".pub", publicPath, overwrite: true);
-            File.Move(temp, PrivateKeyPath);
+            File.Move(temp, _privateKeyPath);
         }
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(PrivateKeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.SetUnixFileMode(_privateKeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         return File.ReadAllText(publicPath).Trim();
     }
