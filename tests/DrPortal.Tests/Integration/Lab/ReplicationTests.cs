@@ -124,8 +124,12 @@ public class ReplicationTests(LabPortalFixture portal)
 
             var update = await Admin.PutAsJsonAsync($"/api/v1/pairs/{pair.Id}", new
             {
-                sourceHypervisorId = pair.SourceHypervisorId, sourceVmId = 5200, targetHypervisorId = pair.TargetHypervisorId, targetVmId = 9520,
-                startAfterRestore = false, overwriteExistingTarget = true,
+                sourceHypervisorId = pair.SourceHypervisorId,
+                sourceVmId = 5200,
+                targetHypervisorId = pair.TargetHypervisorId,
+                targetVmId = 9520,
+                startAfterRestore = false,
+                overwriteExistingTarget = true,
             });
             Assert.Equal(HttpStatusCode.OK, update.StatusCode);
 
