@@ -12,4 +12,7 @@ public sealed class DrPortalOptions
 
     /// <summary>How many tasks run at the same time (heavy stages are still one per host).</summary>
     public int Workers { get; set; } = DefaultWorkers;
+
+    /// <summary>ssh keep-alive interval for transfers; a cut link is noticed after about four of these.</summary>
+    public int TransferKeepAliveSeconds { get; set; } = 15;
 }

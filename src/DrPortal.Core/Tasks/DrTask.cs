@@ -176,6 +176,31 @@ public sealed class DrTask
         Finish(DrTaskStatus.Cancelled, now);
     }
 
+    /// <summary>
+    /// Queues a failed task again. It resumes at the stage that failed: what earlier stages produced is kept,
+    /// and a transfer continues from the data it already moved.
+    /// </summary>
+    public void Retry(string requestedBy)
+    {
+        if (Status != DrTaskStatus.Failed)
+        {
+            throw new InvalidOperationException($"Only a failed task can be retried; this one is {Status}.");
+        }
+        foreach (var stage in Stages.Where(s => s.Status == StageStatus.Failed))
+        {
+            stage.Status = StageStatus.Pending;
+            stage.FinishedAt = null;
+            stage.Message = null;
+        }
+        Status = DrTaskStatus.Queued;
+        Error = null;
+        ErrorOutput = null;
+        FinishedAt = null;
+        CancelRequested = false;
+        ActiveKey = ActiveKeyFor(VmPairId ?? throw new InvalidOperationException("The task's pair was deleted."), Kind);
+        RequestedBy = requestedBy;
+    }
+
     private void Finish(DrTaskStatus status, DateTimeOffset now)
     {
         Status = status;

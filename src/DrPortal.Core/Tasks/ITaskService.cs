@@ -17,6 +17,9 @@ public interface ITaskService
 
     Task<Result<DrTask>> CancelAsync(long taskId, string actor, CancellationToken ct);
 
+    /// <summary>Queues a failed task again; it resumes at the stage that failed.</summary>
+    Task<Result<DrTask>> RetryAsync(long taskId, string actor, CancellationToken ct);
+
     Task<DrTask?> FindAsync(long taskId, CancellationToken ct);
 
     Task<TaskPage> QueryAsync(TaskQuery query, CancellationToken ct);

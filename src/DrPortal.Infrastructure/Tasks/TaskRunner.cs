@@ -483,13 +483,21 @@ internal sealed partial class TaskRunner(
         private async Task SaveAsync() => await db.SaveChangesAsync(CancellationToken.None);
     }
 
+    /// <summary>Removes an unfinished local copy: the file, rsync's partial data and rsync's temporary files (".name.XXXXXX").</summary>
     private static void DeletePartials(string localPath)
     {
-        File.Delete(localPath);
         var dir = Path.GetDirectoryName(localPath)!;
+        var name = Path.GetFileName(localPath);
+        File.Delete(localPath);
         var partialDir = Path.Combine(dir, Infrastructure.Transport.RsyncArguments.PartialDirectoryName);
-        var partial = Path.Combine(partialDir, Path.GetFileName(localPath));
-        File.Delete(partial);
+        foreach (var d in new[] { dir, partialDir }.Where(Directory.Exists))
+        {
+            File.Delete(Path.Combine(d, name));
+            foreach (var temp in Directory.EnumerateFiles(d, $".{name}.*"))
+            {
+                File.Delete(temp);
+            }
+        }
     }
 
     private static async Task<string> Sha256Async(string path)

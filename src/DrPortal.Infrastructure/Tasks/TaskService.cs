@@ -96,6 +96,35 @@ internal sealed class TaskService(
         return Result<DrTask>.Ok(task);
     }
 
+    public async Task<Result<DrTask>> RetryAsync(long taskId, string actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var task = await db.Tasks.Include(t => t.Stages).FirstOrDefaultAsync(t => t.Id == taskId, ct);
+        if (task is null)
+        {
+            return Result<DrTask>.NotFound($"Task {taskId} does not exist.");
+        }
+        if (task.Status != DrTaskStatus.Failed)
+        {
+            return Result<DrTask>.Conflict($"Only a failed task can be retried; task {taskId} is {task.Status}.");
+        }
+        if (task.VmPairId is null)
+        {
+            return Result<DrTask>.Conflict($"The pair of task {taskId} was deleted.");
+        }
+        task.Retry(actor);
+        var saved = await Persist.SaveAsync(db, task,
+            () => db.AuditEntries.Add(AuditLog.Entry(clock, actor, "retry", EntityType, taskId.ToString(CultureInfo.InvariantCulture),
+                $"Retried task {taskId} ({task.Kind} of pair #{task.VmPairId})", null, null)),
+            () => Result<DrTask>.Conflict($"Pair #{task.VmPairId} already has a queued or running {task.Kind} task; wait for it or cancel it first."), ct);
+        if (saved.IsOk)
+        {
+            jobs.Enqueue(task.Id);
+            feed.Publish(TaskUpdate.Of(task));
+        }
+        return saved;
+    }
+
     public async Task<DrTask?> FindAsync(long taskId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -65,6 +65,7 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
         PrivateKeyPath = portalKey.PrivateKeyPath,
         KnownHostsPath = WriteKnownHosts(host),
         BandwidthLimitKiBps = host.BandwidthLimitKiBps,
+        ServerAliveInterval = TimeSpan.FromSeconds(Math.Clamp(options.Value.TransferKeepAliveSeconds, 1, 300)),
     };
 
     /// <summary>One known_hosts file per host, holding only its pinned key; no key pinned, no transfer.</summary>
@@ -112,16 +113,22 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
             }
         }, CancellationToken.None);
 
+        // Cancel asks rsync to stop (SIGTERM: it moves what it received into the partial directory and exits),
+        // and kills it outright if it has not gone within five seconds.
         using var kill = ct.Register(() =>
         {
-            try
+            _ = Signals.Terminate(process.Id);
+            _ = Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ =>
             {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    // Already gone.
+                }
+            }, TaskScheduler.Default);
         });
 
         var parser = new RsyncProgressParser();
@@ -152,6 +159,20 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
         {
             throw new TransferException($"Transfer with {host.Name} failed: {status.Reason}", status.Retryable,
                 errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(20).ToList());
+        }
+    }
+
+    private static class Signals
+    {
+        /// <summary>SIGTERM through the system's kill(1): .NET only offers SIGKILL.</summary>
+        public static bool Terminate(int pid)
+        {
+            var psi = new ProcessStartInfo("kill") { UseShellExecute = false };
+            psi.ArgumentList.Add("-TERM");
+            psi.ArgumentList.Add(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using var kill = Process.Start(psi);
+            kill?.WaitForExit();
+            return kill?.ExitCode == 0;
         }
     }
 

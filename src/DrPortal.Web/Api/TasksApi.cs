@@ -48,6 +48,11 @@ internal static class TasksApi
                 (await tasks.CancelAsync(id, user.ActorName(), ct)).ToHttp(TaskDto.From))
             .RequireAuthorization(Policies.CanOperate);
 
+        group.MapPost("/{id:long}/retry", async (long id, ClaimsPrincipal user, ITaskService tasks, CancellationToken ct) =>
+                (await tasks.RetryAsync(id, user.ActorName(), ct)).ToHttp(TaskDto.From))
+            .RequireAuthorization(Policies.CanOperate)
+            .WithSummary("Queues a failed task again; it resumes at the stage that failed (a cut transfer continues where it stopped).");
+
         var archives = api.MapGroup("/archives").WithTags("Archives");
         archives.MapGet("/", async (int? pairId, IArchiveStore store, CancellationToken ct) =>
             TypedResults.Ok((await store.ListAsync(pairId, ct)).Select(ArchiveDto.From)));

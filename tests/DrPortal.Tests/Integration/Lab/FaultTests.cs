@@ -1,0 +1,184 @@
+using System.Net;
+using System.Net.Http.Json;
+using DrPortal.Tests.Support;
+using DrPortal.Web.Api;
+
+namespace DrPortal.Tests.Integration.Lab;
+
+/// <summary>Cancel, a cut link, and a killed portal: each ends cleanly or resumes, and no data is lost.</summary>
+[Collection(LabCollection.Name)]
+public class FaultTests(LabPortalFixture portal)
+{
+    private static readonly TimeSpan TaskTimeout = TimeSpan.FromMinutes(3);
+
+    private async Task<VmPairDto> PairAsync(HttpClient client, string source, int sourceVm, string target, int targetVm)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/pairs", new
+        {
+            sourceHypervisorId = portal.Hosts[source].Id,
+            sourceVmId = sourceVm,
+            targetHypervisorId = portal.Hosts[target].Id,
+            targetVmId = targetVm,
+            startAfterRestore = false,
+            overwriteExistingTarget = true,
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!;
+    }
+
+    private static async Task<long> RequestAsync(HttpClient client, int pairId, string kind)
+    {
+        var response = await client.PostAsJsonAsync($"/api/v1/pairs/{pairId}/{kind}", new { });
+        return (await response.Content.ReadFromJsonAsync<TaskAccepted>(Json.Options))!.TaskId;
+    }
+
+    /// <summary>Polls until the task is in the stage and has moved at least the bytes.</summary>
+    private static async Task<TaskDto> WaitForStageAsync(HttpClient client, long taskId, string stage, long bytes)
+    {
+        var deadline = DateTime.UtcNow + TaskTimeout;
+        while (true)
+        {
+            var task = (await client.GetFromJsonAsync<TaskDto>($"/api/v1/tasks/{taskId}", Json.Options))!;
+            if (task.Stage == stage && task.BytesDone >= bytes)
+            {
+                return task;
+            }
+            Assert.False(task.Status is "Succeeded" or "Failed" or "Cancelled", $"task ended ({task.Status}: {task.Error}) before reaching {stage}");
+            Assert.True(DateTime.UtcNow < deadline, $"task never reached {stage} with {bytes} bytes");
+            await Task.Delay(100);
+        }
+    }
+
+    private string RepositoryDir(string host, int vmid) => Path.Combine(portal.DataDirectory, "repository", host, vmid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
+    public async Task Cancel_DuringPull_EndsCancelled_AndLeavesNoPartialFile()
+    {
+        await Support.Lab.RunAsync("vm", "create", "pve-dc2", "7100", "--size", "64M", "--fill", "1.0");
+        await Support.Lab.RunAsync("shape", "pve-dc2", "--rate", "20mbit");
+        var pair = await PairAsync(portal.Admin, "pve-dc2", 7100, "pve-dr1", 9710);
+        try
+        {
+            var id = await RequestAsync(portal.Admin, pair.Id, "backup");
+            await WaitForStageAsync(portal.Admin, id, "Pull", 1);
+
+            Assert.Equal(HttpStatusCode.OK, (await portal.Admin.PostAsync($"/api/v1/tasks/{id}/cancel", null)).StatusCode);
+            var task = await ReplicationTests.WaitAsync(portal.Admin, id, TaskTimeout);
+
+            Assert.Equal("Cancelled", task.Status);
+            Assert.Equal("Succeeded", task.Stages.Single(s => s.Name == "Backup").Status);
+            Assert.Equal("Cancelled", task.Stages.Single(s => s.Name == "Pull").Status);
+            var leftovers = Directory.Exists(RepositoryDir("pve-dc2", 7100))
+                ? Directory.GetFiles(RepositoryDir("pve-dc2", 7100), "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".log", StringComparison.Ordinal)).ToList()
+                : [];
+            Assert.Empty(leftovers);
+            var archive = Assert.Single((await portal.Admin.GetFromJsonAsync<List<ArchiveDto>>($"/api/v1/archives?pairId={pair.Id}", Json.Options))!);
+            Assert.False(archive.InRepository);
+            Assert.True(archive.OnPrimary, "the host's finished archive is kept: only partial copies are removed");
+        }
+        finally
+        {
+            await Support.Lab.RunAsync("shape", "pve-dc2", "--off");
+            await portal.Admin.DeleteAsync($"/api/v1/pairs/{pair.Id}");
+            await Support.Lab.RunAsync("vm", "destroy", "pve-dc2", "7100");
+        }
+    }
+
+    [Fact]
+    public async Task ACutLinkDuringPull_FailsClearly_AndARetryAfterHealingResumesThePartialTransfer()
+    {
+        await Support.Lab.RunAsync("vm", "create", "pve-dc2", "7200", "--size", "64M", "--fill", "1.0");
+        await Support.Lab.RunAsync("shape", "pve-dc2", "--rate", "20mbit");
+        var pair = await PairAsync(portal.Admin, "pve-dc2", 7200, "pve-dr1", 9720);
+        try
+        {
+            var id = await RequestAsync(portal.Admin, pair.Id, "backup");
+            await WaitForStageAsync(portal.Admin, id, "Pull", 8 << 20);
+            await Support.Lab.RunAsync("cut", "pve-dc2");
+
+            var failed = await ReplicationTests.WaitAsync(portal.Admin, id, TaskTimeout);
+
+            Assert.Equal("Failed", failed.Status);
+            Assert.Contains("pve-dc2", failed.Error, StringComparison.Ordinal);
+            Assert.Equal("Failed", failed.Stages.Single(s => s.Name == "Pull").Status);
+            var partial = Directory.GetFiles(Path.Combine(RepositoryDir("pve-dc2", 7200), ".rsync-partial")).Single();
+            var kept = new FileInfo(partial).Length;
+            Assert.True(kept >= 4 << 20, $"only {kept} bytes of partial data were kept");
+
+            await Support.Lab.RunAsync("heal", "pve-dc2");
+            await Support.Lab.RunAsync("shape", "pve-dc2", "--off");
+            Assert.Equal(HttpStatusCode.OK, (await portal.Admin.PostAsync($"/api/v1/tasks/{id}/retry", null)).StatusCode);
+            var retried = await ReplicationTests.WaitAsync(portal.Admin, id, TaskTimeout);
+
+            Assert.True(retried.Status == "Succeeded", $"{retried.Status}: {retried.Error}");
+            Assert.Equal(2, retried.Attempts);
+            var archive = Assert.Single((await portal.Admin.GetFromJsonAsync<List<ArchiveDto>>($"/api/v1/archives?pairId={pair.Id}", Json.Options))!);
+            Assert.True(archive.Verified);
+            // The same task went on from its failed stage: no second backup, the pull picked up the kept partial data.
+            var log = await portal.Admin.GetFromJsonAsync<TaskLogDto>($"/api/v1/tasks/{id}/log", Json.Options);
+            Assert.Contains(log!.Lines, l => l.Line.Contains("Resuming", StringComparison.Ordinal));
+            Assert.Single(log.Lines, l => l.Line.Contains("Backup job finished successfully", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await Support.Lab.RunAsync("heal", "pve-dc2");
+            await Support.Lab.RunAsync("shape", "pve-dc2", "--off");
+            await portal.Admin.DeleteAsync($"/api/v1/pairs/{pair.Id}");
+            await Support.Lab.RunAsync("vm", "destroy", "pve-dc2", "7200");
+        }
+    }
+
+    [Theory]
+    [InlineData("Pull", "pve-dc2")]
+    [InlineData("Push", "pve-dr1")]
+    public async Task KillingThePortal_DuringATransfer_ThenStartingIt_CompletesTheTaskWithIntactData(string stage, string slowHost)
+    {
+        var vmid = stage == "Pull" ? 7300 : 7400;
+        var target = vmid + 2000;
+        await Support.Lab.RunAsync("vm", "create", "pve-dc2", vmid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--size", "64M", "--fill", "1.0");
+        var pair = await PairAsync(portal.Admin, "pve-dc2", vmid, "pve-dr1", target);
+        var dataDirectory = portal.DataDirectory;
+        try
+        {
+            await Support.Lab.RunAsync("shape", slowHost, "--rate", "20mbit");
+            long id;
+            using (var first = await ExternalPortal.StartAsync(portal.ConnectionString, dataDirectory))
+            {
+                using var client = await ClientAsync(first);
+                id = await RequestAsync(client, pair.Id, "replicate");
+                await WaitForStageAsync(client, id, stage, 4 << 20);
+                first.Crash();
+            }
+            await Support.Lab.RunAsync("shape", slowHost, "--off");
+
+            using var second = await ExternalPortal.StartAsync(portal.ConnectionString, dataDirectory);
+            using var again = await ClientAsync(second);
+            var task = await ReplicationTests.WaitAsync(again, id, TaskTimeout);
+
+            Assert.True(task.Status == "Succeeded", $"{task.Status}: {task.Error}");
+            Assert.Equal(2, task.Attempts);
+            Assert.Equal(1, task.Stages.Count(s => s.Name == "Backup"));
+            Assert.Single((await again.GetFromJsonAsync<List<ArchiveDto>>($"/api/v1/archives?pairId={pair.Id}", Json.Options))!);
+            Assert.Equal(await Support.Lab.ChecksumAsync("pve-dc2", vmid), await Support.Lab.ChecksumAsync("pve-dr1", target));
+            var log = (await again.GetFromJsonAsync<TaskLogDto>($"/api/v1/tasks/{id}/log", Json.Options))!.Lines.Select(l => l.Line).ToList();
+            Assert.Single(log, l => l.Contains("Backup job finished successfully", StringComparison.Ordinal));
+            Assert.Contains(log, l => l.Contains($"{stage} (again: it was interrupted)", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await Support.Lab.RunAsync("shape", slowHost, "--off");
+            await portal.Admin.DeleteAsync($"/api/v1/pairs/{pair.Id}");
+            await Support.Lab.RunAsync("vm", "destroy", "pve-dc2", vmid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Support.Lab.RunAsync("exec", "pve-dr1", "--", "sh", "-c", $"qm stop {target} 2>/dev/null; qm destroy {target} 2>/dev/null; true");
+        }
+    }
+
+    private static async Task<HttpClient> ClientAsync(ExternalPortal external)
+    {
+        var client = new HttpClient { BaseAddress = external.Address };
+        var response = await client.PostAsJsonAsync("/api/v1/auth/tokens", new CreateTokenRequest(PortalFactory.AdminName, PortalFactory.AdminPassword, $"external-{Guid.NewGuid():N}"[..20]));
+        response.EnsureSuccessStatusCode();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", (await response.Content.ReadFromJsonAsync<TokenCreated>(Json.Options))!.Token);
+        return client;
+    }
+}
