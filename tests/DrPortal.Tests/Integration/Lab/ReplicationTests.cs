@@ -238,4 +238,69 @@ public class ReplicationTests(LabPortalFixture portal)
             await CleanupAsync(c, ("pve-dc2", 5403));
         }
     }
+
+    [Fact]
+    public async Task AFailingRestore_FailsTheTaskWithTheToolsReason_AndLeavesTheTargetAsItWas()
+    {
+        await Support.Lab.RunAsync("vm", "create", "pve-dc1", "5500", "--size", "16M", "--fill", "0.5");
+        await Support.Lab.RunAsync("vm", "create", "pve-dr1", "9550", "--size", "16M", "--fill", "0.5");
+        // A VM another job holds (a backup lock): Proxmox refuses to touch it.
+        await Support.Lab.ExecAsync("pve-dr1", "sh", "-c", "echo 'lock: backup' >> /etc/pve/qemu-server/9550.conf");
+        var before = await Support.Lab.ChecksumAsync("pve-dr1", 9550);
+        var pair = await PairAsync("pve-dc1", 5500, "pve-dr1", 9550, overwrite: true, start: false);
+        try
+        {
+            var task = await WaitAsync(Admin, (await RequestAsync(pair.Id, "replicate")).TaskId, TaskTimeout);
+
+            Assert.Equal("Failed", task.Status);
+            Assert.Contains("locked", task.Error, StringComparison.Ordinal);
+            Assert.Equal("Failed", task.Stages.Single(s => s.Name == "Restore").Status);
+            Assert.Equal("Pending", task.Stages.Single(s => s.Name == "Start").Status);
+            Assert.Equal(before, await Support.Lab.ChecksumAsync("pve-dr1", 9550));
+        }
+        finally
+        {
+            await Support.Lab.ExecAsync("pve-dr1", "sed", "-i", "/^lock:/d", "/etc/pve/qemu-server/9550.conf");
+            await CleanupAsync(pair, ("pve-dc1", 5500), ("pve-dr1", 9550));
+        }
+    }
+
+    [Fact]
+    public async Task AHostKeyMismatchOnTheRecoveryHost_FailsBeforeAnythingThereIsTouched()
+    {
+        await Support.Lab.RunAsync("vm", "create", "pve-dc1", "5600", "--size", "16M", "--fill", "0.5");
+        // A second entry for pve-dr1's address, pinned to pve-dc1's key: as if the recovery machine had been swapped.
+        var dr1 = await Support.Lab.HostAsync("pve-dr1");
+        var created = await Admin.PostAsJsonAsync("/api/v1/hypervisors", new { name = "dr1-swapped", address = dr1.Address, sshPort = 22, site = "Recovery", sshUser = "root" });
+        var swapped = (await created.Content.ReadFromJsonAsync<HypervisorDto>(Json.Options))!;
+        var wrongKey = (await Support.Lab.HostAsync("pve-dc1")).HostKey.Split(' ');
+        await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Core.Hosts.IHypervisorStore>(portal.Services)
+            .PinHostKeyAsync(swapped.Id, new Core.Hosts.HostKey(wrongKey[0], Convert.FromBase64String(wrongKey[1])), "test", CancellationToken.None);
+        var response = await Admin.PostAsJsonAsync("/api/v1/pairs", new
+        {
+            sourceHypervisorId = portal.Hosts["pve-dc1"].Id,
+            sourceVmId = 5600,
+            targetHypervisorId = swapped.Id,
+            targetVmId = 9560,
+            startAfterRestore = true,
+            overwriteExistingTarget = true,
+        });
+        var pair = (await response.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!;
+        try
+        {
+            var task = await WaitAsync(Admin, (await RequestAsync(pair.Id, "replicate")).TaskId, TaskTimeout);
+
+            Assert.Equal("Failed", task.Status);
+            Assert.Contains("host key", task.Error, StringComparison.Ordinal);
+            Assert.Equal("Succeeded", task.Stages.Single(s => s.Name == "Pull").Status);
+            Assert.Equal("Failed", task.Stages.Single(s => s.Name == "Push").Status);
+            Assert.DoesNotContain("vzdump-qemu-5600", await Support.Lab.ExecAsync("pve-dr1", "ls", "-a", "/var/lib/vz/dump"), StringComparison.Ordinal);
+            Assert.DoesNotContain("9560", await Support.Lab.ExecAsync("pve-dr1", "qm", "list"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await CleanupAsync(pair, ("pve-dc1", 5600));
+            await Admin.DeleteAsync($"/api/v1/hypervisors/{swapped.Id}");
+        }
+    }
 }
