@@ -12,19 +12,19 @@ public static partial class TextRules
     public const int NoteMaxLength = 500;
 
     /// <summary>Display names of hosts: letters, digits, dot, dash, underscore; starts with a letter or digit.</summary>
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}\\z")]
     public static partial Regex Name();
 
     /// <summary>POSIX user names as accepted by Debian's adduser default NAME_REGEX.</summary>
-    [GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$")]
+    [GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}\\z")]
     public static partial Regex UnixUser();
 
     /// <summary>Absolute paths made of safe characters; no "..", no doubled or trailing slash.</summary>
-    [GeneratedRegex("^(/[A-Za-z0-9._-]+)+$")]
+    [GeneratedRegex("^(/[A-Za-z0-9._-]+)+\\z")]
     public static partial Regex AbsolutePath();
 
     /// <summary>Proxmox storage identifiers (pve-storage's "pve-storage-id" format).</summary>
-    [GeneratedRegex("^[a-z][a-z0-9._-]{0,63}$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("^[a-z][a-z0-9._-]{0,63}\\z", RegexOptions.IgnoreCase)]
     public static partial Regex StorageId();
 
     public static bool HasControlCharacters(string value) => value.Any(char.IsControl);

@@ -85,6 +85,24 @@ public class HypervisorInputTests
         Assert.True((Valid() with { Note = new string('n', 501) }).Validate().Has(nameof(HypervisorInput.Note)));
 }
 
+public class TextRulesTests
+{
+    // .NET's '$' also matches before a final newline; the patterns must not.
+    [Fact]
+    public void Patterns_RefuseATrailingNewline()
+    {
+        Assert.DoesNotMatch(DrPortal.Core.Common.TextRules.Name(), "pve1\n");
+        Assert.DoesNotMatch(DrPortal.Core.Common.TextRules.UnixUser(), "root\n");
+        Assert.DoesNotMatch(DrPortal.Core.Common.TextRules.AbsolutePath(), "/var/lib/vz/dump\n");
+        Assert.DoesNotMatch(DrPortal.Core.Common.TextRules.StorageId(), "local\n");
+        Assert.False(HostAddress.IsValid("pve1.example.org\n", out _));
+    }
+
+    [Fact]
+    public void Inputs_AreTrimmed_BeforeTheyAreChecked() =>
+        Assert.True(new HypervisorInput { Name = " pve-dc1 ", Address = "10.0.0.1\n" }.Validate().IsEmpty);
+}
+
 public class VmPairInputTests
 {
     private static Hypervisor Host(string name, Site site)
