@@ -64,6 +64,16 @@ class Portal:
 def main():
     url, data_dir = sys.argv[1], sys.argv[2]
     portal = Portal(url)
+    user, password = seed(portal, data_dir, create_vms=True)
+    print()
+    print('DrPortal demo is ready at %s' % url)
+    print('  user: %s   password: %s   (also in %s)' % (user, password, os.path.join(data_dir, 'demo-admin.txt')))
+    print('  Lab hosts are registered and trusted; VMs 100, 101 on pve-dc1 and 200 on pve-dc2.')
+    print('  Next: VM pairs -> Add (pve-dc1/100 -> pve-dr1/9100) -> Replicate.')
+
+
+def seed(portal, data_dir, create_vms):
+    """Admin, portal key on every lab host, hosts registered and trusted; leaves portal.token set."""
     portal.wait_until_up()
 
     creds_file = os.path.join(data_dir, 'demo-admin.txt')
@@ -111,17 +121,14 @@ def main():
             portal.call('POST', '/api/v1/hypervisors/%d/trust' % h['id'], {'fingerprint': host['fingerprint']})
         print('  %-8s %-12s %-8s key %s' % (host['name'], host['address'], host['site'], host['fingerprint']))
 
-    for name, vmid, vm_name, size, running in DEMO_VMS:
+    for name, vmid, vm_name, size, running in (DEMO_VMS if create_vms else []):
         if str(vmid) not in [line.split()[0] for line in lab('vm', 'list', name).splitlines() if line.strip()]:
             args = ['vm', 'create', name, vmid, '--name', vm_name, '--size', size, '--fill', '0.5']
             lab(*(args + (['--running'] if running else [])))
-    portal.call('DELETE', '/api/v1/auth/tokens/%d' % token_id)
-
-    print()
-    print('DrPortal demo is ready at %s' % url)
-    print('  user: %s   password: %s   (also in %s)' % (user, password, creds_file))
-    print('  Lab hosts are registered and trusted; VMs 100, 101 on pve-dc1 and 200 on pve-dc2.')
-    print('  Next: VM pairs -> Add (pve-dc1/100 -> pve-dr1/9100) -> Replicate.')
+    if create_vms:
+        portal.call('DELETE', '/api/v1/auth/tokens/%d' % token_id)
+        portal.token = None
+    return user, password
 
 
 if __name__ == '__main__':
