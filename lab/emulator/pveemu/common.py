@@ -815,3 +815,22 @@ def data_ranges(fd, size):
             end = size
         yield start, end
         pos = end
+
+
+def destroy_disks(vmid, conf):
+    """Free the volumes in a VM's config that live in its own images directory."""
+    for key, value in conf.items():
+        if not (DRIVE_KEY_RE.match(key) or re.match(r'^unused\d+$', key)):
+            continue
+        file, opts = parse_drive(value)
+        if not file or opts.get('media') == 'cdrom' or file in ('none', 'cdrom'):
+            continue
+        try:
+            path = volume_path(file)
+        except PveError:
+            continue
+        if path.startswith(images_dir(vmid) + os.sep):
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass

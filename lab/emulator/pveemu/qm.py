@@ -11,7 +11,7 @@ from .common import (
     write_config, remove_config, check_lock, ConfigLock, vm_running, vm_pid, qmp_status,
     set_qmp_status, start_vm_process, stop_vm_process, vm_uptime, list_vmids, config_drives,
     boot_disk, drive_size, mem_mb, vm_cpus, encode_text, parse_drive, volume_path, images_dir,
-    ensure_dir, format_disk_size, random_mac, DRIVE_KEY_RE, LOCAL_STORAGE, run_main)
+    ensure_dir, format_disk_size, random_mac, DRIVE_KEY_RE, LOCAL_STORAGE, run_main, destroy_disks)
 
 COMMANDS = ['config', 'create', 'destroy', 'list', 'resume', 'set', 'shutdown', 'start', 'status',
             'stop', 'suspend', 'unlock']
@@ -219,21 +219,7 @@ def cmd_destroy(argv):
             check_lock(conf)
         if vm_running(vmid):
             raise PveError('VM %d is running - destroy failed' % vmid)
-        for key, value in conf.items():
-            if not (DRIVE_KEY_RE.match(key) or re.match(r'^unused\d+$', key)):
-                continue
-            file, dopts = parse_drive(value)
-            if not file or dopts.get('media') == 'cdrom' or file in ('none', 'cdrom'):
-                continue
-            try:
-                path = volume_path(file)
-            except PveError:
-                continue
-            if path.startswith(images_dir(vmid) + os.sep):
-                try:
-                    os.unlink(path)
-                except FileNotFoundError:
-                    pass
+        destroy_disks(vmid, conf)
         if opts.get('destroy-unreferenced-disks', 1) and os.path.isdir(images_dir(vmid)):
             for name in os.listdir(images_dir(vmid)):
                 if re.match(r'^vm-%d-disk-\d+\.(raw|qcow2)$' % vmid, name):

@@ -12,7 +12,7 @@ from .common import (
     PveError, ParamError, Spec, Interrupted, parse_args, check_vmid_param, nodename, vm_exists,
     load_config, write_config, parse_config, check_lock, ConfigLock, vm_running, volume_path,
     images_dir, ensure_dir, parse_drive, format_drive, format_disk_size, DRIVE_KEY_RE, rpath,
-    random_mac, start_vm_process, install_interrupt_handlers, run_main, LOCAL_STORAGE)
+    random_mac, start_vm_process, install_interrupt_handlers, run_main, LOCAL_STORAGE, destroy_disks)
 
 USAGE = 'qmrestore <archive> <vmid> [OPTIONS]'
 
@@ -66,25 +66,6 @@ def archive_compression(path, text):
     if comp == 'bz2':
         raise PveError("unable to restore '%s' - unsupported compression 'bz2'" % text)
     return comp
-
-
-def destroy_disks(vmid, conf):
-    """Free the volumes of a VM's config (the real restore keeps an empty config)."""
-    for key, value in conf.items():
-        if not (DRIVE_KEY_RE.match(key) or re.match(r'^unused\d+$', key)):
-            continue
-        file, opts = parse_drive(value)
-        if not file or opts.get('media') == 'cdrom' or file in ('none', 'cdrom'):
-            continue
-        try:
-            path = volume_path(file)
-        except PveError:
-            continue
-        if path.startswith(images_dir(vmid) + os.sep):
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
 
 
 def next_disk_name(vmid, taken):

@@ -11,26 +11,10 @@ public class FaultTests(LabPortalFixture portal)
 {
     private static readonly TimeSpan TaskTimeout = TimeSpan.FromMinutes(3);
 
-    private async Task<VmPairDto> PairAsync(HttpClient client, string source, int sourceVm, string target, int targetVm)
-    {
-        var response = await client.PostAsJsonAsync("/api/v1/pairs", new
-        {
-            sourceHypervisorId = portal.Hosts[source].Id,
-            sourceVmId = sourceVm,
-            targetHypervisorId = portal.Hosts[target].Id,
-            targetVmId = targetVm,
-            startAfterRestore = false,
-            overwriteExistingTarget = true,
-        });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!;
-    }
+    private Task<VmPairDto> PairAsync(HttpClient client, string source, int sourceVm, string target, int targetVm) =>
+        TaskApi.CreatePairAsync(client, portal.Hosts[source].Id, sourceVm, portal.Hosts[target].Id, targetVm, overwrite: true, start: false);
 
-    private static async Task<long> RequestAsync(HttpClient client, int pairId, string kind)
-    {
-        var response = await client.PostAsJsonAsync($"/api/v1/pairs/{pairId}/{kind}", new { });
-        return (await response.Content.ReadFromJsonAsync<TaskAccepted>(Json.Options))!.TaskId;
-    }
+    private static async Task<long> RequestAsync(HttpClient client, int pairId, string kind) => (await TaskApi.RequestAsync(client, pairId, kind)).TaskId;
 
     /// <summary>Polls until the task is in the stage and has moved at least the bytes.</summary>
     private static async Task<TaskDto> WaitForStageAsync(HttpClient client, long taskId, string stage, long bytes)
@@ -63,7 +47,7 @@ public class FaultTests(LabPortalFixture portal)
             await WaitForStageAsync(portal.Admin, id, "Pull", 1);
 
             Assert.Equal(HttpStatusCode.OK, (await portal.Admin.PostAsync($"/api/v1/tasks/{id}/cancel", null)).StatusCode);
-            var task = await ReplicationTests.WaitAsync(portal.Admin, id, TaskTimeout);
+            var task = await TaskApi.WaitAsync(portal.Admin, id, TaskTimeout);
 
             Assert.Equal("Cancelled", task.Status);
             Assert.Equal("Succeeded", task.Stages.Single(s => s.Name == "Backup").Status);
@@ -96,7 +80,7 @@ public class FaultTests(LabPortalFixture portal)
             await WaitForStageAsync(portal.Admin, id, "Pull", 8 << 20);
             await Support.Lab.RunAsync("cut", "pve-dc2");
 
-            var failed = await ReplicationTests.WaitAsync(portal.Admin, id, TaskTimeout);
+            var failed = await TaskApi.WaitAsync(portal.Admin, id, TaskTimeout);
 
             Assert.Equal("Failed", failed.Status);
             Assert.Contains("pve-dc2", failed.Error, StringComparison.Ordinal);
@@ -108,7 +92,7 @@ public class FaultTests(LabPortalFixture portal)
             await Support.Lab.RunAsync("heal", "pve-dc2");
             await Support.Lab.RunAsync("shape", "pve-dc2", "--off");
             Assert.Equal(HttpStatusCode.OK, (await portal.Admin.PostAsync($"/api/v1/tasks/{id}/retry", null)).StatusCode);
-            var retried = await ReplicationTests.WaitAsync(portal.Admin, id, TaskTimeout);
+            var retried = await TaskApi.WaitAsync(portal.Admin, id, TaskTimeout);
 
             Assert.True(retried.Status == "Succeeded", $"{retried.Status}: {retried.Error}");
             Assert.Equal(2, retried.Attempts);
@@ -153,7 +137,7 @@ public class FaultTests(LabPortalFixture portal)
 
             using var second = await ExternalPortal.StartAsync(portal.ConnectionString, dataDirectory);
             using var again = await ClientAsync(second);
-            var task = await ReplicationTests.WaitAsync(again, id, TaskTimeout);
+            var task = await TaskApi.WaitAsync(again, id, TaskTimeout);
 
             Assert.True(task.Status == "Succeeded", $"{task.Status}: {task.Error}");
             Assert.Equal(2, task.Attempts);

@@ -14,45 +14,12 @@ public class ReplicationTests(LabPortalFixture portal)
 
     private HttpClient Admin => portal.Admin;
 
-    private async Task<VmPairDto> PairAsync(string source, int sourceVm, string target, int targetVm, bool overwrite = false, bool start = true)
-    {
-        var response = await Admin.PostAsJsonAsync("/api/v1/pairs", new
-        {
-            sourceHypervisorId = portal.Hosts[source].Id,
-            sourceVmId = sourceVm,
-            targetHypervisorId = portal.Hosts[target].Id,
-            targetVmId = targetVm,
-            startAfterRestore = start,
-            overwriteExistingTarget = overwrite,
-        });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!;
-    }
+    private Task<VmPairDto> PairAsync(string source, int sourceVm, string target, int targetVm, bool overwrite = false, bool start = true) =>
+        TaskApi.CreatePairAsync(Admin, portal.Hosts[source].Id, sourceVm, portal.Hosts[target].Id, targetVm, overwrite, start);
 
-    private async Task<TaskAccepted> RequestAsync(int pairId, string kind, object? body = null)
-    {
-        var response = await Admin.PostAsJsonAsync($"/api/v1/pairs/{pairId}/{kind}", body ?? new { });
-        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<TaskAccepted>(Json.Options))!;
-    }
+    private Task<TaskAccepted> RequestAsync(int pairId, string kind, object? body = null) => TaskApi.RequestAsync(Admin, pairId, kind, body);
 
-    internal static async Task<TaskDto> WaitAsync(HttpClient client, long taskId, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var task = (await client.GetFromJsonAsync<TaskDto>($"/api/v1/tasks/{taskId}", Json.Options))!;
-            if (task.Status is "Succeeded" or "SucceededWithWarnings" or "Failed" or "Cancelled")
-            {
-                return task;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Task {taskId} still {task.Status} at {task.Stage} after {timeout}.");
-            }
-            await Task.Delay(250);
-        }
-    }
+    internal static Task<TaskDto> WaitAsync(HttpClient client, long taskId, TimeSpan timeout) => TaskApi.WaitAsync(client, taskId, timeout);
 
     private async Task<string> LogAsync(long taskId)
     {

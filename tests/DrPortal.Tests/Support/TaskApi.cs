@@ -1,0 +1,48 @@
+using System.Net;
+using System.Net.Http.Json;
+using DrPortal.Web.Api;
+
+namespace DrPortal.Tests.Support;
+
+/// <summary>The REST calls the pipeline tests make again and again: create a pair, request a task, wait for it.</summary>
+public static class TaskApi
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(3);
+
+    public static async Task<VmPairDto> CreatePairAsync(HttpClient client, int sourceHost, int sourceVm, int targetHost, int targetVm, bool overwrite = false, bool start = true)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/pairs", new
+        {
+            sourceHypervisorId = sourceHost, sourceVmId = sourceVm, targetHypervisorId = targetHost, targetVmId = targetVm,
+            startAfterRestore = start, overwriteExistingTarget = overwrite,
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!;
+    }
+
+    public static async Task<TaskAccepted> RequestAsync(HttpClient client, int pairId, string kind, object? body = null)
+    {
+        var response = await client.PostAsJsonAsync($"/api/v1/pairs/{pairId}/{kind}", body ?? new { });
+        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<TaskAccepted>(Json.Options))!;
+    }
+
+    /// <summary>Polls the task until it has finished, whatever the outcome.</summary>
+    public static async Task<TaskDto> WaitAsync(HttpClient client, long taskId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        while (true)
+        {
+            var task = (await client.GetFromJsonAsync<TaskDto>($"/api/v1/tasks/{taskId}", Json.Options))!;
+            if (task.Status is "Succeeded" or "SucceededWithWarnings" or "Failed" or "Cancelled")
+            {
+                return task;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Task {taskId} still {task.Status} at {task.Stage} after {timeout ?? DefaultTimeout}.");
+            }
+            await Task.Delay(250);
+        }
+    }
+}
