@@ -13,8 +13,12 @@ public static class TaskApi
     {
         var response = await client.PostAsJsonAsync("/api/v1/pairs", new
         {
-            sourceHypervisorId = sourceHost, sourceVmId = sourceVm, targetHypervisorId = targetHost, targetVmId = targetVm,
-            startAfterRestore = start, overwriteExistingTarget = overwrite,
+            sourceHypervisorId = sourceHost,
+            sourceVmId = sourceVm,
+            targetHypervisorId = targetHost,
+            targetVmId = targetVm,
+            startAfterRestore = start,
+            overwriteExistingTarget = overwrite,
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!;
