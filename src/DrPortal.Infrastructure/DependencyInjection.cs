@@ -79,6 +79,8 @@ public static class DependencyInjection
         services.AddSingleton<ScheduleTrigger>();
         services.AddTransient<ScheduleTriggerJob>();
         services.AddHostedService<ScheduleReconciler>();
+        services.AddSingleton<RetentionApplier>();
+        services.AddHostedService<RetentionAfterRuns>();
         return services;
     }
 }

@@ -3,14 +3,16 @@ using DrPortal.Core.Common;
 using DrPortal.Core.Schedules;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace DrPortal.Infrastructure.Schedules;
 
-internal sealed class ScheduleStore(
+internal sealed partial class ScheduleStore(
     IDbContextFactory<DrPortalDbContext> contexts,
     IScheduleCalendar calendar,
     IScheduleJobs jobs,
-    IClock clock) : IScheduleStore
+    IClock clock,
+    ILogger<ScheduleStore> logger) : IScheduleStore
 {
     private const string EntityType = "Schedule";
     public const int MaxPreview = 50;
@@ -51,7 +53,7 @@ internal sealed class ScheduleStore(
         {
             return saved;
         }
-        jobs.Sync(schedule);
+        SyncJob(schedule.Id, () => jobs.Sync(schedule));
         return Result<Schedule>.Ok((await FindAsync(schedule.Id, ct))!);
     }
 
@@ -74,7 +76,7 @@ internal sealed class ScheduleStore(
         db.AuditEntries.Add(AuditLog.Entry(clock, actor, "update", EntityType, id.ToString(CultureInfo.InvariantCulture),
             $"Changed schedule #{id}: {schedule.Describe()}{(schedule.Enabled ? "" : ", disabled")}", before, schedule.AuditSnapshot()));
         await db.SaveChangesAsync(ct);
-        jobs.Sync(schedule);
+        SyncJob(id, () => jobs.Sync(schedule));
         return Result<Schedule>.Ok((await FindAsync(id, ct))!);
     }
 
@@ -90,7 +92,7 @@ internal sealed class ScheduleStore(
         db.AuditEntries.Add(AuditLog.Entry(clock, actor, "delete", EntityType, id.ToString(CultureInfo.InvariantCulture),
             $"Deleted schedule #{id} ({schedule.Describe()}) of pair #{schedule.VmPairId}", schedule.AuditSnapshot(), null));
         await db.SaveChangesAsync(ct);
-        jobs.Remove(id);
+        SyncJob(id, () => jobs.Remove(id));
         return Result<Schedule>.Ok(schedule);
     }
 
@@ -121,6 +123,25 @@ internal sealed class ScheduleStore(
         draft.Apply(input);
         return Result<IReadOnlyList<DateTimeOffset>>.Ok(calendar.Upcoming(draft.ToCronSchedule(), Math.Clamp(count, 1, MaxPreview)));
     }
+
+    /// <summary>
+    /// The database row is the truth and is already saved: an executor hiccup is logged, not turned into a failed
+    /// request, and the start-up re-sync repairs it. A trigger that fires for a stale row only claims what the row allows.
+    /// </summary>
+    private void SyncJob(int scheduleId, Action sync)
+    {
+        try
+        {
+            sync();
+        }
+        catch (Exception ex)
+        {
+            LogSyncFailed(logger, ex, scheduleId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Schedule {ScheduleId} was saved but its recurring job could not be updated; it is re-registered at the next start")]
+    private static partial void LogSyncFailed(ILogger logger, Exception ex, int scheduleId);
 
     private async Task<Result<Schedule>?> ValidateAsync(DrPortalDbContext db, ScheduleInput input, CancellationToken ct)
     {

@@ -12,6 +12,7 @@ using static DrPortal.Tests.Integration.PairsApiTests;
 
 namespace DrPortal.Tests.Integration;
 
+[Collection(ScheduleCollection.Name)]
 public class ScheduleApiTests : IClassFixture<PortalFactory>
 {
     private readonly PortalFactory _portal;

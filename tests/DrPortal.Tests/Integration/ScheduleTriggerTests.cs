@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using DrPortal.Core.Archives;
 using DrPortal.Core.Common;
+using DrPortal.Core.Hosts;
 using DrPortal.Core.Schedules;
 using DrPortal.Core.Tasks;
 using DrPortal.Infrastructure.Persistence;
@@ -20,9 +22,20 @@ using static DrPortal.Tests.Integration.PairsApiTests;
 namespace DrPortal.Tests.Integration;
 
 /// <summary>
+/// The schedule test classes start their portals one after another: Hangfire keeps its storage in a static
+/// (JobStorage.Current) that portals starting at the same moment could otherwise hand to each other.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ScheduleCollection
+{
+    public const string Name = "Schedules";
+}
+
+/// <summary>
 /// The trigger and the start-up catch-up against MariaDB, driven directly with a hand-moved clock. Tasks are only
 /// recorded as handed to the executor (nothing runs), so a queued task stays queued and the counts are exact.
 /// </summary>
+[Collection(ScheduleCollection.Name)]
 public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
 {
     public sealed class RecordingJobQueue : IJobQueue
@@ -32,10 +45,32 @@ public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
         public void Enqueue(long taskId) => Enqueued.Enqueue(taskId);
     }
 
+    /// <summary>Records removals instead of reaching hosts; the other operations are not used by schedules.</summary>
+    public sealed class RecordingTransport : IArchiveTransport
+    {
+        public ConcurrentQueue<(string Host, string Path)> Removed { get; } = new();
+
+        public Task RemoveRemoteAsync(Hypervisor host, IReadOnlyList<string> remotePaths, CancellationToken ct)
+        {
+            foreach (var path in remotePaths)
+            {
+                Removed.Enqueue((host.Name, path));
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task PullAsync(Hypervisor host, string remotePath, string localPath, IStageReporter reporter, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task PushAsync(string localPath, Hypervisor host, string remotePath, IStageReporter reporter, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<string?> RemoteSha256Async(Hypervisor host, string remotePath, CancellationToken ct) => throw new NotSupportedException();
+    }
+
     public sealed class Portal : PortalFactory
     {
         public ScheduleTestClock Clock { get; } = new(DateTimeOffset.UtcNow);
         public RecordingJobQueue Jobs { get; } = new();
+        public RecordingTransport Transport { get; } = new();
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -46,6 +81,8 @@ public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
                 services.AddSingleton<IClock>(Clock);
                 services.RemoveAll<IJobQueue>();
                 services.AddSingleton<IJobQueue>(Jobs);
+                services.RemoveAll<IArchiveTransport>();
+                services.AddSingleton<IArchiveTransport>(Transport);
             });
         }
     }
