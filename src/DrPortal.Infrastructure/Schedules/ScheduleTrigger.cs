@@ -15,6 +15,7 @@ internal sealed partial class ScheduleTrigger(
     IDbContextFactory<DrPortalDbContext> dbFactory,
     IScheduleCalendar calendar,
     ITaskService tasks,
+    IScheduleJobs jobs,
     IClock clock,
     ILogger<ScheduleTrigger> logger)
 {
@@ -23,11 +24,13 @@ internal sealed partial class ScheduleTrigger(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var schedule = await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == scheduleId, ct);
-        if (schedule is null || !schedule.Enabled)
+        if (schedule is null)
         {
+            // Deleted with its pair (a cascade the store never saw): the trigger goes too.
+            jobs.Remove(scheduleId);
             return null;
         }
-        return await RunDueSlotAsync(schedule, isCatchUp: false, ct);
+        return schedule.Enabled ? await RunDueSlotAsync(schedule, isCatchUp: false, ct) : null;
     }
 
     /// <summary>

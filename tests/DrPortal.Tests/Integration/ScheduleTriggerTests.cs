@@ -12,6 +12,7 @@ using DrPortal.Web.Api;
 using Hangfire;
 using Hangfire.Storage;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -83,6 +84,27 @@ public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
                 services.AddSingleton<IJobQueue>(Jobs);
                 services.RemoveAll<IArchiveTransport>();
                 services.AddSingleton<IArchiveTransport>(Transport);
+            });
+        }
+    }
+
+    /// <summary>Another start of the portal on the fixture's database, at a later moment (the first one's clock is not shared).</summary>
+    public sealed class RestartedPortal(string connectionString, DateTimeOffset now) : WebApplicationFactory<Program>
+    {
+        public string DataDirectory { get; } = TestEnvironment.CreateTempDirectory("drportal-restart");
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            builder.UseSetting("ConnectionStrings:DrPortal", connectionString);
+            builder.UseSetting("DrPortal:DataDirectory", DataDirectory);
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<IClock>();
+                services.AddSingleton<IClock>(new ScheduleTestClock(now));
+                services.RemoveAll<IJobQueue>();
+                services.AddSingleton<IJobQueue>(new RecordingJobQueue());
             });
         }
     }
@@ -166,6 +188,62 @@ public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
         var task = Assert.Single(tasks);
         Assert.True(task.IsCatchUp);
         Assert.Equal(DrTaskKind.Replicate, task.Kind);
+    }
+
+    [Fact]
+    public async Task Restart_AfterMissingThreeSlots_QueuesExactlyOneCatchUpRun_AndASecondRestartNone()
+    {
+        var schedule = await ScheduleAsync(await PairAsync("trg-restart", 9407), ScheduleTiming.Cron, "*/20 * * * *");
+        var missed = Calendar.Next(schedule.ToCronSchedule(), _portal.Clock.UtcNow, 3);
+        var later = missed[2].AddMinutes(5);
+
+        // Starting a portal runs the start-up reconciliation (hosted services) before it serves anything.
+        for (var start = 0; start < 2; start++)
+        {
+            await using var restarted = new RestartedPortal(_portal.ConnectionString, later);
+            _ = restarted.Services;
+            Directory.Delete(restarted.DataDirectory, recursive: true);
+        }
+
+        var (runs, tasks) = await RowsOfAsync(schedule.Id);
+        var run = Assert.Single(runs);
+        Assert.Equal((missed[2].ToUniversalTime(), true, ScheduleRunOutcome.Queued), (run.SlotTime, run.IsCatchUp, run.Outcome));
+        Assert.True(Assert.Single(tasks).IsCatchUp);
+    }
+
+    [Fact]
+    public async Task CatchUp_SlotClaimedJustBeforeACrash_GetsItsTaskRequested()
+    {
+        var schedule = await ScheduleAsync(await PairAsync("trg-stranded", 9408), ScheduleTiming.Daily, "06:00");
+        var slot = Calendar.Next(schedule.ToCronSchedule(), _portal.Clock.UtcNow, 1)[0];
+        await using (var db = await _portal.Services.GetRequiredService<IDbContextFactory<DrPortalDbContext>>().CreateDbContextAsync())
+        {
+            db.ScheduleRuns.Add(new ScheduleRun { ScheduleId = schedule.Id, SlotTime = slot.ToUniversalTime(), ClaimedAt = slot, Outcome = ScheduleRunOutcome.Claimed });
+            await db.SaveChangesAsync();
+        }
+        _portal.Clock.UtcNow = slot.AddMinutes(1);
+
+        await Trigger.CatchUpAsync(CancellationToken.None);
+
+        var (runs, tasks) = await RowsOfAsync(schedule.Id);
+        var run = Assert.Single(runs);
+        Assert.Equal((ScheduleRunOutcome.Queued, Assert.Single(tasks).Id), (run.Outcome, run.TaskId));
+    }
+
+    [Fact]
+    public async Task Fire_ScheduleDeletedWithItsPair_RemovesItsRecurringJob()
+    {
+        using var admin = await _portal.CreateAdminClientAsync();
+        var pairId = await PairAsync("trg-gone", 9409);
+        var schedule = await ScheduleAsync(pairId, ScheduleTiming.Daily, "07:00");
+        using var connection = _portal.Services.GetRequiredService<JobStorage>().GetConnection();
+        Assert.Contains(connection.GetRecurringJobs(), j => j.Id == $"schedule-{schedule.Id}");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await admin.DeleteAsync($"/api/v1/pairs/{pairId}")).StatusCode);
+
+        var run = await Trigger.FireAsync(schedule.Id, CancellationToken.None);
+
+        Assert.Null(run);
+        Assert.DoesNotContain(connection.GetRecurringJobs(), j => j.Id == $"schedule-{schedule.Id}");
     }
 
     [Fact]
