@@ -25,7 +25,7 @@ public sealed partial record ScheduleInput
 
     public string EffectiveTimeZone => string.IsNullOrWhiteSpace(TimeZone) ? ServerTimeZoneId() : TimeZone.Trim();
 
-    [GeneratedRegex("^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    [GeneratedRegex("^([01][0-9]|2[0-3]):[0-5][0-9]\\z")]
     private static partial Regex HourMinute();
 
     public static ScheduleInput From(Schedule s) => new()

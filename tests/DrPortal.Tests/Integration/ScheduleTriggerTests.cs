@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using DrPortal.Core.Archives;
 using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
@@ -188,6 +189,9 @@ public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
         var task = Assert.Single(tasks);
         Assert.True(task.IsCatchUp);
         Assert.Equal(DrTaskKind.Replicate, task.Kind);
+        using var admin = await _portal.CreateAdminClientAsync();
+        var listed = await admin.GetFromJsonAsync<TaskDto>($"/api/v1/tasks/{task.Id}", Json.Options);
+        Assert.Equal((schedule.Id, true), (listed!.ScheduleId, listed.IsCatchUp));
     }
 
     [Fact]

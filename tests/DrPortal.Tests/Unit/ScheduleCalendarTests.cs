@@ -169,6 +169,8 @@ public class ScheduleInputTests
     [InlineData("7:05")]
     [InlineData("07:60")]
     [InlineData("noon")]
+    [InlineData("02:30x")]
+    [InlineData("02:3")]
     [InlineData("")]
     public void Validate_BadTimeOfDay_IsRefusedOnDailyAt(string at)
     {
