@@ -38,5 +38,6 @@ public interface IScheduleJobs
 /// <summary>Shows what a retention policy would keep and delete of a pair's archives.</summary>
 public interface IRetentionPreview
 {
-    Task<Result<IReadOnlyList<RetentionDecision>>> PreviewAsync(int pairId, RetentionPolicy policy, CancellationToken ct);
+    /// <summary>Days, weeks and months are those of <paramref name="timeZone"/> (an IANA id; null means the server's), as in the schedule that applies the policy.</summary>
+    Task<Result<IReadOnlyList<RetentionDecision>>> PreviewAsync(int pairId, RetentionPolicy policy, string? timeZone, CancellationToken ct);
 }

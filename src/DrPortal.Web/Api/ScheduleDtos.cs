@@ -27,7 +27,7 @@ public sealed record SchedulePreviewDto(string TimeZone, IReadOnlyList<DateTimeO
     }
 }
 
-public sealed record RetentionPreviewRequest(int PairId, RetentionPolicy? Policy);
+public sealed record RetentionPreviewRequest(int PairId, RetentionPolicy? Policy, string? TimeZone = null);
 
 public sealed record RetentionVerdictDto(long ArchiveId, string FileName, DateTimeOffset CreatedAt, bool Verified, IReadOnlyList<string> Reasons)
 {

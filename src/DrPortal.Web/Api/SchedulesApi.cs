@@ -63,9 +63,9 @@ internal static class SchedulesApi
             .WithSummary("The schedule's claimed slots, newest first: the task each queued or attached to, and catch-ups.");
 
         api.MapPost("/retention/preview", async (RetentionPreviewRequest body, IRetentionPreview retention, CancellationToken ct) =>
-                (await retention.PreviewAsync(body.PairId, body.Policy ?? RetentionPolicy.None, ct)).ToHttp(RetentionPreviewDto.From))
+                (await retention.PreviewAsync(body.PairId, body.Policy ?? RetentionPolicy.None, body.TimeZone, ct)).ToHttp(RetentionPreviewDto.From))
             .WithTags("Schedules")
-            .WithSummary("What a retention policy would keep and delete of a pair's archives now. Changes nothing.");
+            .WithSummary("What a retention policy would keep and delete of a pair's archives now, with days in timeZone (default the server's). Changes nothing.");
     }
 
     private static async Task<ScheduleDto> ToDtoAsync(Schedule s, IScheduleStore store, IScheduleCalendar calendar, CancellationToken ct)

@@ -179,5 +179,9 @@ public class ScheduleApiTests : IClassFixture<PortalFactory>
         Assert.Equal(["vzdump-qemu-100-2026_11_21-02_30_00.vma.zst"], preview.Delete.Select(k => k.FileName));
         Assert.Contains("protected", preview.Keep[1].Reasons);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/v1/retention/preview", new { pairId = 987654, policy = new { keepLast = 1 } })).StatusCode);
+        var badZone = await ErrorsOfAsync(await admin.PostAsJsonAsync("/api/v1/retention/preview", new { pairId = pair.Id, policy = new { keepLast = 1 }, timeZone = "Nowhere/Land" }));
+        Assert.True(badZone.TryGetProperty("timeZone", out _));
+        var negative = await ErrorsOfAsync(await admin.PostAsJsonAsync("/api/v1/retention/preview", new { pairId = pair.Id, policy = new { keepDaily = -1 } }));
+        Assert.True(negative.TryGetProperty("policy.KeepDaily", out _), negative.ToString());
     }
 }

@@ -79,7 +79,7 @@ public class ScheduleRetentionApplyTests : IClassFixture<ScheduleTriggerTests.Po
     {
         var (admin, pair, schedule, archives) = await ArrangeAsync("ret-apply", 9501, 5);
         using var owned = admin;
-        var response = await admin.PostAsJsonAsync("/api/v1/retention/preview", new { pairId = pair.Id, policy = new { keepLast = 2 } });
+        var response = await admin.PostAsJsonAsync("/api/v1/retention/preview", new { pairId = pair.Id, policy = new { keepLast = 2 }, timeZone = "UTC" });
         var preview = (await response.Content.ReadFromJsonAsync<RetentionPreviewDto>(Json.Options))!;
 
         await _portal.Services.GetRequiredService<RetentionApplier>().ApplyAsync(schedule.Id, CancellationToken.None);
