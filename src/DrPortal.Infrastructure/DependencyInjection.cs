@@ -6,11 +6,13 @@ using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Pairs;
 using DrPortal.Core.Remote;
+using DrPortal.Core.Schedules;
 using DrPortal.Core.Tasks;
 using DrPortal.Infrastructure.Hypervisors.Proxmox;
 using DrPortal.Infrastructure.Jobs;
 using DrPortal.Infrastructure.Persistence;
 using DrPortal.Infrastructure.Remote;
+using DrPortal.Infrastructure.Schedules;
 using DrPortal.Infrastructure.Tasks;
 using DrPortal.Infrastructure.Transport;
 using Hangfire;
@@ -68,6 +70,17 @@ public static class DependencyInjection
         var workers = configuration.GetValue<int?>($"{DrPortalOptions.Section}:Workers") ?? DrPortalOptions.DefaultWorkers;
         services.AddHangfireServer(o => o.WorkerCount = Math.Clamp(workers, 1, 64));
         services.AddHostedService<TaskReconciler>();
+
+        // Schedules: rows in MariaDB, fired by Hangfire recurring jobs re-registered (and caught up) at start.
+        services.AddSingleton<IScheduleCalendar, CronCalendar>();
+        services.AddSingleton<IScheduleStore, ScheduleStore>();
+        services.AddSingleton<IScheduleJobs, HangfireScheduleJobs>();
+        services.AddSingleton<IRetentionPreview, RetentionPreview>();
+        services.AddSingleton<ScheduleTrigger>();
+        services.AddTransient<ScheduleTriggerJob>();
+        services.AddHostedService<ScheduleReconciler>();
+        services.AddSingleton<RetentionApplier>();
+        services.AddHostedService<RetentionAfterRuns>();
         return services;
     }
 }

@@ -65,6 +65,7 @@ internal static class PortalWeb
         api.MapHypervisorsApi();
         api.MapPairsApi();
         api.MapTasksApi();
+        api.MapSchedulesApi();
 
         // Hangfire's own dashboard, behind the portal's login and for admins only.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false, AppPath = "/" })

@@ -36,6 +36,9 @@ public sealed class Archive
     public bool InRepository { get; set; }
     public bool OnRecovery { get; set; }
 
+    /// <summary>Kept whatever a retention policy says.</summary>
+    public bool IsProtected { get; set; }
+
     /// <summary>The repository copy exists and its checksum is known: it may be restored.</summary>
     public bool IsVerified => InRepository && Sha256 is not null;
 

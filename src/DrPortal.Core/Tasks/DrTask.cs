@@ -44,6 +44,12 @@ public sealed class DrTask
     /// <summary>The last output lines of the command that failed.</summary>
     public string? ErrorOutput { get; set; }
 
+    /// <summary>The schedule that queued the task; null when a user requested it.</summary>
+    public int? ScheduleId { get; set; }
+
+    /// <summary>Queued at start-up for a scheduled slot the portal was down for.</summary>
+    public bool IsCatchUp { get; set; }
+
     public int WarningCount { get; set; }
     public bool CancelRequested { get; set; }
 

@@ -15,6 +15,12 @@ public interface ITaskService
     /// </summary>
     Task<Result<TaskRequestOutcome>> RequestAsync(int pairId, DrTaskKind kind, long? archiveId, string actor, CancellationToken ct);
 
+    /// <summary>
+    /// <see cref="RequestAsync"/> for a schedule's slot (Backup or Replicate): a new task records the schedule and
+    /// whether it catches up a slot the portal missed. An active task of the kind is returned as it is.
+    /// </summary>
+    Task<Result<TaskRequestOutcome>> RequestScheduledAsync(int pairId, DrTaskKind kind, ScheduledRequest origin, CancellationToken ct);
+
     Task<Result<DrTask>> CancelAsync(long taskId, string actor, CancellationToken ct);
 
     /// <summary>Queues a failed task again; it resumes at the stage that failed.</summary>
@@ -29,6 +35,12 @@ public interface ITaskService
 }
 
 public sealed record TaskRequestOutcome(DrTask Task, bool Created);
+
+/// <summary>Which schedule asks for a task, and whether for a missed slot.</summary>
+public sealed record ScheduledRequest(int ScheduleId, bool IsCatchUp)
+{
+    public string Actor => $"schedule #{ScheduleId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+}
 
 /// <summary>Executes tasks by id. Hidden behind this interface so the executor (Hangfire today) can change.</summary>
 public interface IJobQueue

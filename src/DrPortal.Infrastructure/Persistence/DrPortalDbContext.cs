@@ -3,6 +3,7 @@ using DrPortal.Core.Archives;
 using DrPortal.Core.Audit;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Pairs;
+using DrPortal.Core.Schedules;
 using DrPortal.Core.Tasks;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +20,8 @@ public sealed class DrPortalDbContext(DbContextOptions<DrPortalDbContext> option
     public DbSet<DrTaskStage> TaskStages => Set<DrTaskStage>();
     public DbSet<DrTaskLogLine> TaskLogLines => Set<DrTaskLogLine>();
     public DbSet<Archive> Archives => Set<Archive>();
+    public DbSet<Schedule> Schedules => Set<Schedule>();
+    public DbSet<ScheduleRun> ScheduleRuns => Set<ScheduleRun>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

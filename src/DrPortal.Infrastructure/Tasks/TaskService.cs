@@ -15,7 +15,18 @@ internal sealed class TaskService(
 {
     private const string EntityType = "Task";
 
-    public async Task<Result<TaskRequestOutcome>> RequestAsync(int pairId, DrTaskKind kind, long? archiveId, string actor, CancellationToken ct)
+    public Task<Result<TaskRequestOutcome>> RequestAsync(int pairId, DrTaskKind kind, long? archiveId, string actor, CancellationToken ct) =>
+        RequestAsync(pairId, kind, archiveId, actor, null, ct);
+
+    public Task<Result<TaskRequestOutcome>> RequestScheduledAsync(int pairId, DrTaskKind kind, ScheduledRequest origin, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        return kind == DrTaskKind.Restore
+            ? Task.FromResult(Result<TaskRequestOutcome>.Invalid("kind", "Restores are not scheduled."))
+            : RequestAsync(pairId, kind, null, origin.Actor, origin, ct);
+    }
+
+    private async Task<Result<TaskRequestOutcome>> RequestAsync(int pairId, DrTaskKind kind, long? archiveId, string actor, ScheduledRequest? origin, CancellationToken ct)
     {
         if (!Enum.IsDefined(kind))
         {
@@ -50,10 +61,12 @@ internal sealed class TaskService(
         }
 
         var task = DrTask.Create(kind, pair, actor, clock.UtcNow, archiveId);
+        task.ScheduleId = origin?.ScheduleId;
+        task.IsCatchUp = origin?.IsCatchUp ?? false;
         db.Tasks.Add(task);
         var saved = await Persist.SaveAsync(db, task,
             () => db.AuditEntries.Add(AuditLog.Entry(clock, actor, $"request-{kind.ToString().ToLowerInvariant()}", EntityType,
-                task.Id.ToString(CultureInfo.InvariantCulture), $"Requested {kind} of pair #{pair.Id} {pair.Describe()}", null, null)),
+                task.Id.ToString(CultureInfo.InvariantCulture), $"Requested {kind} of pair #{pair.Id} {pair.Describe()}{(task.IsCatchUp ? " (catch-up of a missed slot)" : "")}", null, null)),
             () => Result<DrTask>.Conflict("duplicate"), ct);
         if (!saved.IsOk)
         {

@@ -65,13 +65,15 @@ public sealed record TaskStageDto(string Name, string Status, DateTimeOffset? St
 public sealed record TaskDto(
     long Id, string Kind, int? PairId, string PairLabel, string Status, string? Stage, double Percent, long BytesDone, long? BytesTotal, double? Throughput,
     string RequestedBy, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-    string? Error, string? ErrorOutput, long? ArchiveId, int Attempts, IReadOnlyList<TaskStageDto> Stages)
+    string? Error, string? ErrorOutput, long? ArchiveId, int Attempts, IReadOnlyList<TaskStageDto> Stages,
+    int? ScheduleId = null, bool IsCatchUp = false)
 {
     public static TaskDto From(DrTask t) => new(
         t.Id, t.Kind.ToString(), t.VmPairId, t.PairLabel, t.Status.ToString(), t.CurrentStage?.ToString(), Math.Round(t.Percent, 1), t.BytesDone, t.BytesTotal, t.Throughput,
         t.RequestedBy, t.CreatedAt, t.StartedAt, t.FinishedAt, t.Error, t.ErrorOutput, t.ArchiveId, t.Attempts,
         t.Stages.OrderBy(s => s.Position)
-            .Select(s => new TaskStageDto(s.Name.ToString(), s.Status.ToString(), s.StartedAt, s.FinishedAt, s.Duration?.TotalSeconds, s.Message)).ToList());
+            .Select(s => new TaskStageDto(s.Name.ToString(), s.Status.ToString(), s.StartedAt, s.FinishedAt, s.Duration?.TotalSeconds, s.Message)).ToList(),
+        t.ScheduleId, t.IsCatchUp);
 }
 
 public sealed record TaskAccepted(long TaskId, bool Created, string Status);

@@ -89,6 +89,9 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<bool>("InRepository")
                         .HasColumnType("tinyint(1)");
 
+                    b.Property<bool>("IsProtected")
+                        .HasColumnType("tinyint(1)");
+
                     b.Property<string>("LogFileName")
                         .HasMaxLength(255)
                         .HasColumnType("varchar(255)");
@@ -318,6 +321,114 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.ToTable("vm_pairs", (string)null);
                 });
 
+            modelBuilder.Entity("DrPortal.Core.Schedules.Schedule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("Cron")
+                        .HasMaxLength(120)
+                        .HasColumnType("varchar(120)");
+
+                    b.Property<string>("DailyAt")
+                        .HasMaxLength(5)
+                        .HasColumnType("varchar(5)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("tinyint(1)");
+
+                    b.Property<int>("KeepDaily")
+                        .HasColumnType("int");
+
+                    b.Property<int>("KeepLast")
+                        .HasColumnType("int");
+
+                    b.Property<int>("KeepMonthly")
+                        .HasColumnType("int");
+
+                    b.Property<int>("KeepWeekly")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("varchar(16)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("varchar(500)");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<string>("Timing")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("varchar(8)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<int>("VmPairId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VmPairId");
+
+                    b.ToTable("schedules", (string)null);
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Schedules.ScheduleRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("ClaimedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<bool>("IsCatchUp")
+                        .HasColumnType("tinyint(1)");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
+                        .HasColumnType("varchar(500)");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("varchar(16)");
+
+                    b.Property<int>("ScheduleId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("SlotTime")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<long?>("TaskId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TaskId");
+
+                    b.HasIndex("ScheduleId", "SlotTime")
+                        .IsUnique();
+
+                    b.ToTable("schedule_runs", (string)null);
+                });
+
             modelBuilder.Entity("DrPortal.Core.Tasks.DrTask", b =>
                 {
                     b.Property<long>("Id")
@@ -363,6 +474,9 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("datetime(6)");
 
+                    b.Property<bool>("IsCatchUp")
+                        .HasColumnType("tinyint(1)");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -380,6 +494,9 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("varchar(256)");
+
+                    b.Property<int?>("ScheduleId")
+                        .HasColumnType("int");
 
                     b.Property<string>("SourceArchivePath")
                         .HasMaxLength(1024)
@@ -419,6 +536,8 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .IsUnique();
 
                     b.HasIndex("ArchiveId");
+
+                    b.HasIndex("ScheduleId");
 
                     b.HasIndex("Status");
 
@@ -733,11 +852,41 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Navigation("TargetHypervisor");
                 });
 
+            modelBuilder.Entity("DrPortal.Core.Schedules.Schedule", b =>
+                {
+                    b.HasOne("DrPortal.Core.Pairs.VmPair", "VmPair")
+                        .WithMany()
+                        .HasForeignKey("VmPairId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("VmPair");
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Schedules.ScheduleRun", b =>
+                {
+                    b.HasOne("DrPortal.Core.Schedules.Schedule", null)
+                        .WithMany()
+                        .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("DrPortal.Core.Tasks.DrTask", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("DrPortal.Core.Tasks.DrTask", b =>
                 {
                     b.HasOne("DrPortal.Core.Archives.Archive", null)
                         .WithMany()
                         .HasForeignKey("ArchiveId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("DrPortal.Core.Schedules.Schedule", null)
+                        .WithMany()
+                        .HasForeignKey("ScheduleId")
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("DrPortal.Core.Pairs.VmPair", "VmPair")
