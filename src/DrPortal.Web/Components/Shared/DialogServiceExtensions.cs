@@ -8,6 +8,8 @@ internal static class DialogServiceExtensions
 
     public static readonly DialogOptions Medium = new() { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseOnEscapeKey = true };
 
+    public static readonly DialogOptions Large = new() { MaxWidth = MaxWidth.Large, FullWidth = true, CloseOnEscapeKey = true };
+
     /// <summary>Asks before a destructive action; true only when the user confirmed.</summary>
     public static async Task<bool> ConfirmAsync(
         this IDialogService dialogs, string title, string message, string confirmText = "Delete", string? detail = null,
