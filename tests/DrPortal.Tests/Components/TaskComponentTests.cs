@@ -75,6 +75,51 @@ public class TaskComponentTests : PortalTestContext
         Assert.Equal("failed", failed.Find(".mud-chip").TextContent.Trim());
     }
 
+    [Fact]
+    public async Task TaskFeedSubscription_BurstOfUpdates_DeliversTheNewestOfEachTaskInOneBatch()
+    {
+        var batches = new List<IReadOnlyList<TaskUpdate>>();
+        using var subscription = new TaskFeedSubscription(Feed, work => work(), batch =>
+        {
+            lock (batches)
+            {
+                batches.Add(batch);
+            }
+            return Task.CompletedTask;
+        }, interval: TimeSpan.FromMilliseconds(100));
+
+        for (var percent = 1; percent <= 100; percent++)
+        {
+            Feed.Publish(Update(1, percent));
+        }
+        Feed.Publish(Update(2, 7));
+        await Task.Delay(600);
+
+        var batch = Assert.Single(batches);
+        Assert.Equal([(1L, 100d), (2L, 7d)], batch.Select(u => (u.TaskId, u.Percent)).OrderBy(u => u.TaskId));
+    }
+
+    [Fact]
+    public async Task TaskFeedSubscription_DisposedBeforeDelivery_DeliversNothingAndUnsubscribes()
+    {
+        var delivered = 0;
+        var subscription = new TaskFeedSubscription(Feed, work => work(), _ =>
+        {
+            Interlocked.Increment(ref delivered);
+            return Task.CompletedTask;
+        }, wanted: u => u.TaskId == 1, interval: TimeSpan.FromMilliseconds(100));
+
+        Feed.Publish(Update(1, 50));
+        subscription.Dispose();
+        await Task.Delay(400);
+
+        Assert.Equal(0, delivered);
+        Assert.Equal(0, Feed.SubscriberCount);
+    }
+
+    private static TaskUpdate Update(long taskId, double percent) =>
+        new(taskId, 1, DrTaskKind.Backup, DrTaskStatus.Running, StageName.Pull, percent, 0, null, null, null);
+
     [Theory]
     [InlineData(0L, 100L, 10d, 10)]
     [InlineData(95L, 100L, 10d, 1)]
