@@ -30,6 +30,15 @@ internal static class Display
 
     public static string When(DateTimeOffset? at) => at is { } value ? When(value) : "never";
 
+    /// <summary>A compact time for tables: the time alone today, the date without the year this year (server local time).</summary>
+    public static string Moment(DateTimeOffset at, DateTimeOffset now)
+    {
+        var local = at.ToLocalTime();
+        var today = now.ToLocalTime();
+        var format = local.Date == today.Date ? "HH:mm:ss" : local.Year == today.Year ? "MM-dd HH:mm" : "yyyy-MM-dd HH:mm";
+        return local.ToString(format, CultureInfo.InvariantCulture);
+    }
+
     public static string Megabytes(long mb) =>
         mb >= 1024 ? (mb / 1024d).ToString("0.#", CultureInfo.InvariantCulture) + " GiB" : mb.ToString(CultureInfo.InvariantCulture) + " MiB";
 

@@ -14,7 +14,6 @@ public partial class PairsPage
 {
     private static readonly Func<VmPair, object> BySource = p => $"{p.SourceHypervisor?.Name}/{p.SourceVmId:D9}";
     private static readonly Func<VmPair, object> ByTarget = p => $"{p.TargetHypervisor?.Name}/{p.TargetVmId:D9}";
-    private static readonly Func<VmPair, object> ByStart = p => p.StartAfterRestore;
     private static readonly Func<VmPair, object> ByOverwrite = p => p.OverwriteExistingTarget;
     private static readonly Func<VmPair, object> ByNote = p => p.Note ?? "";
 

@@ -151,6 +151,11 @@ public partial class TasksPage
         return task.Stages.FirstOrDefault(s => s.Status == StageStatus.Failed)?.Name.ToString() ?? "—";
     }
 
+    // PairLabel is "source → target" as it was when the task was requested; two lines keep the column narrow.
+    private static string PairSource(DrTask task) => task.PairLabel.Split(" → ", 2)[0];
+
+    private static string PairTarget(DrTask task) => task.PairLabel.Split(" → ", 2) is [_, var target] ? target : "";
+
     private string PairLabel(int? id) => id is null ? "" : _pairs.FirstOrDefault(p => p.Id == id)?.Describe() ?? $"pair #{id}";
 
     private Task StatusChangedAsync(DrTaskStatus? value)
