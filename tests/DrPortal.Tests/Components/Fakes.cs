@@ -234,6 +234,14 @@ internal sealed class FakeTaskService : ITaskService
         return Task.FromResult(Result<DrTask>.Ok(task));
     }
 
+    /// <summary>Main's ITaskService gains RetryAsync; defined here so the fake keeps compiling once both branches meet.</summary>
+    public Task<Result<DrTask>> RetryAsync(long taskId, string actor, CancellationToken ct)
+    {
+        var task = Tasks.Single(t => t.Id == taskId);
+        task.Status = DrTaskStatus.Queued;
+        return Task.FromResult(Result<DrTask>.Ok(task));
+    }
+
     public Task<DrTask?> FindAsync(long taskId, CancellationToken ct) => Task.FromResult(Tasks.FirstOrDefault(t => t.Id == taskId));
 
     public Task<TaskPage> QueryAsync(TaskQuery query, CancellationToken ct)
