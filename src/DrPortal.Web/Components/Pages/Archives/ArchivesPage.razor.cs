@@ -13,6 +13,7 @@ namespace DrPortal.Web.Components.Pages.Archives;
 public partial class ArchivesPage
 {
     private List<Archive> _archives = [];
+    private TaskFeedSubscription? _feed;
     private List<VmPair> _pairs = [];
     private int? _pairId;
     private bool _loading = true;
@@ -32,6 +33,9 @@ public partial class ArchivesPage
     [Inject]
     private IClock Clock { get; set; } = default!;
 
+    [Inject]
+    private ITaskFeed Feed { get; set; } = default!;
+
     /// <summary>/archives?pairId=3 opens the page on one pair (links from pairs and tasks).</summary>
     [SupplyParameterFromQuery(Name = "pairId")]
     public int? PairIdQuery { get; set; }
@@ -41,6 +45,8 @@ public partial class ArchivesPage
     protected override async Task LoadAsync()
     {
         _pairId = PairIdQuery;
+        // Archives appear when a backup's Pull ends and change copies as tasks end: a finished task refreshes the list.
+        _feed = new TaskFeedSubscription(Feed, InvokeAsync, OnTasksFinishedAsync, u => u.Status.IsFinished() && (_pairId is null || u.PairId == _pairId));
         _pairs = [.. (await Pairs.ListAsync(Aborted)).OrderBy(p => p.Describe(), StringComparer.Ordinal)];
         await ReloadAsync();
     }
@@ -56,6 +62,13 @@ public partial class ArchivesPage
         {
             _loading = false;
         }
+    }
+
+    private async Task OnTasksFinishedAsync(IReadOnlyList<TaskUpdate> updates)
+    {
+        await ReloadAsync();
+        // Not an event of this component: nothing re-renders it unless asked.
+        StateHasChanged();
     }
 
     private Task PairChangedAsync(int? value)
@@ -107,5 +120,14 @@ public partial class ArchivesPage
             }
         });
         await ReloadAsync();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _feed?.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }
