@@ -242,7 +242,8 @@ internal sealed class FakeTaskService : ITaskService
         return Task.FromResult(Result<DrTask>.Ok(task));
     }
 
-    public Task<DrTask?> FindAsync(long taskId, CancellationToken ct) => Task.FromResult(Tasks.FirstOrDefault(t => t.Id == taskId));
+    public Task<DrTask?> FindAsync(long taskId, CancellationToken ct) =>
+        Task.FromResult(Tasks.FirstOrDefault(t => t.Id == taskId) is { } task ? Snapshot(task) : null);
 
     public Task<TaskPage> QueryAsync(TaskQuery query, CancellationToken ct)
     {
@@ -251,8 +252,40 @@ internal sealed class FakeTaskService : ITaskService
             .Where(t => query.PairId is null || t.VmPairId == query.PairId)
             .Where(t => query.Kind is null || t.Kind == query.Kind)
             .OrderByDescending(t => t.Id).ToList();
-        return Task.FromResult(new TaskPage(matching.Skip(query.Skip).Take(query.Take).ToList(), matching.Count));
+        return Task.FromResult(new TaskPage(matching.Skip(query.Skip).Take(query.Take).Select(Snapshot).ToList(), matching.Count));
     }
+
+    /// <summary>
+    /// A copy, as each database read gives: a page must not see a test's later change to the stored task
+    /// except through the feed or a new read.
+    /// </summary>
+    private static DrTask Snapshot(DrTask t) => new()
+    {
+        Id = t.Id,
+        Kind = t.Kind,
+        VmPairId = t.VmPairId,
+        PairLabel = t.PairLabel,
+        Status = t.Status,
+        CurrentStage = t.CurrentStage,
+        Percent = t.Percent,
+        BytesDone = t.BytesDone,
+        BytesTotal = t.BytesTotal,
+        Throughput = t.Throughput,
+        RequestedBy = t.RequestedBy,
+        CreatedAt = t.CreatedAt,
+        StartedAt = t.StartedAt,
+        FinishedAt = t.FinishedAt,
+        Error = t.Error,
+        ErrorOutput = t.ErrorOutput,
+        ArchiveId = t.ArchiveId,
+        Attempts = t.Attempts,
+        ActiveKey = t.ActiveKey,
+        Stages = [.. t.Stages.Select(s => new DrTaskStage
+        {
+            Id = s.Id, DrTaskId = s.DrTaskId, Name = s.Name, Position = s.Position, Status = s.Status,
+            StartedAt = s.StartedAt, FinishedAt = s.FinishedAt, Message = s.Message,
+        })],
+    };
 
     public Task<IReadOnlyList<DrTaskLogLine>> ReadLogAsync(long taskId, long afterId, int take, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<DrTaskLogLine>>(Log.Where(l => l.DrTaskId == taskId && l.Id > afterId).OrderBy(l => l.Id).Take(take).ToList());

@@ -1,10 +1,12 @@
 using Bunit;
 using DrPortal.Core.Accounts;
 using DrPortal.Core.Archives;
+using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Pairs;
 using DrPortal.Core.Tasks;
 using DrPortal.Web.Components.Pages.Archives;
+using DrPortal.Web.Components.Pages.Dashboard;
 using DrPortal.Web.Components.Pages.Pairs;
 using DrPortal.Web.Components.Pages.Tasks;
 using MudBlazor;
@@ -240,6 +242,68 @@ public class TaskPagesTests : PortalTestContext
         Assert.Contains("INFO: starting new backup job", page.Find("[data-test=task-error-output]").TextContent);
         Assert.Equal("Failed", page.Find("[data-test=stage-row][data-stage=Backup]").GetAttribute("data-status"));
         Assert.Equal("failed", page.Find("[data-test=task-status]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void TaskOverview_MixedTasks_ShowsRunningLastResultAndTodaysFailuresOnly()
+    {
+        SignInAs(Roles.Viewer);
+        var old = Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Failed, _pair, Clock.UtcNow.AddDays(-3));
+        old.FinishedAt = Clock.UtcNow.AddDays(-3);
+        var recent = Tasks.Add(DrTaskKind.Replicate, DrTaskStatus.Failed, _pair, Clock.UtcNow.AddHours(-2));
+        recent.Error = "qmrestore failed";
+        recent.FinishedAt = Clock.UtcNow.AddHours(-2);
+        var running = Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Running, _pair, Clock.UtcNow.AddMinutes(-1));
+        RenderProviders();
+
+        var overview = Render<TaskOverview>();
+
+        overview.WaitForAssertion(() => Assert.Single(overview.FindAll("[data-test=dashboard-failure]")));
+        Assert.Contains($"#{recent.Id}", overview.Find("[data-test=dashboard-failure]").TextContent);
+        Assert.Contains("qmrestore failed", overview.Find("[data-test=dashboard-failure]").TextContent);
+        Assert.Equal(running.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Assert.Single(overview.FindAll("[data-test=dashboard-running-row]")).GetAttribute("data-task-id"));
+        Assert.Contains("running", overview.Find("[data-test=dashboard-pair-row]").TextContent);
+
+        running.Status = DrTaskStatus.Succeeded;
+        running.FinishedAt = Clock.UtcNow;
+        Feed.Publish(TaskUpdate.Of(running));
+
+        overview.WaitForAssertion(() => Assert.NotNull(overview.Find("[data-test=dashboard-running-none]")), Live);
+        Assert.Contains("succeeded", overview.Find("[data-test=dashboard-pair-row]").TextContent);
+    }
+
+    [Fact]
+    public void ArchivesPage_TaskFinishes_ListShowsItsNewArchive()
+    {
+        SignInAs(Roles.Viewer);
+        RenderProviders();
+        var page = Render<ArchivesPage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-test=archives-empty]")));
+
+        Archives.Archives.Add(Archive(1, Clock.UtcNow, verified: true));
+        var task = Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Succeeded, _pair, Clock.UtcNow);
+        Feed.Publish(TaskUpdate.Of(task));
+
+        page.WaitForAssertion(() => Assert.Contains("vzdump-qemu-101-1", page.Find("[data-test=archive-row-file]").TextContent), Live);
+    }
+
+    [Fact]
+    public void ArchivesPage_DeleteRefused_ShowsTheStoresReason()
+    {
+        SignInAs(Roles.Operator);
+        Archives.Archives.Add(Archive(1, Clock.UtcNow, verified: true));
+        Archives.NextDeleteResult = Result<Archive>.Conflict("Archive vzdump-qemu-101-1.vma.zst is in use by task(s) #7; wait for them or cancel them first.");
+        var provider = RenderProviders();
+        var snackbars = Render<MudSnackbarProvider>();
+        var page = Render<ArchivesPage>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=archive-delete]")));
+
+        page.Find("[data-test=archive-delete]").Click();
+        provider.WaitForAssertion(() => provider.Find("[data-test=confirm-ok]").Click());
+
+        snackbars.WaitForAssertion(() => Assert.Contains("in use by task(s) #7", snackbars.Markup));
+        Assert.Equal([1L], Archives.Deleted);
     }
 
     private Archive Archive(long id, DateTimeOffset createdAt, bool verified) => new()
