@@ -287,8 +287,14 @@ internal sealed class FakeTaskService : ITaskService
         })],
     };
 
-    public Task<IReadOnlyList<DrTaskLogLine>> ReadLogAsync(long taskId, long afterId, int take, CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<DrTaskLogLine>>(Log.Where(l => l.DrTaskId == taskId && l.Id > afterId).OrderBy(l => l.Id).Take(take).ToList());
+    /// <summary>Tests that add lines while a page polls lock <see cref="Log"/>, as this does.</summary>
+    public Task<IReadOnlyList<DrTaskLogLine>> ReadLogAsync(long taskId, long afterId, int take, CancellationToken ct)
+    {
+        lock (Log)
+        {
+            return Task.FromResult<IReadOnlyList<DrTaskLogLine>>(Log.Where(l => l.DrTaskId == taskId && l.Id > afterId).OrderBy(l => l.Id).Take(take).ToList());
+        }
+    }
 }
 
 /// <summary>The feed as the portal has it: subscribers are called synchronously on the publisher's thread.</summary>

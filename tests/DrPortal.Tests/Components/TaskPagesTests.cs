@@ -245,6 +245,43 @@ public class TaskPagesTests : PortalTestContext
     }
 
     [Fact]
+    public void TaskLog_LongLog_KeepsTheLastLinesInThePage()
+    {
+        SignInAs(Roles.Viewer);
+        var task = Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Succeeded, _pair, Clock.UtcNow);
+        for (var i = 1; i <= TaskLog.MaxLines + 500; i++)
+        {
+            Tasks.Log.Add(new DrTaskLogLine { Id = i, DrTaskId = task.Id, At = Clock.UtcNow, Line = $"line {i}" });
+        }
+
+        var log = Render<TaskLog>(p => p.Add(c => c.TaskId, task.Id).Add(c => c.Active, false));
+
+        log.WaitForAssertion(() => Assert.Contains("500 earlier line(s)", log.Find("[data-test=task-log-dropped]").TextContent), Live);
+        var lines = log.FindAll(".task-log-line");
+        Assert.Equal(TaskLog.MaxLines, lines.Count);
+        Assert.EndsWith("line 501", lines[0].TextContent, StringComparison.Ordinal);
+        Assert.EndsWith($"line {TaskLog.MaxLines + 500}", lines[^1].TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TaskLog_RunningTask_AppendsLinesAsTheyArrive()
+    {
+        SignInAs(Roles.Viewer);
+        var task = Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Running, _pair, Clock.UtcNow);
+        Tasks.Log.Add(new DrTaskLogLine { Id = 1, DrTaskId = task.Id, At = Clock.UtcNow, Line = "== Backup" });
+        var log = Render<TaskLog>(p => p.Add(c => c.TaskId, task.Id).Add(c => c.Active, true));
+        log.WaitForAssertion(() => Assert.Single(log.FindAll(".task-log-line")), Live);
+
+        lock (Tasks.Log)
+        {
+            Tasks.Log.Add(new DrTaskLogLine { Id = 2, DrTaskId = task.Id, At = Clock.UtcNow, Line = "INFO: status: 50%" });
+        }
+
+        log.WaitForAssertion(() => Assert.Equal(2, log.FindAll(".task-log-line").Count), Live);
+        Assert.EndsWith("INFO: status: 50%", log.FindAll(".task-log-line")[1].TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TaskOverview_MixedTasks_ShowsRunningLastResultAndTodaysFailuresOnly()
     {
         SignInAs(Roles.Viewer);
