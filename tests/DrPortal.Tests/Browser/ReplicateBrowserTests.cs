@@ -73,6 +73,8 @@ public class ReplicateBrowserTests(LabBrowserPortal portal) : BrowserTest<LabBro
             await Portal.Admin.DeleteAsync($"/api/v1/pairs/{pair.Id}");
             await CleanUpAsync("vm", "destroy", "pve-dc1", Id(SourceVm));
             await CleanUpAsync("vm", "destroy", "pve-dr1", Id(TargetVm));
+            // The recovery host keeps the pushed archive (that is the design); the lab is shared, so this test removes its own.
+            await CleanUpAsync("exec", "pve-dr1", "--", "sh", "-c", $"rm -f /var/lib/vz/dump/vzdump-qemu-{Id(SourceVm)}-*");
         }
     });
 
