@@ -31,6 +31,19 @@ window.drPortal = {
         try { return localStorage.getItem("drportal-theme"); } catch { return null; }
     },
 
+    // A live log follows its end while the reader is at the end; scrolling up to read stops that until they scroll back down.
+    watchLog(element) {
+        if (!element || element.dataset.watched) return;
+        element.dataset.watched = "true";
+        element.addEventListener("scroll", () => {
+            element.dataset.follow = element.scrollHeight - element.scrollTop - element.clientHeight < 24 ? "true" : "false";
+        });
+    },
+
+    followLog(element) {
+        if (element && element.dataset.follow !== "false") element.scrollTop = element.scrollHeight;
+    },
+
     setTheme(value) {
         try { localStorage.setItem("drportal-theme", value); } catch { /* private mode: the choice lasts for this page only */ }
     },

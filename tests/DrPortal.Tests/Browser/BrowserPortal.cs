@@ -13,7 +13,7 @@ namespace DrPortal.Tests.Browser;
 /// Playwright's own browser download is not available here, so the system browser is used; if it cannot start,
 /// every test of the fixture fails with the launch error (nothing is skipped).
 /// </summary>
-public sealed class BrowserPortal : PortalFactory
+public class BrowserPortal : PortalFactory
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -57,7 +57,11 @@ public sealed class BrowserPortal : PortalFactory
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
             ?? throw new InvalidOperationException("Kestrel reported no addresses.");
         BaseAddress = new Uri(addresses.Single() + "/");
+        await OnStartedAsync();
     }
+
+    /// <summary>Runs once the portal listens; fixtures that need more (hosts, users) add it here.</summary>
+    protected virtual Task OnStartedAsync() => Task.CompletedTask;
 
     public override async ValueTask DisposeAsync()
     {

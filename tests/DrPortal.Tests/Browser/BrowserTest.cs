@@ -2,12 +2,16 @@ using Microsoft.Playwright;
 
 namespace DrPortal.Tests.Browser;
 
-/// <summary>One browser context per test; a screenshot of the page is kept when a test fails.</summary>
-public abstract class BrowserTest : IClassFixture<BrowserPortal>, IAsyncLifetime
-{
-    protected BrowserTest(BrowserPortal portal) => Portal = portal;
+/// <summary>A test class on a fresh portal of its own (<see cref="BrowserPortal"/>).</summary>
+public abstract class BrowserTest(BrowserPortal portal) : BrowserTest<BrowserPortal>(portal);
 
-    protected BrowserPortal Portal { get; }
+/// <summary>One browser context per test; a screenshot of the page is kept when a test fails.</summary>
+public abstract class BrowserTest<TPortal> : IClassFixture<TPortal>, IAsyncLifetime
+    where TPortal : BrowserPortal
+{
+    protected BrowserTest(TPortal portal) => Portal = portal;
+
+    protected TPortal Portal { get; }
 
     private readonly List<string> _browserLog = [];
 

@@ -1,9 +1,12 @@
 using Bunit;
 using Bunit.TestDoubles;
 using DrPortal.Core.Accounts;
+using DrPortal.Core.Archives;
 using DrPortal.Core.Audit;
+using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Pairs;
+using DrPortal.Core.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
@@ -21,6 +24,10 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     internal FakeHostConnections Connections { get; } = new();
     internal FakeUserAccounts Accounts { get; } = new();
     internal FakeAuditLog Audit { get; } = new();
+    internal FakeTaskService Tasks { get; } = new();
+    internal FakeTaskFeed Feed { get; } = new();
+    internal FakeArchiveStore Archives { get; } = new();
+    internal FakeClock Clock { get; } = new();
 
     protected PortalTestContext()
     {
@@ -32,6 +39,10 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IUserAccounts>(Accounts);
         Services.AddSingleton<IAuditLog>(Audit);
         Services.AddSingleton<IPortalKey>(new FakePortalKey());
+        Services.AddSingleton<ITaskService>(Tasks);
+        Services.AddSingleton<ITaskFeed>(Feed);
+        Services.AddSingleton<IArchiveStore>(Archives);
+        Services.AddSingleton<IClock>(Clock);
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;

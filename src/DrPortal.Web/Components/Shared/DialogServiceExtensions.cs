@@ -8,14 +8,20 @@ internal static class DialogServiceExtensions
 
     public static readonly DialogOptions Medium = new() { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseOnEscapeKey = true };
 
+    public static readonly DialogOptions Large = new() { MaxWidth = MaxWidth.Large, FullWidth = true, CloseOnEscapeKey = true };
+
     /// <summary>Asks before a destructive action; true only when the user confirmed.</summary>
-    public static async Task<bool> ConfirmAsync(this IDialogService dialogs, string title, string message, string confirmText = "Delete", string? detail = null)
+    public static async Task<bool> ConfirmAsync(
+        this IDialogService dialogs, string title, string message, string confirmText = "Delete", string? detail = null,
+        string dismissText = "Cancel", Color color = Color.Error)
     {
         var parameters = new DialogParameters<ConfirmDialog>
         {
             { d => d.Message, message },
             { d => d.ConfirmText, confirmText },
             { d => d.Detail, detail },
+            { d => d.DismissText, dismissText },
+            { d => d.Color, color },
         };
         var dialog = await dialogs.ShowAsync<ConfirmDialog>(title, parameters, new DialogOptions { MaxWidth = MaxWidth.ExtraSmall, FullWidth = true, CloseOnEscapeKey = true });
         var result = await dialog.Result;

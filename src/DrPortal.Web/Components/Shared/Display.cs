@@ -30,10 +30,71 @@ internal static class Display
 
     public static string When(DateTimeOffset? at) => at is { } value ? When(value) : "never";
 
+    /// <summary>A compact time for tables: the time alone today, the date without the year this year (server local time).</summary>
+    public static string Moment(DateTimeOffset at, DateTimeOffset now)
+    {
+        var local = at.ToLocalTime();
+        var today = now.ToLocalTime();
+        var format = local.Date == today.Date ? "HH:mm:ss" : local.Year == today.Year ? "MM-dd HH:mm" : "yyyy-MM-dd HH:mm";
+        return local.ToString(format, CultureInfo.InvariantCulture);
+    }
+
     public static string Megabytes(long mb) =>
         mb >= 1024 ? (mb / 1024d).ToString("0.#", CultureInfo.InvariantCulture) + " GiB" : mb.ToString(CultureInfo.InvariantCulture) + " MiB";
 
     public static string Gigabytes(double gb) => gb.ToString("0.##", CultureInfo.InvariantCulture) + " GiB";
+
+    private static readonly string[] ByteUnits = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+
+    /// <summary>A size in binary units with three significant digits at most: "512 B", "1.5 MiB", "23.4 GiB".</summary>
+    public static string Bytes(long bytes)
+    {
+        if (bytes < 1024)
+        {
+            return bytes.ToString(CultureInfo.InvariantCulture) + " B";
+        }
+        double value = bytes;
+        var unit = 0;
+        while (value >= 1024 && unit < ByteUnits.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+        var format = value >= 100 ? "0" : value >= 10 ? "0.#" : "0.##";
+        return value.ToString(format, CultureInfo.InvariantCulture) + " " + ByteUnits[unit];
+    }
+
+    /// <summary>A transfer rate, or a dash when the tool did not report one.</summary>
+    public static string Rate(double? bytesPerSecond) =>
+        bytesPerSecond is { } rate and > 0 ? Bytes((long)rate) + "/s" : "—";
+
+    /// <summary>A span the way people say it: "42 s", "3 min 05 s", "2 h 07 min", "3 d 4 h".</summary>
+    public static string Duration(TimeSpan span)
+    {
+        if (span < TimeSpan.Zero)
+        {
+            span = TimeSpan.Zero;
+        }
+        return span.TotalSeconds < 60 ? $"{(int)span.TotalSeconds} s"
+            : span.TotalMinutes < 60 ? $"{(int)span.TotalMinutes} min {span.Seconds:00} s"
+            : span.TotalHours < 24 ? $"{(int)span.TotalHours} h {span.Minutes:00} min"
+            : $"{(int)span.TotalDays} d {span.Hours} h";
+    }
+
+    public static string Duration(TimeSpan? span) => span is { } value ? Duration(value) : "—";
+
+    /// <summary>How long ago, to the largest whole unit: "just now", "5 min ago", "3 h ago", "12 d ago".</summary>
+    public static string Age(DateTimeOffset at, DateTimeOffset now)
+    {
+        var age = now - at;
+        return age.TotalMinutes < 1 ? "just now"
+            : age.TotalHours < 1 ? $"{(int)age.TotalMinutes} min ago"
+            : age.TotalDays < 1 ? $"{(int)age.TotalHours} h ago"
+            : $"{(int)age.TotalDays} d ago";
+    }
+
+    /// <summary>The first characters of a checksum, enough to tell archives apart on screen.</summary>
+    public static string ShortHash(string? sha256) => sha256 is null ? "—" : sha256.Length > 12 ? sha256[..12] + "…" : sha256;
 
     /// <summary>The message of a refused command: its own message, or its field errors joined.</summary>
     public static string Refusal<T>(Result<T> result) =>

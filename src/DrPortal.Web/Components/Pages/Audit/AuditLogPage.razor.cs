@@ -14,6 +14,8 @@ public partial class AuditLogPage
         ("VmPair", "VM pair"),
         ("User", "User"),
         ("ApiToken", "API token"),
+        ("Task", "Task"),
+        ("Archive", "Archive"),
     ];
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

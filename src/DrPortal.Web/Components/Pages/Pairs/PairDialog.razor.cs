@@ -1,6 +1,7 @@
 using System.Globalization;
 using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Pairs;
 using DrPortal.Web.Auth;
 using DrPortal.Web.Components.Shared;
@@ -14,8 +15,12 @@ public partial class PairDialog
     private static readonly string[] Fields =
     [
         nameof(VmPairInput.SourceHypervisorId), nameof(VmPairInput.SourceVmId), nameof(VmPairInput.TargetHypervisorId),
-        nameof(VmPairInput.TargetVmId), nameof(VmPairInput.Note),
+        nameof(VmPairInput.TargetVmId), nameof(VmPairInput.Compression), nameof(VmPairInput.BackupMode), nameof(VmPairInput.Note),
     ];
+
+    /// <summary>zstd first: the default, and the best trade of speed and size on Proxmox.</summary>
+    private static readonly BackupCompression[] CompressionChoices =
+        [BackupCompression.Zstd, BackupCompression.Lzo, BackupCompression.Gzip, BackupCompression.None];
 
     private readonly FormErrors _errors = new();
     private VmPairInput _input = new();
@@ -70,6 +75,14 @@ public partial class PairDialog
     private Hypervisor? HostById(int? id) => id is null ? null : _hosts.FirstOrDefault(h => h.Id == id);
 
     private string HostLabel(int? id) => HostById(id)?.Name ?? "";
+
+    private string ModeHint => _input.BackupMode switch
+    {
+        BackupMode.Snapshot => "Live backup; the VM keeps running",
+        BackupMode.Suspend => "The VM is paused while its state is saved",
+        BackupMode.Stop => "The VM is shut down for the backup and started again",
+        _ => "",
+    };
 
     private async Task SaveAsync()
     {

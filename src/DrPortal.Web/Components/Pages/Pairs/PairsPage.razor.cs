@@ -1,6 +1,8 @@
 using System.Globalization;
+using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Pairs;
+using DrPortal.Core.Tasks;
 using DrPortal.Web.Auth;
 using DrPortal.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
@@ -12,13 +14,15 @@ public partial class PairsPage
 {
     private static readonly Func<VmPair, object> BySource = p => $"{p.SourceHypervisor?.Name}/{p.SourceVmId:D9}";
     private static readonly Func<VmPair, object> ByTarget = p => $"{p.TargetHypervisor?.Name}/{p.TargetVmId:D9}";
-    private static readonly Func<VmPair, object> ByStart = p => p.StartAfterRestore;
     private static readonly Func<VmPair, object> ByOverwrite = p => p.OverwriteExistingTarget;
     private static readonly Func<VmPair, object> ByNote = p => p.Note ?? "";
 
     private List<VmPair> _pairs = [];
+    private Dictionary<int, DrTask> _lastRuns = [];
+    private TaskFeedSubscription? _feed;
     private string? _search;
     private bool _loading = true;
+    private bool _loadingRuns = true;
 
     [Inject]
     private IVmPairStore Store { get; set; } = default!;
@@ -26,9 +30,22 @@ public partial class PairsPage
     [Inject]
     private IDialogService Dialogs { get; set; } = default!;
 
+    [Inject]
+    private ITaskService Tasks { get; set; } = default!;
+
+    [Inject]
+    private ITaskFeed Feed { get; set; } = default!;
+
+    [Inject]
+    private IClock Clock { get; set; } = default!;
+
     private bool CanOperate => User.CanOperate();
 
-    protected override Task LoadAsync() => ReloadAsync();
+    protected override Task LoadAsync()
+    {
+        _feed = new TaskFeedSubscription(Feed, InvokeAsync, OnUpdatesAsync);
+        return ReloadAsync();
+    }
 
     private async Task ReloadAsync()
     {
@@ -41,6 +58,91 @@ public partial class PairsPage
         {
             _loading = false;
         }
+        await GuardAsync("Loading the last runs", async () => _lastRuns = await LastRuns.PerPairAsync(Tasks, _pairs.Select(p => p.Id), Aborted));
+        _loadingRuns = false;
+    }
+
+    /// <summary>Keeps "last run" current: a newer task of a pair replaces the one shown, the shown one takes its new status.</summary>
+    private async Task OnUpdatesAsync(IReadOnlyList<TaskUpdate> updates)
+    {
+        foreach (var update in updates)
+        {
+            if (update.PairId is not { } pairId || _pairs.All(p => p.Id != pairId))
+            {
+                continue;
+            }
+            if (_lastRuns.TryGetValue(pairId, out var shown) && shown.Id == update.TaskId && shown.Status == update.Status)
+            {
+                TaskDisplay.Apply(shown, update);
+            }
+            else if (shown is null || update.TaskId >= shown.Id)
+            {
+                // A new task, or a new status (with times the feed does not carry): read the row.
+                await GuardAsync("Loading the last run", async () =>
+                {
+                    if (await Tasks.FindAsync(update.TaskId, Aborted) is { } task)
+                    {
+                        _lastRuns[pairId] = task;
+                    }
+                });
+            }
+        }
+        StateHasChanged();
+    }
+
+    private async Task BackupAsync(VmPair pair)
+    {
+        if (CanOperate)
+        {
+            await RequestAsync(pair, DrTaskKind.Backup, null);
+        }
+    }
+
+    private async Task ReplicateAsync(VmPair pair)
+    {
+        if (!CanOperate
+            || !await Dialogs.ConfirmAsync("Replicate VM pair",
+                $"Back up VM {pair.SourceVmId} on {HostName(pair.SourceHypervisor, pair.SourceHypervisorId)} and restore it into {RestoreWarning.Target(pair)}?",
+                confirmText: "Replicate", detail: RestoreWarning.For(pair), color: pair.OverwriteExistingTarget ? Color.Warning : Color.Primary))
+        {
+            return;
+        }
+        await RequestAsync(pair, DrTaskKind.Replicate, null);
+    }
+
+    private async Task RestoreAsync(VmPair pair)
+    {
+        if (!CanOperate)
+        {
+            return;
+        }
+        var parameters = new DialogParameters<RestoreDialog> { { d => d.Pair, pair } };
+        var archiveId = await Dialogs.ShowForResultAsync<RestoreDialog, long>($"Restore {pair.Describe()}", parameters, DialogServiceExtensions.Large);
+        // 0: the dialog was cancelled (archive ids start at 1).
+        if (archiveId > 0)
+        {
+            await RequestAsync(pair, DrTaskKind.Restore, archiveId);
+        }
+    }
+
+    private async Task RequestAsync(VmPair pair, DrTaskKind kind, long? archiveId) =>
+        await GuardAsync($"Requesting the {TaskDisplay.KindVerb(kind)}", async () =>
+        {
+            var result = await Tasks.RequestAsync(pair.Id, kind, archiveId, User.ActorName(), Aborted);
+            TaskRequestNotice.Show(Snackbar, result, pair.Describe());
+            if (result.Value?.Task is { } task)
+            {
+                _lastRuns[pair.Id] = task;
+            }
+        });
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _feed?.Dispose();
+        }
+        base.Dispose(disposing);
     }
 
     private static string HostName(Hypervisor? host, int id) => host?.Name ?? $"host #{id.ToString(CultureInfo.InvariantCulture)}";

@@ -1,0 +1,133 @@
+using DrPortal.Core.Archives;
+using DrPortal.Core.Common;
+using DrPortal.Core.Pairs;
+using DrPortal.Core.Tasks;
+using DrPortal.Web.Auth;
+using DrPortal.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace DrPortal.Web.Components.Pages.Archives;
+
+/// <summary>The archives in the repository, per pair: checksums, copies, age; delete and "restore this" for operators.</summary>
+public partial class ArchivesPage
+{
+    private List<Archive> _archives = [];
+    private TaskFeedSubscription? _feed;
+    private List<VmPair> _pairs = [];
+    private int? _pairId;
+    private bool _loading = true;
+
+    [Inject]
+    private IArchiveStore Store { get; set; } = default!;
+
+    [Inject]
+    private IVmPairStore Pairs { get; set; } = default!;
+
+    [Inject]
+    private ITaskService Tasks { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
+
+    [Inject]
+    private IClock Clock { get; set; } = default!;
+
+    [Inject]
+    private ITaskFeed Feed { get; set; } = default!;
+
+    /// <summary>/archives?pairId=3 opens the page on one pair (links from pairs and tasks).</summary>
+    [SupplyParameterFromQuery(Name = "pairId")]
+    public int? PairIdQuery { get; set; }
+
+    private bool CanOperate => User.CanOperate();
+
+    protected override async Task LoadAsync()
+    {
+        _pairId = PairIdQuery;
+        // Archives appear when a backup's Pull ends and change copies as tasks end: a finished task refreshes the list.
+        _feed = new TaskFeedSubscription(Feed, InvokeAsync, OnTasksFinishedAsync, u => u.Status.IsFinished() && (_pairId is null || u.PairId == _pairId));
+        _pairs = [.. (await Pairs.ListAsync(Aborted)).OrderBy(p => p.Describe(), StringComparer.Ordinal)];
+        await ReloadAsync();
+    }
+
+    private async Task ReloadAsync()
+    {
+        _loading = true;
+        try
+        {
+            await GuardAsync("Loading the archives", async () => _archives = [.. await Store.ListAsync(_pairId, Aborted)]);
+        }
+        finally
+        {
+            _loading = false;
+        }
+    }
+
+    private async Task OnTasksFinishedAsync(IReadOnlyList<TaskUpdate> updates)
+    {
+        await ReloadAsync();
+        // Not an event of this component: nothing re-renders it unless asked.
+        StateHasChanged();
+    }
+
+    private Task PairChangedAsync(int? value)
+    {
+        _pairId = value;
+        return ReloadAsync();
+    }
+
+    private string PairLabel(int? id) => id is null ? "" : _pairs.FirstOrDefault(p => p.Id == id)?.Describe() ?? $"pair #{id}";
+
+    private VmPair? PairOf(Archive archive) => archive.VmPairId is { } id ? _pairs.FirstOrDefault(p => p.Id == id) : null;
+
+    private static string TargetOf(VmPair pair) => RestoreWarning.Target(pair);
+
+    private async Task RestoreAsync(Archive archive, VmPair pair)
+    {
+        if (!CanOperate
+            || !await Dialogs.ConfirmAsync("Restore archive", $"Restore {archive.FileName} into {RestoreWarning.Target(pair)}?",
+                confirmText: "Restore", detail: RestoreWarning.For(pair), color: Color.Warning))
+        {
+            return;
+        }
+        await GuardAsync("Requesting the restore", async () =>
+        {
+            var result = await Tasks.RequestAsync(pair.Id, DrTaskKind.Restore, archive.Id, User.ActorName(), Aborted);
+            TaskRequestNotice.Show(Snackbar, result, pair.Describe());
+        });
+    }
+
+    private async Task DeleteAsync(Archive archive)
+    {
+        if (!CanOperate
+            || !await Dialogs.ConfirmAsync("Delete archive", $"Delete {archive.FileName} ({Display.Bytes(archive.SizeBytes)}) from the repository?",
+                detail: "The repository copy and its vzdump log are removed for good. Copies on the hosts, and VMs restored from it, stay."))
+        {
+            return;
+        }
+        await GuardAsync("Deleting the archive", async () =>
+        {
+            var result = await Store.DeleteAsync(archive.Id, User.ActorName(), Aborted);
+            if (result.IsOk)
+            {
+                Snackbar.Add($"Archive {archive.FileName} deleted.", Severity.Success);
+            }
+            else
+            {
+                // Typically: a queued or running task still needs it.
+                Snackbar.Add(Display.Refusal(result), Severity.Warning, o => o.RequireInteraction = true);
+            }
+        });
+        await ReloadAsync();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _feed?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,360 @@
+using Bunit;
+using DrPortal.Core.Accounts;
+using DrPortal.Core.Archives;
+using DrPortal.Core.Common;
+using DrPortal.Core.Hosts;
+using DrPortal.Core.Pairs;
+using DrPortal.Core.Tasks;
+using DrPortal.Web.Components.Pages.Archives;
+using DrPortal.Web.Components.Pages.Dashboard;
+using DrPortal.Web.Components.Pages.Pairs;
+using DrPortal.Web.Components.Pages.Tasks;
+using MudBlazor;
+
+namespace DrPortal.Tests.Components;
+
+public class TaskPagesTests : PortalTestContext
+{
+    private static readonly TimeSpan Live = TimeSpan.FromSeconds(5);
+    private readonly VmPair _pair;
+
+    public TaskPagesTests()
+    {
+        var dc = Hosts.Add("pve-dc1", Site.Primary);
+        var dr = Hosts.Add("pve-dr1", Site.Recovery, "SHA256:pinned");
+        _pair = new VmPair
+        {
+            Id = 1,
+            SourceHypervisor = dc,
+            SourceHypervisorId = dc.Id,
+            SourceVmId = 101,
+            TargetHypervisor = dr,
+            TargetHypervisorId = dr.Id,
+            TargetVmId = 9101,
+            OverwriteExistingTarget = true,
+        };
+        Pairs.Pairs.Add(_pair);
+    }
+
+    [Fact]
+    public void TasksPage_UpdatePublished_RowShowsNewProgressWithoutReload()
+    {
+        SignInAs(Roles.Viewer);
+        var task = Tasks.Add(DrTaskKind.Replicate, DrTaskStatus.Running, _pair, Clock.UtcNow.AddMinutes(-1));
+        task.CurrentStage = StageName.Pull;
+        RenderProviders();
+        var page = Render<TasksPage>();
+        page.WaitForAssertion(() => Assert.Contains("pve-dc1/101", page.Find("[data-test=task-row-pair]").TextContent));
+        Assert.Equal("0 %", page.Find("[data-test=task-percent]").TextContent.Trim());
+
+        Feed.Publish(new TaskUpdate(task.Id, _pair.Id, task.Kind, DrTaskStatus.Running, StageName.Pull, 42, 42 * 1024 * 1024, 100 * 1024 * 1024, 8 * 1024 * 1024, null));
+
+        page.WaitForAssertion(() => Assert.Equal("42 %", page.Find("[data-test=task-percent]").TextContent.Trim()), Live);
+        Assert.Contains("42 MiB of 100 MiB", page.Find("[data-test=tasks-table]").TextContent);
+        Assert.Contains("8 MiB/s", page.Find("[data-test=tasks-table]").TextContent);
+    }
+
+    [Fact]
+    public void TasksPage_NewTaskAndStatusChangePublished_ListFollows()
+    {
+        SignInAs(Roles.Viewer);
+        RenderProviders();
+        var page = Render<TasksPage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-test=tasks-empty]")));
+
+        // Another tab (or the API) queues a task: the service writes the row, then publishes.
+        var task = Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Queued, _pair, Clock.UtcNow);
+        Feed.Publish(TaskUpdate.Of(task));
+        page.WaitForAssertion(() => Assert.Equal("queued", page.Find("[data-test=task-row-status]").TextContent.Trim()), Live);
+
+        task.Status = DrTaskStatus.Succeeded;
+        task.FinishedAt = Clock.UtcNow;
+        Feed.Publish(TaskUpdate.Of(task));
+        page.WaitForAssertion(() => Assert.Equal("succeeded", page.Find("[data-test=task-row-status]").TextContent.Trim()), Live);
+    }
+
+    [Fact]
+    public void TasksPage_Closed_UnsubscribesFromTheFeed()
+    {
+        SignInAs(Roles.Viewer);
+        RenderProviders();
+        var page = Render<TasksPage>();
+        Assert.Equal(1, Feed.SubscriberCount);
+
+        page.Instance.Dispose();
+
+        Assert.Equal(0, Feed.SubscriberCount);
+    }
+
+    [Fact]
+    public void PairsPage_Viewer_SeesNoBackupReplicateOrRestore()
+    {
+        SignInAs(Roles.Viewer);
+        RenderProviders();
+
+        var page = Render<PairsPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("pve-dc1", page.Find("[data-test=pair-row-source]").TextContent));
+        Assert.Empty(page.FindAll("[data-test=pair-backup]"));
+        Assert.Empty(page.FindAll("[data-test=pair-replicate]"));
+        Assert.Empty(page.FindAll("[data-test=pair-restore]"));
+    }
+
+    [Fact]
+    public void PairsPage_Operator_SeesBackupReplicateAndRestore()
+    {
+        SignInAs(Roles.Operator);
+        RenderProviders();
+
+        var page = Render<PairsPage>();
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=pair-backup]")));
+        Assert.Single(page.FindAll("[data-test=pair-replicate]"));
+        Assert.Single(page.FindAll("[data-test=pair-restore]"));
+    }
+
+    [Theory]
+    [InlineData(Roles.Viewer, 0)]
+    [InlineData(Roles.Operator, 1)]
+    public void TasksPage_CancelButton_OnlyForOperatorsOnUnfinishedTasks(string role, int expected)
+    {
+        SignInAs(role);
+        Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Succeeded, _pair, Clock.UtcNow.AddHours(-1));
+        Tasks.Add(DrTaskKind.Replicate, DrTaskStatus.Running, _pair, Clock.UtcNow);
+        RenderProviders();
+
+        var page = Render<TasksPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-test=task-row-status]").Count));
+        Assert.Equal(expected, page.FindAll("[data-test=task-cancel]").Count);
+    }
+
+    [Theory]
+    [InlineData(Roles.Viewer, 0)]
+    [InlineData(Roles.Operator, 1)]
+    public void TaskDetailPage_CancelButton_OnlyForOperators(string role, int expected)
+    {
+        SignInAs(role);
+        var task = Tasks.Add(DrTaskKind.Replicate, DrTaskStatus.Running, _pair, Clock.UtcNow);
+        RenderProviders();
+
+        var page = Render<TaskDetailPage>(p => p.Add(c => c.Id, task.Id));
+
+        page.WaitForAssertion(() => Assert.Equal(6, page.FindAll("[data-test=stage-row]").Count));
+        Assert.Equal(expected, page.FindAll("[data-test=task-cancel]").Count);
+    }
+
+    [Theory]
+    [InlineData(Roles.Viewer, 0)]
+    [InlineData(Roles.Operator, 1)]
+    public void ArchivesPage_DeleteAndRestoreThis_OnlyForOperators(string role, int expected)
+    {
+        SignInAs(role);
+        Archives.Archives.Add(Archive(1, Clock.UtcNow.AddDays(-1), verified: true));
+        RenderProviders();
+
+        var page = Render<ArchivesPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("vzdump-qemu-101-1", page.Find("[data-test=archive-row-file]").TextContent));
+        Assert.Equal(expected, page.FindAll("[data-test=archive-delete]").Count);
+        Assert.Equal(expected, page.FindAll("[data-test=archive-restore]").Count);
+    }
+
+    [Fact]
+    public async Task RestoreDialog_MixedArchives_ListsNewestFirstAndPreselectsTheNewestVerified()
+    {
+        SignInAs(Roles.Operator);
+        // Out of order on purpose; the newest one has no verified repository copy and cannot be restored.
+        Archives.Archives.Add(Archive(1, Clock.UtcNow.AddDays(-3), verified: true));
+        Archives.Archives.Add(Archive(3, Clock.UtcNow.AddHours(-1), verified: false));
+        Archives.Archives.Add(Archive(2, Clock.UtcNow.AddDays(-1), verified: true));
+        var provider = RenderProviders();
+
+        var dialog = await ShowDialogAsync(provider, new DialogParameters<RestoreDialog> { { d => d.Pair, _pair } });
+
+        provider.WaitForAssertion(() => Assert.Equal(3, provider.FindAll("[data-test=restore-archive]").Count));
+        var rows = provider.FindAll("[data-test=restore-archive]");
+        Assert.Equal(["3", "2", "1"], rows.Select(r => r.GetAttribute("data-archive-id")));
+        Assert.Equal(["false", "true", "false"], rows.Select(r => r.GetAttribute("data-selected")));
+        Assert.Contains("VM 9101 on pve-dr1", provider.Find("[data-test=restore-warning]").TextContent);
+        Assert.Contains("Overwrite is ON", provider.Find("[data-test=restore-warning]").TextContent);
+
+        provider.Find("[data-test=restore-confirm]").Click();
+
+        var result = await dialog.Result.WaitAsync(Live);
+        Assert.Equal(2L, result!.Data);
+    }
+
+    [Fact]
+    public void PairsPage_ReplicateConfirmed_RequestsAndLinksTheTask_SecondTimeSaysAlreadyRunning()
+    {
+        SignInAs(Roles.Operator);
+        var provider = RenderProviders();
+        var snackbars = Render<MudSnackbarProvider>();
+        var page = Render<PairsPage>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=pair-replicate]")));
+
+        page.Find("[data-test=pair-replicate]").Click();
+        provider.WaitForAssertion(() => Assert.Contains("VM 9101 on pve-dr1", provider.Find("[data-test=confirm-dialog]").TextContent));
+        Assert.Contains("Overwrite is ON", provider.Find("[data-test=confirm-dialog]").TextContent);
+        provider.Find("[data-test=confirm-ok]").Click();
+
+        snackbars.WaitForAssertion(() => Assert.Equal("tasks/1", snackbars.Find("[data-test=task-request-link]").GetAttribute("href")));
+        Assert.Equal([(1, DrTaskKind.Replicate, (long?)null)], Tasks.Requests);
+
+        page.Find("[data-test=pair-replicate]").Click();
+        provider.WaitForAssertion(() => provider.Find("[data-test=confirm-ok]").Click());
+
+        snackbars.WaitForAssertion(() => Assert.Contains("already running", snackbars.Find("[data-test=task-request-notice][data-created=false]").TextContent));
+        Assert.Single(Tasks.Tasks);
+    }
+
+    [Fact]
+    public void PairsPage_ReplicateDismissed_RequestsNothing()
+    {
+        SignInAs(Roles.Operator);
+        var provider = RenderProviders();
+        var page = Render<PairsPage>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=pair-replicate]")));
+
+        page.Find("[data-test=pair-replicate]").Click();
+        provider.WaitForAssertion(() => provider.Find("[data-test=confirm-cancel]").Click());
+
+        provider.WaitForAssertion(() => Assert.Empty(provider.FindAll("[data-test=confirm-dialog]")));
+        Assert.Empty(Tasks.Requests);
+    }
+
+    [Fact]
+    public void TaskDetailPage_FailedTask_ShowsErrorOutputStagesAndLog()
+    {
+        SignInAs(Roles.Viewer);
+        var task = Tasks.Add(DrTaskKind.Replicate, DrTaskStatus.Running, _pair, Clock.UtcNow.AddMinutes(-5));
+        task.Fail("vzdump failed: unable to find VM '101'", ["INFO: starting new backup job", "ERROR: unable to find VM '101'"], Clock.UtcNow);
+        task.Stages[0].Status = StageStatus.Failed;
+        Tasks.Log.Add(new DrTaskLogLine { Id = 1, DrTaskId = task.Id, At = Clock.UtcNow, Line = "== Backup" });
+        Tasks.Log.Add(new DrTaskLogLine { Id = 2, DrTaskId = task.Id, At = Clock.UtcNow, Line = "ERROR: unable to find VM '101'" });
+        RenderProviders();
+
+        var page = Render<TaskDetailPage>(p => p.Add(c => c.Id, task.Id));
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll(".task-log-line").Count), Live);
+        Assert.Contains("unable to find VM '101'", page.Find("[data-test=task-error]").TextContent);
+        Assert.Contains("INFO: starting new backup job", page.Find("[data-test=task-error-output]").TextContent);
+        Assert.Equal("Failed", page.Find("[data-test=stage-row][data-stage=Backup]").GetAttribute("data-status"));
+        Assert.Equal("failed", page.Find("[data-test=task-status]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void TaskLog_LongLog_KeepsTheLastLinesInThePage()
+    {
+        SignInAs(Roles.Viewer);
+        var task = Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Succeeded, _pair, Clock.UtcNow);
+        for (var i = 1; i <= TaskLog.MaxLines + 500; i++)
+        {
+            Tasks.Log.Add(new DrTaskLogLine { Id = i, DrTaskId = task.Id, At = Clock.UtcNow, Line = $"line {i}" });
+        }
+
+        var log = Render<TaskLog>(p => p.Add(c => c.TaskId, task.Id).Add(c => c.Active, false));
+
+        log.WaitForAssertion(() => Assert.Contains("500 earlier line(s)", log.Find("[data-test=task-log-dropped]").TextContent), Live);
+        var lines = log.FindAll(".task-log-line");
+        Assert.Equal(TaskLog.MaxLines, lines.Count);
+        Assert.EndsWith("line 501", lines[0].TextContent, StringComparison.Ordinal);
+        Assert.EndsWith($"line {TaskLog.MaxLines + 500}", lines[^1].TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TaskLog_RunningTask_AppendsLinesAsTheyArrive()
+    {
+        SignInAs(Roles.Viewer);
+        var task = Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Running, _pair, Clock.UtcNow);
+        Tasks.Log.Add(new DrTaskLogLine { Id = 1, DrTaskId = task.Id, At = Clock.UtcNow, Line = "== Backup" });
+        var log = Render<TaskLog>(p => p.Add(c => c.TaskId, task.Id).Add(c => c.Active, true));
+        log.WaitForAssertion(() => Assert.Single(log.FindAll(".task-log-line")), Live);
+
+        lock (Tasks.Log)
+        {
+            Tasks.Log.Add(new DrTaskLogLine { Id = 2, DrTaskId = task.Id, At = Clock.UtcNow, Line = "INFO: status: 50%" });
+        }
+
+        log.WaitForAssertion(() => Assert.Equal(2, log.FindAll(".task-log-line").Count), Live);
+        Assert.EndsWith("INFO: status: 50%", log.FindAll(".task-log-line")[1].TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TaskOverview_MixedTasks_ShowsRunningLastResultAndTodaysFailuresOnly()
+    {
+        SignInAs(Roles.Viewer);
+        var old = Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Failed, _pair, Clock.UtcNow.AddDays(-3));
+        old.FinishedAt = Clock.UtcNow.AddDays(-3);
+        var recent = Tasks.Add(DrTaskKind.Replicate, DrTaskStatus.Failed, _pair, Clock.UtcNow.AddHours(-2));
+        recent.Error = "qmrestore failed";
+        recent.FinishedAt = Clock.UtcNow.AddHours(-2);
+        var running = Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Running, _pair, Clock.UtcNow.AddMinutes(-1));
+        RenderProviders();
+
+        var overview = Render<TaskOverview>();
+
+        overview.WaitForAssertion(() => Assert.Single(overview.FindAll("[data-test=dashboard-failure]")));
+        Assert.Contains($"#{recent.Id}", overview.Find("[data-test=dashboard-failure]").TextContent);
+        Assert.Contains("qmrestore failed", overview.Find("[data-test=dashboard-failure]").TextContent);
+        Assert.Equal(running.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Assert.Single(overview.FindAll("[data-test=dashboard-running-row]")).GetAttribute("data-task-id"));
+        Assert.Contains("running", overview.Find("[data-test=dashboard-pair-row]").TextContent);
+
+        running.Status = DrTaskStatus.Succeeded;
+        running.FinishedAt = Clock.UtcNow;
+        Feed.Publish(TaskUpdate.Of(running));
+
+        overview.WaitForAssertion(() => Assert.NotNull(overview.Find("[data-test=dashboard-running-none]")), Live);
+        Assert.Contains("succeeded", overview.Find("[data-test=dashboard-pair-row]").TextContent);
+    }
+
+    [Fact]
+    public void ArchivesPage_TaskFinishes_ListShowsItsNewArchive()
+    {
+        SignInAs(Roles.Viewer);
+        RenderProviders();
+        var page = Render<ArchivesPage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-test=archives-empty]")));
+
+        Archives.Archives.Add(Archive(1, Clock.UtcNow, verified: true));
+        var task = Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Succeeded, _pair, Clock.UtcNow);
+        Feed.Publish(TaskUpdate.Of(task));
+
+        page.WaitForAssertion(() => Assert.Contains("vzdump-qemu-101-1", page.Find("[data-test=archive-row-file]").TextContent), Live);
+    }
+
+    [Fact]
+    public void ArchivesPage_DeleteRefused_ShowsTheStoresReason()
+    {
+        SignInAs(Roles.Operator);
+        Archives.Archives.Add(Archive(1, Clock.UtcNow, verified: true));
+        Archives.NextDeleteResult = Result<Archive>.Conflict("Archive vzdump-qemu-101-1.vma.zst is in use by task(s) #7; wait for them or cancel them first.");
+        var provider = RenderProviders();
+        var snackbars = Render<MudSnackbarProvider>();
+        var page = Render<ArchivesPage>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=archive-delete]")));
+
+        page.Find("[data-test=archive-delete]").Click();
+        provider.WaitForAssertion(() => provider.Find("[data-test=confirm-ok]").Click());
+
+        snackbars.WaitForAssertion(() => Assert.Contains("in use by task(s) #7", snackbars.Markup));
+        Assert.Equal([1L], Archives.Deleted);
+    }
+
+    private Archive Archive(long id, DateTimeOffset createdAt, bool verified) => new()
+    {
+        Id = id,
+        VmPairId = _pair.Id,
+        SourceHypervisorId = _pair.SourceHypervisorId,
+        SourceHypervisorName = "pve-dc1",
+        SourceVmId = 101,
+        FileName = $"vzdump-qemu-101-{id}.vma.zst",
+        SizeBytes = 32L * 1024 * 1024,
+        Sha256 = verified ? new string('a', 64) : null,
+        CreatedAt = createdAt,
+        InRepository = verified,
+        OnRecovery = verified,
+    };
+}
