@@ -234,10 +234,15 @@ internal sealed class FakeTaskService : ITaskService
         return Task.FromResult(Result<DrTask>.Ok(task));
     }
 
-    /// <summary>Main's ITaskService gains RetryAsync; defined here so the fake keeps compiling once both branches meet.</summary>
+    public Task<Result<TaskRequestOutcome>> RequestScheduledAsync(int pairId, DrTaskKind kind, ScheduledRequest origin, CancellationToken ct) =>
+        RequestAsync(pairId, kind, null, "schedule", ct);
+
+    public List<long> Retried { get; } = [];
+
     public Task<Result<DrTask>> RetryAsync(long taskId, string actor, CancellationToken ct)
     {
         var task = Tasks.Single(t => t.Id == taskId);
+        Retried.Add(taskId);
         task.Status = DrTaskStatus.Queued;
         return Task.FromResult(Result<DrTask>.Ok(task));
     }

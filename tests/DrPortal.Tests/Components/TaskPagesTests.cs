@@ -144,6 +144,35 @@ public class TaskPagesTests : PortalTestContext
         Assert.Equal(expected, page.FindAll("[data-test=task-cancel]").Count);
     }
 
+    [Fact]
+    public void TaskDetailPage_FailedTask_OperatorRetries_AndThePageShowsItQueuedAgain()
+    {
+        SignInAs(Roles.Operator);
+        var task = Tasks.Add(DrTaskKind.Replicate, DrTaskStatus.Failed, _pair, Clock.UtcNow);
+        RenderProviders();
+        var page = Render<TaskDetailPage>(p => p.Add(c => c.Id, task.Id));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=task-retry]")));
+
+        page.Find("[data-test=task-retry]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal([task.Id], Tasks.Retried), Live);
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=task-cancel]")), Live);
+        Assert.Empty(page.FindAll("[data-test=task-retry]"));
+    }
+
+    [Fact]
+    public void TaskDetailPage_FailedTask_ViewerSeesNoRetry()
+    {
+        SignInAs(Roles.Viewer);
+        var task = Tasks.Add(DrTaskKind.Replicate, DrTaskStatus.Failed, _pair, Clock.UtcNow);
+        RenderProviders();
+
+        var page = Render<TaskDetailPage>(p => p.Add(c => c.Id, task.Id));
+
+        page.WaitForAssertion(() => Assert.Equal(6, page.FindAll("[data-test=stage-row]").Count));
+        Assert.Empty(page.FindAll("[data-test=task-retry]"));
+    }
+
     [Theory]
     [InlineData(Roles.Viewer, 0)]
     [InlineData(Roles.Operator, 1)]
