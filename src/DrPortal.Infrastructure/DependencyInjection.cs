@@ -62,15 +62,11 @@ public static class DependencyInjection
         services.AddSingleton<IArchiveTransport, RsyncTransport>();
         services.AddTransient<TaskJob>();
         services.AddSingleton<IJobQueue, HangfireJobQueue>();
-        // One storage per application instance, registered before AddHangfire so its clients and server use it
-        // rather than the process-wide JobStorage.Current (several portals in one process must not share a queue).
-        var storage = new Hangfire.InMemory.InMemoryStorage();
-        services.AddSingleton<JobStorage>(storage);
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseStorage(storage));
+            .UseInMemoryStorage());
         var workers = configuration.GetValue<int?>($"{DrPortalOptions.Section}:Workers") ?? DrPortalOptions.DefaultWorkers;
         services.AddHangfireServer(o => o.WorkerCount = Math.Clamp(workers, 1, 64));
         services.AddHostedService<TaskReconciler>();
