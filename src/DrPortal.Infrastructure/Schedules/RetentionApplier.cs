@@ -84,16 +84,11 @@ internal sealed partial class RetentionApplier(
         {
             await transport.RemoveRemoteAsync(target, [RemotePath(target, archive.FileName)], ct);
         }
-        var local = Path.Combine(options.Value.DataDirectory, "repository", archive.RepositoryRelativePath);
         db.Archives.Remove(archive);
         db.AuditEntries.Add(AuditLog.Entry(clock, actor, "prune", "Archive", archiveId.ToString(CultureInfo.InvariantCulture),
             $"Pruned archive {archive.FileName} of {archive.SourceHypervisorName}/{archive.SourceVmId} by {actor}", archive, null));
         await db.SaveChangesAsync(ct);
-        File.Delete(local);
-        if (archive.LogFileName is { } logName)
-        {
-            File.Delete(Path.Combine(Path.GetDirectoryName(local)!, logName));
-        }
+        Tasks.ArchiveStore.DeleteRepositoryCopy(options.Value, archive);
     }
 
     public void Dispose() => _gate.Dispose();

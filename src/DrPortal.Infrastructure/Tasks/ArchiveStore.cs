@@ -39,17 +39,25 @@ internal sealed class ArchiveStore(IDbContextFactory<DrPortalDbContext> dbFactor
         {
             return Result<Archive>.Conflict($"Archive {archive.FileName} is in use by task(s) {string.Join(", ", users.Select(u => $"#{u}"))}; wait for them or cancel them first.");
         }
-        var path = Path.Combine(options.Value.DataDirectory, "repository", archive.RepositoryRelativePath);
         db.Archives.Remove(archive);
         db.AuditEntries.Add(AuditLog.Entry(clock, actor, "delete", "Archive", id.ToString(CultureInfo.InvariantCulture),
             $"Deleted archive {archive.FileName} of {archive.SourceHypervisorName}/{archive.SourceVmId}", archive, null));
         await db.SaveChangesAsync(ct);
-        // The row goes first: a file without a row is an orphan to clean up, a row without its file would be a lie.
+        DeleteRepositoryCopy(options.Value, archive);
+        return Result<Archive>.Ok(archive);
+    }
+
+    /// <summary>
+    /// Removes an archive's repository file and its vzdump log. Call it after the row is gone: a file without a row
+    /// is an orphan to clean up, a row without its file would be a lie.
+    /// </summary>
+    internal static void DeleteRepositoryCopy(DrPortalOptions options, Archive archive)
+    {
+        var path = options.RepositoryPathOf(archive);
         File.Delete(path);
         if (archive.LogFileName is { } log)
         {
             File.Delete(Path.Combine(Path.GetDirectoryName(path)!, log));
         }
-        return Result<Archive>.Ok(archive);
     }
 }

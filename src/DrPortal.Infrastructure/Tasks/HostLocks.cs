@@ -22,8 +22,6 @@ internal sealed class HostLocks
         return new Release(gate);
     }
 
-    public bool IsBusy(int hypervisorId) => _locks.TryGetValue(hypervisorId, out var gate) && gate.CurrentCount == 0;
-
     private sealed class Release(SemaphoreSlim gate) : IDisposable
     {
         private SemaphoreSlim? _gate = gate;

@@ -36,7 +36,7 @@ internal sealed partial class TaskRunner(
     private IDbContextFactory<DrPortalDbContext> DbFactory { get; } = dbFactory;
     private IClock Clock { get; } = clock;
 
-    public string RepositoryRoot => Path.Combine(options.Value.DataDirectory, "repository");
+    private DrPortalOptions Options => options.Value;
 
     public async Task RunAsync(long taskId, CancellationToken shutdown)
     {
@@ -206,7 +206,7 @@ internal sealed partial class TaskRunner(
         {
             var archive = await ArchiveAsync();
             var remote = task.SourceArchivePath ?? throw new StageFailedException("The backup stage left no archive path to pull.");
-            var local = Path.Combine(runner.RepositoryRoot, archive.RepositoryRelativePath);
+            var local = runner.Options.RepositoryPathOf(archive);
             Directory.CreateDirectory(Path.GetDirectoryName(local)!);
 
             await runner.Transport.PullAsync(Source, remote, local, reporter, ct);
@@ -216,8 +216,11 @@ internal sealed partial class TaskRunner(
             }
 
             reporter.Log("Verifying the repository copy against the host's copy (SHA-256).");
-            var localSha = await Sha256Async(local);
-            var remoteSha = await runner.Transport.RemoteSha256Async(Source, remote, ct);
+            // Both copies are hashed at the same time: one on the host, one here.
+            var localHashing = Sha256Async(local);
+            var remoteHashing = runner.Transport.RemoteSha256Async(Source, remote, ct);
+            await Task.WhenAll((Task)localHashing, remoteHashing);
+            var (localSha, remoteSha) = (localHashing.Result, remoteHashing.Result);
             if (!string.Equals(localSha, remoteSha, StringComparison.Ordinal))
             {
                 File.Delete(local);
@@ -239,7 +242,7 @@ internal sealed partial class TaskRunner(
             {
                 throw new StageFailedException($"Archive {archive.FileName} has no verified repository copy to send.");
             }
-            var local = Path.Combine(runner.RepositoryRoot, archive.RepositoryRelativePath);
+            var local = runner.Options.RepositoryPathOf(archive);
             if (!File.Exists(local))
             {
                 throw new StageFailedException($"The repository copy of {archive.FileName} is missing ({local}).");
@@ -459,7 +462,7 @@ internal sealed partial class TaskRunner(
                     var archive = await ArchiveAsync();
                     if (!archive.InRepository)
                     {
-                        var local = Path.Combine(runner.RepositoryRoot, archive.RepositoryRelativePath);
+                        var local = runner.Options.RepositoryPathOf(archive);
                         DeletePartials(local);
                     }
                     break;
