@@ -64,6 +64,24 @@ public abstract class PortalComponentBase : ComponentBase, IDisposable
         }
     }
 
+    /// <summary>
+    /// Shows the outcome of a command: the success message, or the refusal (why nothing was changed), kept on
+    /// screen until the user dismisses it. Returns whether the command succeeded.
+    /// </summary>
+    protected bool Report<T>(Core.Common.Result<T> result, string success, Severity successSeverity = Severity.Success)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.IsOk)
+        {
+            Snackbar.Add(success, successSeverity);
+        }
+        else
+        {
+            Snackbar.Add(Display.Refusal(result), Severity.Warning, o => o.RequireInteraction = true);
+        }
+        return result.IsOk;
+    }
+
     public void Dispose()
     {
         Dispose(true);

@@ -108,16 +108,8 @@ public partial class ArchivesPage
         }
         await GuardAsync("Deleting the archive", async () =>
         {
-            var result = await Store.DeleteAsync(archive.Id, User.ActorName(), Aborted);
-            if (result.IsOk)
-            {
-                Snackbar.Add($"Archive {archive.FileName} deleted.", Severity.Success);
-            }
-            else
-            {
-                // Typically: a queued or running task still needs it.
-                Snackbar.Add(Display.Refusal(result), Severity.Warning, o => o.RequireInteraction = true);
-            }
+            // A refusal typically says a queued or running task still needs it.
+            Report(await Store.DeleteAsync(archive.Id, User.ActorName(), Aborted), $"Archive {archive.FileName} deleted.");
         });
         await ReloadAsync();
     }

@@ -90,16 +90,8 @@ public partial class HostsPage
         }
         await GuardAsync("Deleting the host", async () =>
         {
-            var result = await Store.DeleteAsync(host.Id, User.ActorName(), Aborted);
-            if (result.IsOk)
-            {
-                Snackbar.Add($"Host {host.Name} deleted.", Severity.Success);
-            }
-            else
-            {
-                // The refusal names the pairs that use the host: keep it on screen until read.
-                Snackbar.Add(Display.Refusal(result), Severity.Warning, o => o.RequireInteraction = true);
-            }
+            // A refusal names the pairs that use the host.
+            Report(await Store.DeleteAsync(host.Id, User.ActorName(), Aborted), $"Host {host.Name} deleted.");
         });
         await ReloadAsync();
     }

@@ -192,15 +192,7 @@ public partial class PairsPage
         }
         await GuardAsync("Deleting the pair", async () =>
         {
-            var result = await Store.DeleteAsync(pair.Id, User.ActorName(), Aborted);
-            if (result.IsOk)
-            {
-                Snackbar.Add($"Pair {pair.Describe()} deleted.", Severity.Success);
-            }
-            else
-            {
-                Snackbar.Add(Display.Refusal(result), Severity.Warning, o => o.RequireInteraction = true);
-            }
+            Report(await Store.DeleteAsync(pair.Id, User.ActorName(), Aborted), $"Pair {pair.Describe()} deleted.");
         });
         await ReloadAsync();
     }
