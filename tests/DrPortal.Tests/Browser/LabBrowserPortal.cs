@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using DrPortal.Tests.Support;
 using DrPortal.Web.Api;
 
@@ -17,19 +16,8 @@ public sealed class LabBrowserPortal : BrowserPortal
 
     protected override async Task OnStartedAsync()
     {
-        var labHosts = await Lab.HostsAsync();
         Admin = await CreateAdminClientAsync();
-        var key = await Admin.GetFromJsonAsync<PublicKeyDto>("/api/v1/settings/ssh-public-key", Json.Options);
-        var keyFile = Path.Combine(DataDirectory, "portal-key.pub");
-        await File.WriteAllTextAsync(keyFile, key!.AuthorizedKeysLine + "\n");
-        await Lab.RunAsync("authorize", keyFile);
-
-        var hosts = new Dictionary<string, HypervisorDto>();
-        foreach (var labHost in labHosts)
-        {
-            hosts[labHost.Name] = await LabPortalFixture.RegisterAsync(Admin, labHost, labHost.Name);
-        }
-        Hosts = hosts;
+        Hosts = await LabPortalFixture.WireToLabAsync(Admin, DataDirectory);
     }
 
     public override async ValueTask DisposeAsync()

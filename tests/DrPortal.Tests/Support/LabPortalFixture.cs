@@ -25,20 +25,28 @@ public sealed class LabPortalFixture : PortalFactory
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        var labHosts = await Lab.HostsAsync();
         Admin = await CreateAdminClientAsync();
+        Hosts = await WireToLabAsync(Admin, DataDirectory);
+    }
 
-        var key = await Admin.GetFromJsonAsync<PublicKeyDto>("/api/v1/settings/ssh-public-key", Json.Options);
-        var keyFile = Path.Combine(DataDirectory, "portal-key.pub");
+    /// <summary>
+    /// Wires a portal to the lab as an admin would: its public key authorised on every lab host, every host registered
+    /// under its lab name with its key pinned after comparing fingerprints. Returns the registered hosts by name.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, HypervisorDto>> WireToLabAsync(HttpClient admin, string dataDirectory)
+    {
+        var labHosts = await Lab.HostsAsync();
+        var key = await admin.GetFromJsonAsync<PublicKeyDto>("/api/v1/settings/ssh-public-key", Json.Options);
+        var keyFile = Path.Combine(dataDirectory, "portal-key.pub");
         await File.WriteAllTextAsync(keyFile, key!.AuthorizedKeysLine + "\n");
         await Lab.RunAsync("authorize", keyFile);
 
         var hosts = new Dictionary<string, HypervisorDto>();
         foreach (var labHost in labHosts)
         {
-            hosts[labHost.Name] = await RegisterAsync(Admin, labHost, labHost.Name);
+            hosts[labHost.Name] = await RegisterAsync(admin, labHost, labHost.Name);
         }
-        Hosts = hosts;
+        return hosts;
     }
 
     /// <summary>Adds a lab host to the portal under a name and pins its key the way an admin does: compare, then trust.</summary>
