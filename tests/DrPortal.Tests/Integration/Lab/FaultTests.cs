@@ -89,6 +89,7 @@ public class FaultTests(LabPortalFixture portal)
             var kept = new FileInfo(partial).Length;
             // How much rsync keeps depends on where the stream stood when ssh gave up (seen: 448 KiB to 8 MiB); some must be.
             Assert.True(kept > 0, "no partial data was kept for the retry");
+            var keptBytes = await File.ReadAllBytesAsync(partial);
 
             await Support.Lab.RunAsync("heal", "pve-dc2");
             await Support.Lab.RunAsync("shape", "pve-dc2", "--off");
@@ -99,6 +100,9 @@ public class FaultTests(LabPortalFixture portal)
             Assert.Equal(2, retried.Attempts);
             var archive = Assert.Single((await portal.Admin.GetFromJsonAsync<List<ArchiveDto>>($"/api/v1/archives?pairId={pair.Id}", Json.Options))!);
             Assert.True(archive.Verified);
+            // What was kept is the true beginning of the archive the retry completed.
+            var final = await File.ReadAllBytesAsync(Path.Combine(RepositoryDir("pve-dc2", 7200), archive.FileName));
+            Assert.True(final.AsSpan(0, keptBytes.Length).SequenceEqual(keptBytes), "the kept partial data is not the start of the finished archive");
             // The same task went on from its failed stage: no second backup, the pull picked up the kept partial data.
             var log = await portal.Admin.GetFromJsonAsync<TaskLogDto>($"/api/v1/tasks/{id}/log", Json.Options);
             Assert.Contains(log!.Lines, l => l.Line.Contains("Resuming", StringComparison.Ordinal));
