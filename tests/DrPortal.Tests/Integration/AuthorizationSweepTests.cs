@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using DrPortal.Core.Accounts;
 using DrPortal.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DrPortal.Tests.Integration;
 
@@ -42,6 +43,15 @@ public class AuthorizationSweepTests : IClassFixture<PortalFactory>
         { "POST", "/api/v1/tasks/999/retry", Roles.Operator },
         { "GET", "/api/v1/archives", Roles.Viewer },
         { "DELETE", "/api/v1/archives/999", Roles.Operator },
+        { "GET", "/api/v1/schedules", Roles.Viewer },
+        { "GET", "/api/v1/schedules/999", Roles.Viewer },
+        { "POST", "/api/v1/schedules", Roles.Operator },
+        { "PUT", "/api/v1/schedules/999", Roles.Operator },
+        { "DELETE", "/api/v1/schedules/999", Roles.Operator },
+        { "GET", "/api/v1/schedules/999/preview", Roles.Viewer },
+        { "POST", "/api/v1/schedules/preview", Roles.Viewer },
+        { "GET", "/api/v1/schedules/999/runs", Roles.Viewer },
+        { "POST", "/api/v1/retention/preview", Roles.Viewer },
         { "GET", "/api/v1/auth/tokens", Roles.Viewer },
         { "DELETE", "/api/v1/auth/tokens/999", Roles.Viewer },
         { "GET", "/api/v1/users", Roles.Admin },
@@ -115,6 +125,28 @@ public class AuthorizationSweepTests : IClassFixture<PortalFactory>
         var client = _portal.CreateClient(new() { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         return client;
+    }
+
+    /// <summary>Endpoints open without login, by design: first-run setup and exchanging a password for a token.</summary>
+    private static readonly string[] Public = ["POST /api/v1/setup", "POST /api/v1/auth/tokens"];
+
+    [Fact]
+    public void Endpoints_CoverEveryApiRouteTheApplicationMaps()
+    {
+        static string Shape(string method, string path) =>
+            method + " " + System.Text.RegularExpressions.Regex.Replace(path.TrimEnd('/'), @"\{[^}]*\}|(?<=/)(\d+|nobody)(?=/|$)", "{}");
+        var swept = Endpoints.Select(row => Shape((string)row[0], (string)row[1])).Concat(Public.Select(p => Shape(p.Split(' ')[0], p.Split(' ')[1])))
+            .ToHashSet(StringComparer.Ordinal);
+
+        var mapped = _portal.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["ANY"])
+                .Select(m => Shape(m, e.RoutePattern.RawText!)))
+            .ToHashSet(StringComparer.Ordinal);
+
+        Assert.Empty(mapped.Except(swept).Order());
+        Assert.Empty(swept.Except(mapped).Order());
     }
 
     [Fact]
