@@ -68,7 +68,22 @@ public static class DependencyInjection
             .UseRecommendedSerializerSettings()
             .UseInMemoryStorage());
         var workers = configuration.GetValue<int?>($"{DrPortalOptions.Section}:Workers") ?? DrPortalOptions.DefaultWorkers;
-        services.AddHangfireServer(o => o.WorkerCount = Math.Clamp(workers, 1, 64));
+        services.AddSingleton<TaskSlots>();
+        // Task threads outnumber the execution slots (TaskSlots): a task waiting for a busy host sits on a thread but
+        // not on a slot, so tasks for other hosts still run. Schedule triggers have their own threads and queue, so a
+        // slot fires on time even when every task thread is busy.
+        services.AddHangfireServer(o =>
+        {
+            o.ServerName = "tasks";
+            o.Queues = [JobQueues.Tasks];
+            o.WorkerCount = Math.Clamp(workers, 1, 64) + DrPortalOptions.HostWaitThreads;
+        });
+        services.AddHangfireServer(o =>
+        {
+            o.ServerName = "schedules";
+            o.Queues = [JobQueues.Schedules];
+            o.WorkerCount = 2;
+        });
         services.AddHostedService<TaskReconciler>();
 
         // Schedules: rows in MariaDB, fired by Hangfire recurring jobs re-registered (and caught up) at start.

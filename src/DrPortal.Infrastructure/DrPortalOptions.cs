@@ -16,8 +16,14 @@ public sealed class DrPortalOptions
 
     public const int DefaultWorkers = 4;
 
-    /// <summary>How many tasks run at the same time (heavy stages are still one per host).</summary>
+    /// <summary>How many tasks do work at the same time (heavy stages are still one per host; a task waiting for a host does not count).</summary>
     public int Workers { get; set; } = DefaultWorkers;
+
+    /// <summary>How many tasks may wait for busy hosts, beyond <see cref="Workers"/>, before further ones wait in the queue.</summary>
+    public const int HostWaitThreads = 16;
+
+    /// <summary>How many run rows each schedule keeps (newest slots); older ones are pruned as new slots are claimed.</summary>
+    public int ScheduleRunsKept { get; set; } = 1000;
 
     /// <summary>ssh keep-alive interval for transfers; a cut link is noticed after about four of these.</summary>
     public int TransferKeepAliveSeconds { get; set; } = 15;

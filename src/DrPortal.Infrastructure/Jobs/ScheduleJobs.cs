@@ -26,7 +26,7 @@ internal sealed class HangfireScheduleJobs(IRecurringJobManager recurring) : ISc
             return;
         }
         var id = schedule.Id;
-        recurring.AddOrUpdate<ScheduleTriggerJob>(JobId(id), job => job.RunAsync(id, CancellationToken.None), schedule.CronExpression,
+        recurring.AddOrUpdate<ScheduleTriggerJob>(JobId(id), JobQueues.Schedules, job => job.RunAsync(id, CancellationToken.None), schedule.CronExpression,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZone) });
     }
 

@@ -4,6 +4,7 @@ using DrPortal.Core.Tasks;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace DrPortal.Infrastructure.Schedules;
 
@@ -17,6 +18,7 @@ internal sealed partial class ScheduleTrigger(
     ITaskService tasks,
     IScheduleJobs jobs,
     IClock clock,
+    IOptions<DrPortalOptions> options,
     ILogger<ScheduleTrigger> logger)
 {
     /// <summary>Runs the schedule's most recent slot (at or before now) unless it was claimed already. Null when nothing was claimed.</summary>
@@ -128,7 +130,25 @@ internal sealed partial class ScheduleTrigger(
             run.Message = $"Pair #{schedule.VmPairId} already had {schedule.TaskKind} task #{result.Value.Task.Id} {result.Value.Task.Status}; the slot did not queue a second one.";
         }
         await db.SaveChangesAsync(ct);
+        await PruneRunsAsync(db, schedule.Id, ct);
         return run;
+    }
+
+    /// <summary>
+    /// Keeps a schedule's newest runs and deletes older ones, so an every-minute schedule does not grow the table
+    /// forever. Safe for the at-most-once rule: only the most recent slot is ever claimed, and it is among the kept.
+    /// A claimed run whose task was never requested is kept until the catch-up finishes it.
+    /// </summary>
+    private async Task PruneRunsAsync(DrPortalDbContext db, int scheduleId, CancellationToken ct)
+    {
+        var kept = Math.Max(1, options.Value.ScheduleRunsKept);
+        var oldestKept = await db.ScheduleRuns.Where(r => r.ScheduleId == scheduleId)
+            .OrderByDescending(r => r.SlotTime).Skip(kept - 1).Select(r => (DateTimeOffset?)r.SlotTime).FirstOrDefaultAsync(ct);
+        if (oldestKept is { } cutoff)
+        {
+            await db.ScheduleRuns.Where(r => r.ScheduleId == scheduleId && r.SlotTime < cutoff && r.Outcome != ScheduleRunOutcome.Claimed)
+                .ExecuteDeleteAsync(ct);
+        }
     }
 
     private static string Truncate(string value) => value.Length <= 500 ? value : value[..499] + "…";

@@ -21,6 +21,7 @@ internal sealed partial class TaskRunner(
     IEnumerable<IHypervisorDriver> drivers,
     IArchiveTransport transport,
     HostLocks hostLocks,
+    TaskSlots slots,
     TaskCancellations cancellations,
     ITaskFeed feed,
     IClock clock,
@@ -41,8 +42,17 @@ internal sealed partial class TaskRunner(
     public async Task RunAsync(long taskId, CancellationToken shutdown)
     {
         var cts = cancellations.Register(taskId, shutdown);
+        TaskSlots.Lease? slot = null;
         try
         {
+            try
+            {
+                slot = await slots.TakeAsync(cts.Token);
+            }
+            catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
+            {
+                // Cancelled while waiting for a slot: go on without one, only to record the cancellation.
+            }
             await using var db = await DbFactory.CreateDbContextAsync(CancellationToken.None);
             var task = await db.Tasks.Include(t => t.Stages)
                 .Include(t => t.VmPair!).ThenInclude(p => p.SourceHypervisor)
@@ -59,11 +69,12 @@ internal sealed partial class TaskRunner(
                 return;
             }
             await using var reporter = new TaskReporter(task, DbFactory, Feed, Clock);
-            var run = new Run(this, db, task, reporter, cts.Token);
+            var run = new Run(this, db, task, reporter, slot, cts.Token);
             await run.ExecuteAsync(shutdown);
         }
         finally
         {
+            slot?.Dispose();
             cancellations.Unregister(taskId, cts);
             cts.Dispose();
         }
@@ -79,7 +90,7 @@ internal sealed partial class TaskRunner(
     }
 
     /// <summary>The state of one execution of one task.</summary>
-    private sealed class Run(TaskRunner runner, DrPortalDbContext db, DrTask task, TaskReporter reporter, CancellationToken ct)
+    private sealed class Run(TaskRunner runner, DrPortalDbContext db, DrTask task, TaskReporter reporter, TaskSlots.Lease? slot, CancellationToken ct)
     {
         private Core.Pairs.VmPair Pair => task.VmPair!;
         private Hypervisor Source => Pair.SourceHypervisor!;
@@ -417,7 +428,7 @@ internal sealed partial class TaskRunner(
                 await SaveAsync();
                 reporter.Log($"Waiting for {host.Name}: another task is using it.");
                 runner.Feed.Publish(TaskUpdate.Of(task));
-            }, ct);
+            }, slot, ct);
             if (task.Status == DrTaskStatus.WaitingForHost)
             {
                 task.Status = DrTaskStatus.Running;

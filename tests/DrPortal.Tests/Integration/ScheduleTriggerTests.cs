@@ -74,9 +74,12 @@ public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
         public RecordingJobQueue Jobs { get; } = new();
         public RecordingTransport Transport { get; } = new();
 
+        public const int RunsKept = 3;
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
+            builder.UseSetting("DrPortal:ScheduleRunsKept", RunsKept.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.ConfigureTestServices(services =>
             {
                 services.RemoveAll<IClock>();
@@ -311,5 +314,41 @@ public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
         Assert.True((await Store.UpdateAsync(schedule.Id, input, "tester", CancellationToken.None)).IsOk);
         Assert.True((await Store.DeleteAsync(schedule.Id, "tester", CancellationToken.None)).IsOk);
         Assert.Null(Job());
+    }
+
+    [Fact]
+    public async Task Sync_Schedule_FiresOnItsOwnQueueWhichTaskThreadsCannotHoldUp()
+    {
+        var schedule = await ScheduleAsync(await PairAsync("trg-queue", 9407), ScheduleTiming.Daily, "03:15");
+        var storage = _portal.Services.GetRequiredService<JobStorage>();
+        using var connection = storage.GetConnection();
+
+        var job = connection.GetRecurringJobs().Single(j => j.Id == $"schedule-{schedule.Id}");
+
+        // Long tasks may occupy every task thread; a slot must still fire on time, so triggers have their own server.
+        Assert.Equal("schedules", job.Job.Queue);
+        var servers = storage.GetMonitoringApi().Servers();
+        var schedulers = Assert.Single(servers, s => s.Queues.Contains("schedules"));
+        Assert.DoesNotContain("tasks", schedulers.Queues);
+        var taskServer = Assert.Single(servers, s => s.Queues.Contains("tasks"));
+        Assert.True(taskServer.WorkersCount > 4, $"task threads {taskServer.WorkersCount} must exceed the 4 execution slots so host waits hold no slot");
+    }
+
+    [Fact]
+    public async Task Fire_MoreSlotsThanKept_PrunesTheOldestRunsAndKeepsTheNewest()
+    {
+        var schedule = await ScheduleAsync(await PairAsync("trg-prune", 9408), ScheduleTiming.Cron, "*/5 * * * *");
+        var slots = Calendar.Next(schedule.ToCronSchedule(), _portal.Clock.UtcNow, Portal.RunsKept + 2);
+        foreach (var slot in slots)
+        {
+            _portal.Clock.UtcNow = slot.AddSeconds(1);
+            Assert.NotNull(await Trigger.FireAsync(schedule.Id, CancellationToken.None));
+        }
+
+        var (runs, _) = await RowsOfAsync(schedule.Id);
+
+        Assert.Equal(slots.TakeLast(Portal.RunsKept).Select(s => s.ToUniversalTime()), runs.Select(r => r.SlotTime.ToUniversalTime()).Order());
+        // A pruned slot is not claimed again: it is no longer the most recent one.
+        Assert.Null(await Trigger.FireAsync(schedule.Id, CancellationToken.None));
     }
 }
