@@ -40,6 +40,13 @@ public interface IHypervisorDriver
 
     Task StartAsync(Hypervisor host, VmId vmId, CancellationToken ct);
 
+    /// <summary>
+    /// Stops, gracefully, whatever a backup or restore started with this tag still runs on the host (an attempt the
+    /// portal lost in a crash) and waits until it has ended, so the VM is unlocked and partial files are gone.
+    /// Returns how many commands it stopped; 0 when nothing was left.
+    /// </summary>
+    Task<int> StopTaggedAsync(Hypervisor host, CommandTag tag, CancellationToken ct);
+
     /// <summary>Stops the VM hard; silent success when it is already stopped.</summary>
     Task StopAsync(Hypervisor host, VmId vmId, CancellationToken ct);
 }

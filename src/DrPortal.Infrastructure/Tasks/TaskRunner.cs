@@ -1,3 +1,4 @@
+using System.Globalization;
 using DrPortal.Core.Archives;
 using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
@@ -170,7 +171,7 @@ internal sealed partial class TaskRunner(
 
         private async Task<(StageStatus, string?)> RunStageAsync(StageName stage, bool interrupted) => stage switch
         {
-            StageName.Backup => await BackupAsync(),
+            StageName.Backup => await BackupAsync(interrupted),
             StageName.Pull => await PullAsync(),
             StageName.Push => await PushAsync(await ArchiveAsync()),
             StageName.Restore => await RestoreAsync(interrupted),
@@ -180,11 +181,17 @@ internal sealed partial class TaskRunner(
         };
 
         // ------------------------------------------------------------ Backup
-        private async Task<(StageStatus, string?)> BackupAsync()
+        private async Task<(StageStatus, string?)> BackupAsync(bool interrupted)
         {
             using var hostLock = await AcquireHostAsync(Source);
-            var request = new BackupRequest(VmId.From(Pair.SourceVmId), Source.DumpDirectory, Pair.Compression, Pair.BackupMode, Source.BandwidthLimitKiBps);
-            var outcome = await runner.DriverFor(Source).BackupAsync(Source, request, reporter, ct);
+            var driver = runner.DriverFor(Source);
+            var tag = Tag(StageName.Backup);
+            if (interrupted)
+            {
+                await StopLeftoversAsync(driver, Source, tag);
+            }
+            var request = new BackupRequest(VmId.From(Pair.SourceVmId), Source.DumpDirectory, Pair.Compression, Pair.BackupMode, Source.BandwidthLimitKiBps, tag);
+            var outcome = await driver.BackupAsync(Source, request, reporter, ct);
             task.SourceArchivePath = outcome.ArchivePath;
             task.SourceLogPath = outcome.LogPath;
 
@@ -306,6 +313,7 @@ internal sealed partial class TaskRunner(
             if (interrupted)
             {
                 reporter.Log($"The previous restore attempt was interrupted; restoring {archive.FileName} again over VM {vmId}.");
+                await StopLeftoversAsync(driver, Target, Tag(StageName.Restore));
             }
             if (exists)
             {
@@ -314,7 +322,7 @@ internal sealed partial class TaskRunner(
             }
             try
             {
-                var outcome = await driver.RestoreAsync(Target, new RestoreRequest(remote, vmId, Force: exists, Target.RestoreStorage), reporter, ct);
+                var outcome = await driver.RestoreAsync(Target, new RestoreRequest(remote, vmId, Force: exists, Target.RestoreStorage, Tag(StageName.Restore)), reporter, ct);
                 return (outcome.Warnings.Count > 0 ? StageStatus.SucceededWithWarnings : StageStatus.Succeeded,
                     $"VM {vmId} on {Target.Name} restored from {archive.FileName}.");
             }
@@ -410,6 +418,22 @@ internal sealed partial class TaskRunner(
         }
 
         // ------------------------------------------------------------ helpers
+        /// <summary>The same for every attempt of a stage of this task, so a later attempt finds what an earlier one left running.</summary>
+        private CommandTag Tag(StageName stage) => new(string.Create(CultureInfo.InvariantCulture, $"drportal-task-{task.Id}-{stage}"));
+
+        /// <summary>
+        /// Before a stage runs again after the portal died in it: the host command of the lost attempt may still run (it
+        /// holds the VM's lock, or writes the files the new attempt needs), so it is stopped and awaited first.
+        /// </summary>
+        private async Task StopLeftoversAsync(IHypervisorDriver driver, Hypervisor host, CommandTag tag)
+        {
+            var stopped = await driver.StopTaggedAsync(host, tag, ct);
+            if (stopped > 0)
+            {
+                reporter.Log($"Stopped {stopped} command(s) the interrupted attempt left running on {host.Name}.");
+            }
+        }
+
         private async Task<Archive> ArchiveAsync()
         {
             if (task.ArchiveId is not { } id)

@@ -34,6 +34,57 @@ public static class ProxmoxCommands
 
     public static RemoteCommand PveVersion() => new("pveversion");
 
+    /// <summary>The first line a <see cref="Tracked"/> command prints: its process id, for a cancel to signal.</summary>
+    public const string PidMarker = "drportal-pid ";
+
+    /// <summary>
+    /// Runs <paramref name="command"/> so that its PID comes first on stdout (<see cref="PidMarker"/>) and, with a tag,
+    /// with DRPORTAL_RUN=tag in its environment, which its children inherit and <see cref="StopTagged"/> looks for.
+    /// </summary>
+    public static RemoteCommand Tracked(RemoteCommand command, CommandTag? tag)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return RemoteCommand.Script(
+            "[ -n \"$1\" ] && export DRPORTAL_RUN=\"$1\"; shift; echo \"" + PidMarker + "$$\"; exec \"$@\"",
+            [tag?.Value ?? "", command.Program, .. command.Arguments]);
+    }
+
+    /// <summary>Sends SIGTERM to a process and waits up to ~10 s for it to end (vzdump and qmrestore clean up on SIGTERM).</summary>
+    public static RemoteCommand Terminate(int pid) => RemoteCommand.Script(
+        "kill -TERM \"$1\" 2>/dev/null || exit 0; i=0; while kill -0 \"$1\" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.2; i=$((i+1)); done",
+        pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Finds the processes whose environment holds DRPORTAL_RUN=tag and sends SIGTERM to the outermost ones, so they
+    /// clean up as on a cancel (vzdump removes its partial file and unlocks the VM, and ends its own children); after
+    /// 20 s any tagged process still alive gets SIGTERM too. Prints "stopped N" (N outermost processes); exit 1 if
+    /// some lived on another 10 s.
+    /// </summary>
+    public static RemoteCommand StopTagged(CommandTag tag)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        return RemoteCommand.Script(StopTaggedScript, tag.Value);
+    }
+
+    private const string StopTaggedScript = """
+        want="DRPORTAL_RUN=$1"
+        # One grep over every environment (NUL-separated entries); a zombie's is empty, so only live processes match.
+        tagged() { grep -lzxF "$want" /proc/[0-9]*/environ 2>/dev/null | sed 's,^/proc/,,; s,/environ$,,' | grep -vx "$$"; }
+        gone() { [ -z "$(tagged)" ]; }
+        wait_gone() { i=0; while [ $i -lt "$1" ]; do gone && return 0; sleep 0.2; i=$((i+1)); done; return 1; }
+        pids=" $(tagged | tr '\n' ' ') "; roots=""; n=0
+        for p in $pids; do
+          pp=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$p/status" 2>/dev/null)
+          case "$pids" in *" $pp "*) ;; *) roots="$roots $p" ;; esac
+        done
+        # Roots first, signals after: a child whose parent died mid-loop would look like a root of its own.
+        for p in $roots; do kill -TERM "$p" 2>/dev/null && n=$((n+1)); done
+        echo "stopped $n"
+        wait_gone 100 && exit 0
+        for p in $(tagged); do kill -TERM "$p" 2>/dev/null; done
+        wait_gone 50
+        """;
+
     /// <summary>
     /// <c>vzdump VMID --dumpdir DIR --compress C --mode M --remove 0 [--bwlimit N]</c>.
     /// <c>--remove 0</c> because the portal owns retention: a node-wide prune policy in /etc/vzdump.conf

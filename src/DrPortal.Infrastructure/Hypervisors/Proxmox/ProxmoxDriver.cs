@@ -13,10 +13,6 @@ internal sealed class ProxmoxDriver(IRemoteShell shell) : IHypervisorDriver
     /// Runs a long command so that it can be stopped: the shell prints its PID, then becomes the command (exec keeps the PID).
     /// Cancelling then sends SIGTERM to that PID over a second connection; vzdump and qmrestore clean up on SIGTERM.
     /// </summary>
-    private const string TrackedScript = "echo \"drportal-pid $$\"; exec \"$@\"";
-
-    private const string PidMarker = "drportal-pid ";
-
     public HypervisorKind Kind => HypervisorKind.Proxmox;
 
     public async Task<IReadOnlyList<VmInfo>> ListVmsAsync(Hypervisor host, CancellationToken ct)
@@ -70,7 +66,7 @@ internal sealed class ProxmoxDriver(IRemoteShell shell) : IHypervisorDriver
         ArgumentNullException.ThrowIfNull(request);
         var command = ProxmoxCommands.Vzdump(request.VmId, request.DumpDirectory, request.Compression, request.Mode, request.BandwidthLimitKiBps);
         var parser = new VzdumpOutputParser(request.Compression);
-        var result = await RunTrackedAsync(host, command, reporter, line =>
+        var result = await RunTrackedAsync(host, command, request.Tag, reporter, line =>
         {
             if (parser.Read(line) == VzdumpLineKind.Progress && parser.Progress is { } p)
             {
@@ -93,7 +89,7 @@ internal sealed class ProxmoxDriver(IRemoteShell shell) : IHypervisorDriver
         ArgumentNullException.ThrowIfNull(request);
         var command = ProxmoxCommands.Qmrestore(request.ArchivePath, request.VmId, request.Force, request.Storage);
         var parser = new QmrestoreOutputParser();
-        var result = await RunTrackedAsync(host, command, reporter, line =>
+        var result = await RunTrackedAsync(host, command, request.Tag, reporter, line =>
         {
             if (parser.Read(line) == QmrestoreLineKind.Progress && parser.Progress is { } p)
             {
@@ -111,17 +107,18 @@ internal sealed class ProxmoxDriver(IRemoteShell shell) : IHypervisorDriver
     }
 
     /// <summary>Runs a long command with its output streamed to the reporter and the parser; cancelling stops it on the host.</summary>
-    private async Task<RemoteResult> RunTrackedAsync(Hypervisor host, RemoteCommand command, IStageReporter reporter, Action<string> parse, CancellationToken ct)
+    private async Task<RemoteResult> RunTrackedAsync(Hypervisor host, RemoteCommand command, CommandTag? tag, IStageReporter reporter, Action<string> parse,
+        CancellationToken ct)
     {
         var endpoint = SshEndpoint.For(host);
         int? remotePid = null;
-        var tracked = RemoteCommand.Script(TrackedScript, [command.Program, .. command.Arguments]);
+        var tracked = ProxmoxCommands.Tracked(command, tag);
         try
         {
             return await shell.RunAsync(endpoint, tracked, ct, line =>
             {
-                if (remotePid is null && line.StartsWith(PidMarker, StringComparison.Ordinal)
-                    && int.TryParse(line.AsSpan(PidMarker.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                if (remotePid is null && line.StartsWith(ProxmoxCommands.PidMarker, StringComparison.Ordinal)
+                    && int.TryParse(line.AsSpan(ProxmoxCommands.PidMarker.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
                 {
                     remotePid = pid;
                     return;
@@ -135,11 +132,22 @@ internal sealed class ProxmoxDriver(IRemoteShell shell) : IHypervisorDriver
             reporter.Log($"Stopping {command.Program} on {host.Name} (pid {pid}).");
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             // Ask it to stop and wait until it has (vzdump removes its .dat file and unlocks the VM on SIGTERM).
-            await shell.RunAsync(endpoint, RemoteCommand.Script(
-                "kill -TERM \"$1\" 2>/dev/null || exit 0; i=0; while kill -0 \"$1\" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.2; i=$((i+1)); done",
-                pid.ToString(CultureInfo.InvariantCulture)), grace.Token);
+            await shell.RunAsync(endpoint, ProxmoxCommands.Terminate(pid), grace.Token);
             throw;
         }
+    }
+
+    public async Task<int> StopTaggedAsync(Hypervisor host, CommandTag tag, CancellationToken ct)
+    {
+        var result = await shell.RunAsync(SshEndpoint.For(host), ProxmoxCommands.StopTagged(tag), ct);
+        var stopped = result.StandardOutput.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("stopped ", StringComparison.Ordinal));
+        var count = stopped is null ? 0 : int.Parse(stopped.AsSpan("stopped ".Length), NumberStyles.None, CultureInfo.InvariantCulture);
+        if (!result.Succeeded)
+        {
+            throw new HypervisorCommandException(
+                $"A command left running on {host.Name} by an earlier attempt ({tag}) did not stop within 30 s.", result.ExitStatus, LastLines(result));
+        }
+        return count;
     }
 
     private async Task<RemoteResult> RunCheckedAsync(Hypervisor host, RemoteCommand command, CancellationToken ct)

@@ -162,6 +162,94 @@ public class FaultTests(LabPortalFixture portal)
         }
     }
 
+    [Fact]
+    public async Task KillingThePortal_DuringABackup_StopsTheVzdumpItLeftRunning_AndTheResumedBackupSucceeds()
+    {
+        await Support.Lab.RunAsync("vm", "create", "pve-dc2", "7500", "--size", "64M", "--fill", "1.0");
+        var pair = await PairAsync(portal.Admin, "pve-dc2", 7500, "pve-dr1", 9750);
+        var host = portal.Hosts["pve-dc2"];
+        long taskId = 0;
+        try
+        {
+            // vzdump --bwlimit keeps the first backup running long enough to lose its portal in the middle.
+            await SetBandwidthLimitAsync(host, 4096);
+            long id;
+            using (var first = await ExternalPortal.StartAsync(portal.ConnectionString, portal.DataDirectory))
+            {
+                using var client = await ClientAsync(first);
+                id = taskId = await RequestAsync(client, pair.Id, "backup");
+                await WaitForStageAsync(client, id, "Backup", 4 << 20);
+                first.Crash();
+            }
+            await SetBandwidthLimitAsync(host, null);
+            var tag = $"drportal-task-{id}-Backup";
+            // A closed session ends that vzdump at its next output line (it dies of SIGPIPE, cleaning up, as the real one does).
+            await WaitUntilAsync(async () => !await TaggedRunningAsync("pve-dc2", tag), "the vzdump of the killed portal did not end");
+            // When the portal's machine dies outright the host never hears of it, and its vzdump lives on with the VM
+            // locked. That is this one: started with the task's tag, detached from any session.
+            await Support.Lab.ExecAsync("pve-dc2", "sh", "-c",
+                $"DRPORTAL_RUN={tag} setsid vzdump 7500 --dumpdir /var/lib/vz/dump --compress zstd --mode snapshot --bwlimit 1024 </dev/null >/dev/null 2>&1 &");
+            await WaitUntilAsync(async () => (await Support.Lab.ExecAsync("pve-dc2", "qm", "config", "7500")).Contains("lock: backup", StringComparison.Ordinal),
+                "the leftover vzdump did not lock the VM");
+
+            using var second = await ExternalPortal.StartAsync(portal.ConnectionString, portal.DataDirectory);
+            using var again = await ClientAsync(second);
+            var task = await TaskApi.WaitAsync(again, id, TaskTimeout);
+
+            var log = (await again.GetFromJsonAsync<TaskLogDto>($"/api/v1/tasks/{id}/log", Json.Options))!.Lines.Select(l => l.Line).ToList();
+            Assert.True(task.Status == "Succeeded", $"{task.Status}: {task.Error}\n{string.Join('\n', log)}");
+            Assert.Equal(2, task.Attempts);
+            Assert.Contains(log, l => l.Contains("Stopped 1 command(s) the interrupted attempt left running on pve-dc2", StringComparison.Ordinal));
+            Assert.False(await TaggedRunningAsync("pve-dc2", tag));
+            var archive = Assert.Single((await again.GetFromJsonAsync<List<ArchiveDto>>($"/api/v1/archives?pairId={pair.Id}", Json.Options))!);
+            Assert.True(archive.Verified);
+            // The stopped vzdump cleaned up after itself: no half-written archive and no lock left on the VM.
+            Assert.DoesNotContain(".dat", await Support.Lab.ExecAsync("pve-dc2", "ls", "-a", "/var/lib/vz/dump"), StringComparison.Ordinal);
+            Assert.DoesNotContain("lock:", await Support.Lab.ExecAsync("pve-dc2", "qm", "config", "7500"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await SetBandwidthLimitAsync(host, null);
+            await portal.Admin.DeleteAsync($"/api/v1/pairs/{pair.Id}");
+            await Support.Lab.ExecAsync("pve-dc2", "sh", "-c",
+                "for e in /proc/[0-9]*/environ; do tr '\\0' '\\n' < $e 2>/dev/null | grep -qxF \"$1\" && p=${e#/proc/} && kill ${p%/environ}; done; sleep 1; true",
+                "sh", $"DRPORTAL_RUN=drportal-task-{taskId}-Backup");
+            await Support.Lab.RunAsync("vm", "destroy", "pve-dc2", "7500");
+        }
+    }
+
+    /// <summary>Whether a process with DRPORTAL_RUN=tag runs on the host.</summary>
+    private static async Task<bool> TaggedRunningAsync(string host, string tag) =>
+        (await Support.Lab.ExecAsync(host, "sh", "-c", "cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -xF \"$1\" | head -1; true", "sh", $"DRPORTAL_RUN={tag}"))
+            .Contains(tag, StringComparison.Ordinal);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(250);
+        }
+    }
+
+    private async Task SetBandwidthLimitAsync(HypervisorDto host, int? kibps)
+    {
+        var response = await portal.Admin.PutAsJsonAsync($"/api/v1/hypervisors/{host.Id}", new
+        {
+            name = host.Name,
+            address = host.Address,
+            sshPort = host.SshPort,
+            site = host.Site.ToString(),
+            sshUser = host.SshUser,
+            dumpDirectory = host.DumpDirectory,
+            restoreStorage = host.RestoreStorage,
+            bandwidthLimitKiBps = kibps,
+            note = host.Note,
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     private static async Task<HttpClient> ClientAsync(ExternalPortal external)
     {
         var client = new HttpClient { BaseAddress = external.Address };
