@@ -91,6 +91,7 @@ public static class DependencyInjection
         services.AddSingleton<IScheduleStore, ScheduleStore>();
         services.AddSingleton<IScheduleJobs, HangfireScheduleJobs>();
         services.AddSingleton<IRetentionPreview, RetentionPreview>();
+        services.AddSingleton<IPairProtection, PairProtectionQuery>();
         services.AddSingleton<ScheduleTrigger>();
         services.AddTransient<ScheduleTriggerJob>();
         services.AddHostedService<ScheduleReconciler>();

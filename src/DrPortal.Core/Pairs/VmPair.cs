@@ -24,6 +24,9 @@ public sealed class VmPair
     /// <summary>Remove the primary host's copy once the repository holds a verified one (keeps the host's dump area small).</summary>
     public bool RemoveSourceCopy { get; set; } = true;
 
+    /// <summary>Recovery point objective: how old the newest good archive may become; null sets no target.</summary>
+    public int? RpoMinutes { get; set; }
+
     public string? Note { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -39,6 +42,7 @@ public sealed class VmPair
         Compression = input.Compression;
         BackupMode = input.BackupMode;
         RemoveSourceCopy = input.RemoveSourceCopy;
+        RpoMinutes = input.RpoMinutes;
         Note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
     }
 
@@ -58,6 +62,7 @@ public sealed class VmPair
         Compression = Compression.ToString(),
         BackupMode = BackupMode.ToString(),
         RemoveSourceCopy,
+        RpoMinutes,
         Note,
     };
 }

@@ -16,7 +16,13 @@ public sealed record VmPairInput
     public BackupCompression Compression { get; set; } = BackupCompression.Zstd;
     public BackupMode BackupMode { get; set; } = BackupMode.Snapshot;
     public bool RemoveSourceCopy { get; set; } = true;
+
+    /// <summary>Recovery point objective in minutes (1 minute to 365 days); null sets no target.</summary>
+    public int? RpoMinutes { get; set; }
+
     public string? Note { get; set; }
+
+    public const int MaxRpoMinutes = 365 * 24 * 60;
 
     public static VmPairInput From(VmPair p) => new()
     {
@@ -29,6 +35,7 @@ public sealed record VmPairInput
         Compression = p.Compression,
         BackupMode = p.BackupMode,
         RemoveSourceCopy = p.RemoveSourceCopy,
+        RpoMinutes = p.RpoMinutes,
         Note = p.Note,
     };
 
@@ -67,6 +74,10 @@ public sealed record VmPairInput
         if (!Enum.IsDefined(BackupMode))
         {
             errors.Add(nameof(BackupMode), "Backup mode must be Snapshot, Suspend or Stop.");
+        }
+        if (RpoMinutes is < 1 or > MaxRpoMinutes)
+        {
+            errors.Add(nameof(RpoMinutes), "Recovery point objective must be from 1 minute to 365 days (525600 minutes), or empty for none.");
         }
         TextRules.OptionalNote(errors, nameof(Note), Note);
         return errors;

@@ -22,12 +22,21 @@ public sealed record VmPairDto(
     int Id, int SourceHypervisorId, string? SourceHypervisorName, int SourceVmId,
     int TargetHypervisorId, string? TargetHypervisorName, int TargetVmId,
     bool StartAfterRestore, bool OverwriteExistingTarget, BackupCompression Compression, BackupMode BackupMode, bool RemoveSourceCopy,
-    string? Note, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    int? RpoMinutes, string? Note, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static VmPairDto From(VmPair p) => new(
         p.Id, p.SourceHypervisorId, p.SourceHypervisor?.Name, p.SourceVmId, p.TargetHypervisorId, p.TargetHypervisor?.Name,
         p.TargetVmId, p.StartAfterRestore, p.OverwriteExistingTarget, p.Compression, p.BackupMode, p.RemoveSourceCopy,
-        p.Note, p.CreatedAt, p.UpdatedAt);
+        p.RpoMinutes, p.Note, p.CreatedAt, p.UpdatedAt);
+}
+
+/// <summary>A pair against its RPO, for monitoring: the newest verified archive's age and the next scheduled run.</summary>
+public sealed record PairProtectionDto(
+    int PairId, int? RpoMinutes, DateTimeOffset? NewestGoodArchiveAt, double? AgeMinutes, int EnabledSchedules, DateTimeOffset? NextRun, RpoStatus Status)
+{
+    public static PairProtectionDto From(PairProtection p, DateTimeOffset now) => new(
+        p.PairId, p.Rpo is { } r ? (int)r.TotalMinutes : null, p.NewestGoodArchiveAt,
+        p.NewestGoodArchiveAt is { } at ? Math.Round((now - at).TotalMinutes, 1) : null, p.EnabledSchedules, p.NextRun, p.Status);
 }
 
 public sealed record AuditEntryDto(long Id, DateTimeOffset At, string Actor, string Action, string EntityType, string? EntityId, string? Summary, string? Before, string? After)

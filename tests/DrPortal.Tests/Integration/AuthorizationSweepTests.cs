@@ -29,6 +29,7 @@ public class AuthorizationSweepTests : IClassFixture<PortalFactory>
         { "GET", "/api/v1/settings/ssh-public-key", Roles.Viewer },
         { "GET", "/api/v1/pairs", Roles.Viewer },
         { "GET", "/api/v1/pairs/1", Roles.Viewer },
+        { "GET", "/api/v1/pairs/protection", Roles.Viewer },
         { "POST", "/api/v1/pairs", Roles.Operator },
         { "PUT", "/api/v1/pairs/1", Roles.Operator },
         { "DELETE", "/api/v1/pairs/1", Roles.Operator },

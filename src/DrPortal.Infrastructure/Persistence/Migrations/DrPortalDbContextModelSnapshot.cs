@@ -293,6 +293,9 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<bool>("RemoveSourceCopy")
                         .HasColumnType("tinyint(1)");
 
+                    b.Property<int?>("RpoMinutes")
+                        .HasColumnType("int");
+
                     b.Property<int>("SourceHypervisorId")
                         .HasColumnType("int");
 
