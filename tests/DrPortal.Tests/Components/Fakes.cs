@@ -5,6 +5,7 @@ using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Pairs;
+using DrPortal.Core.Schedules;
 using DrPortal.Core.Tasks;
 
 namespace DrPortal.Tests.Components;
@@ -374,4 +375,125 @@ internal sealed class FakeArchiveStore : IArchiveStore
 internal sealed class FakeClock : IClock
 {
     public DateTimeOffset UtcNow { get; set; } = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+}
+
+/// <summary>
+/// Schedules in memory, checked by the real rules (<see cref="ScheduleInput.Validate"/> with the calendar it is given),
+/// so a form sees the messages the store would give. <see cref="NextResult"/> makes the next change answer with a chosen result.
+/// </summary>
+internal sealed class FakeScheduleStore(IScheduleCalendar calendar, FakeVmPairStore pairs) : IScheduleStore
+{
+    public List<Schedule> Schedules { get; } = [];
+    public List<ScheduleRun> Runs { get; } = [];
+    public List<(int? Id, ScheduleInput Input)> Submitted { get; } = [];
+    public List<int> Deleted { get; } = [];
+    public Result<Schedule>? NextResult { get; set; }
+
+    public Schedule Add(ScheduleInput input, DateTimeOffset at)
+    {
+        var schedule = new Schedule { Id = Schedules.Count == 0 ? 1 : Schedules.Max(s => s.Id) + 1, CreatedAt = at, UpdatedAt = at };
+        schedule.Apply(input);
+        schedule.VmPair = pairs.Pairs.FirstOrDefault(p => p.Id == input.VmPairId);
+        Schedules.Add(schedule);
+        return schedule;
+    }
+
+    public Task<IReadOnlyList<Schedule>> ListAsync(int? pairId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<Schedule>>(Schedules.Where(s => pairId is null || s.VmPairId == pairId).OrderBy(s => s.Id).ToList());
+
+    public Task<Schedule?> FindAsync(int id, CancellationToken ct) => Task.FromResult(Schedules.FirstOrDefault(s => s.Id == id));
+
+    public Task<Result<Schedule>> CreateAsync(ScheduleInput input, string actor, CancellationToken ct)
+    {
+        Submitted.Add((null, input with { }));
+        return Task.FromResult(TakeNext() ?? Check(input) ?? Result<Schedule>.Ok(Add(input, DateTimeOffset.UtcNow)));
+    }
+
+    public Task<Result<Schedule>> UpdateAsync(int id, ScheduleInput input, string actor, CancellationToken ct)
+    {
+        Submitted.Add((id, input with { }));
+        if ((TakeNext() ?? Check(input)) is { } refused)
+        {
+            return Task.FromResult(refused);
+        }
+        // A new object, as a fresh read of the row would be: the page must take what the store answers.
+        var updated = new Schedule { Id = id, CreatedAt = Schedules.Single(s => s.Id == id).CreatedAt, UpdatedAt = DateTimeOffset.UtcNow };
+        updated.Apply(input);
+        updated.VmPair = pairs.Pairs.FirstOrDefault(p => p.Id == input.VmPairId);
+        Schedules[Schedules.FindIndex(s => s.Id == id)] = updated;
+        return Task.FromResult(Result<Schedule>.Ok(updated));
+    }
+
+    public Task<Result<Schedule>> DeleteAsync(int id, string actor, CancellationToken ct)
+    {
+        Deleted.Add(id);
+        if (TakeNext() is { } canned)
+        {
+            return Task.FromResult(canned);
+        }
+        var schedule = Schedules.Single(s => s.Id == id);
+        Schedules.Remove(schedule);
+        return Task.FromResult(Result<Schedule>.Ok(schedule));
+    }
+
+    /// <summary>Copies, as each database read gives: a page sees a test's later change to a run only by reading again.</summary>
+    public Task<IReadOnlyList<ScheduleRun>> RunsAsync(int scheduleId, int take, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<ScheduleRun>>(Runs.Where(r => r.ScheduleId == scheduleId).OrderByDescending(r => r.SlotTime).Take(take)
+            .Select(r => new ScheduleRun
+            {
+                Id = r.Id,
+                ScheduleId = r.ScheduleId,
+                SlotTime = r.SlotTime,
+                ClaimedAt = r.ClaimedAt,
+                IsCatchUp = r.IsCatchUp,
+                Outcome = r.Outcome,
+                TaskId = r.TaskId,
+                Message = r.Message,
+            }).ToList());
+
+    public Task<Result<IReadOnlyList<DateTimeOffset>>> PreviewAsync(int id, int count, CancellationToken ct) =>
+        Task.FromResult(Result<IReadOnlyList<DateTimeOffset>>.Ok(calendar.Upcoming(Schedules.Single(s => s.Id == id).ToCronSchedule(), count)));
+
+    public Result<IReadOnlyList<DateTimeOffset>> Preview(ScheduleInput input, int count)
+    {
+        var errors = input.Validate(calendar);
+        if (!errors.IsEmpty)
+        {
+            return Result<IReadOnlyList<DateTimeOffset>>.Invalid(errors);
+        }
+        var draft = new Schedule();
+        draft.Apply(input);
+        return Result<IReadOnlyList<DateTimeOffset>>.Ok(calendar.Upcoming(draft.ToCronSchedule(), count));
+    }
+
+    private Result<Schedule>? Check(ScheduleInput input)
+    {
+        var errors = input.Validate(calendar);
+        if (pairs.Pairs.All(p => p.Id != input.VmPairId))
+        {
+            errors.Add(nameof(ScheduleInput.VmPairId), $"VM pair {input.VmPairId} does not exist.");
+        }
+        return errors.IsEmpty ? null : Result<Schedule>.Invalid(errors);
+    }
+
+    private Result<Schedule>? TakeNext()
+    {
+        var next = NextResult;
+        NextResult = null;
+        return next;
+    }
+}
+
+/// <summary>The real <see cref="RetentionPlan"/> over the fake archive store's archives of the pair; every request is recorded.</summary>
+internal sealed class FakeRetentionPreview(FakeArchiveStore archives) : IRetentionPreview
+{
+    public List<(int PairId, RetentionPolicy Policy, string? TimeZone)> Requests { get; } = [];
+
+    public Task<Result<IReadOnlyList<RetentionDecision>>> PreviewAsync(int pairId, RetentionPolicy policy, string? timeZone, CancellationToken ct)
+    {
+        Requests.Add((pairId, policy, timeZone));
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(string.IsNullOrWhiteSpace(timeZone) ? "UTC" : timeZone);
+        var decisions = RetentionPlan.Decide(policy, archives.Archives.Where(a => a.VmPairId == pairId), new HashSet<long>(), zone);
+        return Task.FromResult(Result<IReadOnlyList<RetentionDecision>>.Ok(decisions));
+    }
 }

@@ -6,7 +6,9 @@ using DrPortal.Core.Audit;
 using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Pairs;
+using DrPortal.Core.Schedules;
 using DrPortal.Core.Tasks;
+using DrPortal.Infrastructure.Schedules;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
@@ -29,8 +31,16 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     internal FakeArchiveStore Archives { get; } = new();
     internal FakeClock Clock { get; } = new();
 
+    /// <summary>The real calendar (Cronos) on the fake clock: previews and next runs are the portal's own.</summary>
+    internal IScheduleCalendar Calendar { get; }
+    internal FakeScheduleStore Schedules { get; }
+    internal FakeRetentionPreview Retention { get; }
+
     protected PortalTestContext()
     {
+        Calendar = new CronCalendar(Clock);
+        Schedules = new FakeScheduleStore(Calendar, Pairs);
+        Retention = new FakeRetentionPreview(Archives);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         Services.AddSingleton<IHypervisorStore>(Hosts);
@@ -43,6 +53,9 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<ITaskFeed>(Feed);
         Services.AddSingleton<IArchiveStore>(Archives);
         Services.AddSingleton<IClock>(Clock);
+        Services.AddSingleton<IScheduleCalendar>(Calendar);
+        Services.AddSingleton<IScheduleStore>(Schedules);
+        Services.AddSingleton<IRetentionPreview>(Retention);
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;

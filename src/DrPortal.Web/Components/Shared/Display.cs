@@ -93,6 +93,16 @@ internal static class Display
             : $"{(int)age.TotalDays} d ago";
     }
 
+    /// <summary>How long until, to the largest whole unit, as <see cref="Age"/> says how long ago: "in 5 min", "in 3 h", "in 2 d".</summary>
+    public static string Until(DateTimeOffset at, DateTimeOffset now)
+    {
+        var wait = at - now;
+        return wait.TotalMinutes < 1 ? "in under a minute"
+            : wait.TotalHours < 1 ? $"in {(int)wait.TotalMinutes} min"
+            : wait.TotalDays < 1 ? $"in {(int)wait.TotalHours} h"
+            : $"in {(int)wait.TotalDays} d";
+    }
+
     /// <summary>The first characters of a checksum, enough to tell archives apart on screen.</summary>
     public static string ShortHash(string? sha256) => sha256 is null ? "—" : sha256.Length > 12 ? sha256[..12] + "…" : sha256;
 
