@@ -497,3 +497,10 @@ internal sealed class FakeRetentionPreview(FakeArchiveStore archives) : IRetenti
         return Task.FromResult(Result<IReadOnlyList<RetentionDecision>>.Ok(decisions));
     }
 }
+
+internal sealed class FakePairProtection : IPairProtection
+{
+    public List<PairProtection> Items { get; } = [];
+
+    public Task<IReadOnlyList<PairProtection>> ListAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<PairProtection>>([.. Items]);
+}

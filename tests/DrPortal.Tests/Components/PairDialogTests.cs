@@ -2,6 +2,7 @@ using Bunit;
 using DrPortal.Core.Accounts;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
+using DrPortal.Core.Pairs;
 using DrPortal.Web.Components.Pages.Pairs;
 using MudBlazor;
 
@@ -49,6 +50,39 @@ public class PairDialogTests : PortalTestContext
         Assert.False(result!.Canceled);
         var submitted = Assert.Single(Pairs.Submitted);
         Assert.Equal((1, 101, 2, 9101), (submitted.SourceHypervisorId, submitted.SourceVmId, submitted.TargetHypervisorId, submitted.TargetVmId));
+    }
+
+    [Fact]
+    public async Task Save_RpoInHours_IsSubmittedInMinutes()
+    {
+        var provider = RenderProviders();
+        var dialog = await ShowDialogAsync(provider, new DialogParameters<PairDialog>());
+        OpenSelect(provider, "pair-source-host");
+        OpenSelect(provider, "pair-target-host");
+        Type(provider, "pair-source-vmid", "101");
+        Type(provider, "pair-target-vmid", "9101");
+
+        provider.Find("[data-test=pair-rpo]").Change("1.5");
+        provider.Find("[data-test=pair-save]").Click();
+
+        await dialog.Result.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(90, Assert.Single(Pairs.Submitted).RpoMinutes);
+    }
+
+    [Fact]
+    public async Task Edit_PairWithRpo_ShowsItInHours_AndClearingItSubmitsNone()
+    {
+        var pair = new VmPair { Id = 3, SourceHypervisorId = 1, SourceVmId = 101, TargetHypervisorId = 2, TargetVmId = 9101, RpoMinutes = 26 * 60 };
+        Pairs.Pairs.Add(pair);
+        var provider = RenderProviders();
+        var dialog = await ShowDialogAsync(provider, new DialogParameters<PairDialog> { { d => d.Pair, pair } });
+        provider.WaitForAssertion(() => Assert.Equal("26", provider.Find("[data-test=pair-rpo]").GetAttribute("value")));
+
+        provider.Find("[data-test=pair-rpo]").Change("");
+        provider.Find("[data-test=pair-save]").Click();
+
+        await dialog.Result.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Null(Assert.Single(Pairs.Submitted).RpoMinutes);
     }
 
     private static void Type(IRenderedComponent<MudDialogProvider> provider, string dataTest, string text)

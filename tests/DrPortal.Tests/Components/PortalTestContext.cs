@@ -35,6 +35,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     internal IScheduleCalendar Calendar { get; }
     internal FakeScheduleStore Schedules { get; }
     internal FakeRetentionPreview Retention { get; }
+    internal FakePairProtection Protection { get; } = new();
 
     protected PortalTestContext()
     {
@@ -56,6 +57,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IScheduleCalendar>(Calendar);
         Services.AddSingleton<IScheduleStore>(Schedules);
         Services.AddSingleton<IRetentionPreview>(Retention);
+        Services.AddSingleton<IPairProtection>(Protection);
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;

@@ -15,7 +15,7 @@ public partial class PairDialog
     private static readonly string[] Fields =
     [
         nameof(VmPairInput.SourceHypervisorId), nameof(VmPairInput.SourceVmId), nameof(VmPairInput.TargetHypervisorId),
-        nameof(VmPairInput.TargetVmId), nameof(VmPairInput.Compression), nameof(VmPairInput.BackupMode), nameof(VmPairInput.Note),
+        nameof(VmPairInput.TargetVmId), nameof(VmPairInput.Compression), nameof(VmPairInput.BackupMode), nameof(VmPairInput.RpoMinutes), nameof(VmPairInput.Note),
     ];
 
     /// <summary>zstd first: the default, and the best trade of speed and size on Proxmox.</summary>
@@ -29,6 +29,7 @@ public partial class PairDialog
     private int? _targetHostId;
     private string? _sourceVmId;
     private string? _targetVmId;
+    private double? _rpoHours;
     private string? _failure;
     private bool _loading = true;
     private bool _saving;
@@ -61,6 +62,7 @@ public partial class PairDialog
             _targetHostId = Pair.TargetHypervisorId;
             _sourceVmId = Pair.SourceVmId.ToString(CultureInfo.InvariantCulture);
             _targetVmId = Pair.TargetVmId.ToString(CultureInfo.InvariantCulture);
+            _rpoHours = Pair.RpoMinutes / 60d;
         }
         try
         {
@@ -96,6 +98,8 @@ public partial class PairDialog
         _input.TargetHypervisorId = _targetHostId ?? 0;
         _input.SourceVmId = ParseVmId(_sourceVmId);
         _input.TargetVmId = ParseVmId(_targetVmId);
+        // Hours on screen, whole minutes stored; a value that rounds to 0 minutes meets the store's range message.
+        _input.RpoMinutes = _rpoHours is { } hours ? (int)Math.Round(hours * 60, MidpointRounding.AwayFromZero) : null;
         _saving = true;
         _failure = null;
         await GuardAsync("Saving the pair", async () =>

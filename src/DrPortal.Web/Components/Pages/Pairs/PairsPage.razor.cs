@@ -19,6 +19,7 @@ public partial class PairsPage
 
     private List<VmPair> _pairs = [];
     private Dictionary<int, DrTask> _lastRuns = [];
+    private Dictionary<int, PairProtection> _protection = [];
     private TaskFeedSubscription? _feed;
     private string? _search;
     private bool _loading = true;
@@ -38,6 +39,9 @@ public partial class PairsPage
 
     [Inject]
     private IClock Clock { get; set; } = default!;
+
+    [Inject]
+    private IPairProtection Protection { get; set; } = default!;
 
     private bool CanOperate => User.CanOperate();
 
@@ -60,11 +64,20 @@ public partial class PairsPage
         }
         await GuardAsync("Loading the last runs", async () => _lastRuns = await LastRuns.PerPairAsync(Tasks, _pairs.Select(p => p.Id), Aborted));
         _loadingRuns = false;
+        await LoadProtectionAsync();
     }
+
+    private Task<bool> LoadProtectionAsync() =>
+        GuardAsync("Loading the recovery points", async () => _protection = (await Protection.ListAsync(Aborted)).ToDictionary(p => p.PairId));
 
     /// <summary>Keeps "last run" current: a newer task of a pair replaces the one shown, the shown one takes its new status.</summary>
     private async Task OnUpdatesAsync(IReadOnlyList<TaskUpdate> updates)
     {
+        // A finished backup may have made a new recovery point.
+        if (updates.Any(u => u.Status is DrTaskStatus.Succeeded or DrTaskStatus.SucceededWithWarnings))
+        {
+            await LoadProtectionAsync();
+        }
         foreach (var update in updates)
         {
             if (update.PairId is not { } pairId || _pairs.All(p => p.Id != pairId))
