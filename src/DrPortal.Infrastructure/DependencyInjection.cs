@@ -83,6 +83,9 @@ public static class DependencyInjection
             o.ServerName = "schedules";
             o.Queues = [JobQueues.Schedules];
             o.WorkerCount = 2;
+            // Hangfire looks for due recurring jobs every SchedulePollingInterval (15 s by default), so a 02:00 slot
+            // fired up to 15 s late; the in-memory storage makes a one-second look cheap.
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
         services.AddHostedService<TaskReconciler>();
 
@@ -96,6 +99,7 @@ public static class DependencyInjection
         services.AddTransient<ScheduleTriggerJob>();
         services.AddHostedService<ScheduleReconciler>();
         services.AddSingleton<RetentionApplier>();
+        services.AddSingleton<IRetentionPruner>(sp => sp.GetRequiredService<RetentionApplier>());
         services.AddHostedService<RetentionAfterRuns>();
         return services;
     }

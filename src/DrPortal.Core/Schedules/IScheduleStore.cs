@@ -41,3 +41,10 @@ public interface IRetentionPreview
     /// <summary>Days, weeks and months are those of <paramref name="timeZone"/> (an IANA id; null means the server's), as in the schedule that applies the policy.</summary>
     Task<Result<IReadOnlyList<RetentionDecision>>> PreviewAsync(int pairId, RetentionPolicy policy, string? timeZone, CancellationToken ct);
 }
+
+/// <summary>Applies a schedule's retention policy now, as it is applied after each successful run, on all three copies.</summary>
+public interface IRetentionPruner
+{
+    /// <summary>The decisions, newest first; the deleted archives are gone from the repository and both hosts (unless a host refused, then the row stays).</summary>
+    Task<Result<IReadOnlyList<RetentionDecision>>> PruneNowAsync(int scheduleId, string actor, CancellationToken ct);
+}

@@ -22,13 +22,25 @@ internal sealed partial class RetentionApplier(
     IArchiveTransport transport,
     IOptions<DrPortalOptions> options,
     IClock clock,
-    ILogger<RetentionApplier> logger) : IDisposable
+    ILogger<RetentionApplier> logger) : IRetentionPruner, IDisposable
 {
     // One prune at a time: two runs finishing together must not decide over the same archives concurrently.
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Applies the schedule's policy now; returns the decisions (the deleted ones are gone, unless a host refused).</summary>
-    public async Task<IReadOnlyList<RetentionDecision>> ApplyAsync(int scheduleId, CancellationToken ct)
+    public async Task<IReadOnlyList<RetentionDecision>> ApplyAsync(int scheduleId, CancellationToken ct) =>
+        await ApplyAsync(scheduleId, $"retention of schedule #{scheduleId}", ct) ?? [];
+
+    public async Task<Result<IReadOnlyList<RetentionDecision>>> PruneNowAsync(int scheduleId, string actor, CancellationToken ct)
+    {
+        var decisions = await ApplyAsync(scheduleId, $"{actor} (prune now, schedule #{scheduleId})", ct);
+        return decisions is null
+            ? Result<IReadOnlyList<RetentionDecision>>.NotFound($"Schedule {scheduleId} does not exist.")
+            : Result<IReadOnlyList<RetentionDecision>>.Ok(decisions);
+    }
+
+    /// <summary>Null when the schedule does not exist; with no policy every archive is kept and nothing is touched.</summary>
+    private async Task<IReadOnlyList<RetentionDecision>?> ApplyAsync(int scheduleId, string actor, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
@@ -36,9 +48,9 @@ internal sealed partial class RetentionApplier(
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var schedule = await db.Schedules.AsNoTracking().Include(s => s.VmPair).ThenInclude(p => p!.SourceHypervisor)
                 .Include(s => s.VmPair).ThenInclude(p => p!.TargetHypervisor).FirstOrDefaultAsync(s => s.Id == scheduleId, ct);
-            if (schedule?.VmPair is not { } pair || schedule.Retention.IsEmpty)
+            if (schedule?.VmPair is not { } pair)
             {
-                return [];
+                return null;
             }
             var archives = await db.Archives.AsNoTracking().Where(a => a.VmPairId == pair.Id).ToListAsync(ct);
             var decisions = RetentionPlan.Decide(schedule.Retention, archives, await InUseAsync(db, ct), TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZone));
@@ -46,7 +58,7 @@ internal sealed partial class RetentionApplier(
             {
                 try
                 {
-                    await DeleteAsync(doomed.Archive.Id, pair.SourceHypervisor!, pair.TargetHypervisor!, $"retention of schedule #{scheduleId}", ct);
+                    await DeleteAsync(doomed.Archive.Id, pair.SourceHypervisor!, pair.TargetHypervisor!, actor, ct);
                 }
                 catch (TransferException ex)
                 {

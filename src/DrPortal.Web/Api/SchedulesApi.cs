@@ -62,6 +62,11 @@ internal static class SchedulesApi
                     : TypedResults.Ok((await store.RunsAsync(id, take ?? 50, ct)).Select(ScheduleRunDto.From)))
             .WithSummary("The schedule's claimed slots, newest first: the task each queued or attached to, and catch-ups.");
 
+        schedules.MapPost("/{id:int}/prune", async (int id, ClaimsPrincipal user, IRetentionPruner pruner, CancellationToken ct) =>
+                (await pruner.PruneNowAsync(id, user.ActorName(), ct)).ToHttp(RetentionPreviewDto.From))
+            .RequireAuthorization(Policies.CanOperate)
+            .WithSummary("Applies the schedule's retention now, as after a run: deletes what the preview lists under delete from the repository and both hosts; returns what was kept and deleted.");
+
         api.MapPost("/retention/preview", async (RetentionPreviewRequest body, IRetentionPreview retention, CancellationToken ct) =>
                 (await retention.PreviewAsync(body.PairId, body.Policy ?? RetentionPolicy.None, body.TimeZone, ct)).ToHttp(RetentionPreviewDto.From))
             .WithTags("Schedules")
