@@ -504,3 +504,14 @@ internal sealed class FakePairProtection : IPairProtection
 
     public Task<IReadOnlyList<PairProtection>> ListAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<PairProtection>>([.. Items]);
 }
+
+internal sealed class FakeRetentionPruner : IRetentionPruner
+{
+    public List<(int ScheduleId, string Actor)> Pruned { get; } = [];
+
+    public Task<Result<IReadOnlyList<RetentionDecision>>> PruneNowAsync(int scheduleId, string actor, CancellationToken ct)
+    {
+        Pruned.Add((scheduleId, actor));
+        return Task.FromResult(Result<IReadOnlyList<RetentionDecision>>.Ok([]));
+    }
+}

@@ -36,6 +36,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     internal FakeScheduleStore Schedules { get; }
     internal FakeRetentionPreview Retention { get; }
     internal FakePairProtection Protection { get; } = new();
+    internal FakeRetentionPruner Pruner { get; } = new();
 
     protected PortalTestContext()
     {
@@ -58,6 +59,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IScheduleStore>(Schedules);
         Services.AddSingleton<IRetentionPreview>(Retention);
         Services.AddSingleton<IPairProtection>(Protection);
+        Services.AddSingleton<IRetentionPruner>(Pruner);
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;

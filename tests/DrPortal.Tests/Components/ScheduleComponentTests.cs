@@ -275,6 +275,40 @@ public class ScheduleComponentTests : PortalTestContext
     }
 
     [Fact]
+    public void SchedulesPage_PruneNowConfirmed_NamesWhatGoesAndAppliesTheSchedulesRetention()
+    {
+        SignInAs(Roles.Operator);
+        for (var day = 1; day <= 3; day++)
+        {
+            Archives.Archives.Add(new Archive
+            {
+                Id = day,
+                VmPairId = _pair.Id,
+                SourceHypervisorName = "pve-dc1",
+                SourceVmId = 101,
+                FileName = $"vzdump-qemu-101-2026_11_{20 + day}-02_30_00.vma.zst",
+                CreatedAt = new DateTimeOffset(2026, 11, 20 + day, 1, 30, 0, TimeSpan.Zero),
+                InRepository = true,
+                Sha256 = new string('a', 64),
+            });
+        }
+        var schedule = AddDaily(_pair, retention: new RetentionPolicy(KeepLast: 1));
+        AddDaily(_otherPair);
+        var provider = RenderProviders();
+        var page = Render<SchedulesPage>();
+        // Only a schedule with a policy has something to prune by.
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=schedule-prune]")));
+
+        page.Find("[data-test=schedule-prune]").Click();
+        provider.WaitForAssertion(() => Assert.Contains("Delete 2 of 3 archive(s)", provider.Find("[data-test=confirm-dialog]").TextContent));
+        Assert.Contains("vzdump-qemu-101-2026_11_21-02_30_00.vma.zst", provider.Find("[data-test=confirm-dialog]").TextContent);
+        Assert.Empty(Pruner.Pruned);
+        provider.Find("[data-test=confirm-ok]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal([(schedule.Id, "tester")], Pruner.Pruned), Live);
+    }
+
+    [Fact]
     public async Task ScheduleDialog_ValidDailyTime_ShowsTheNextFiveRunsAtThatTime()
     {
         SignInAs(Roles.Operator);
