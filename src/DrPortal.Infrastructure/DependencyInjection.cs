@@ -62,7 +62,8 @@ public static class DependencyInjection
         services.AddSingleton<IArchiveTransport, RsyncTransport>();
         services.AddTransient<TaskJob>();
         services.AddSingleton<IJobQueue, HangfireJobQueue>();
-        services.AddHangfire(c => c
+        services.AddHangfire((sp, c) => c
+            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()

@@ -31,6 +31,25 @@ public class ScheduleComponentTests : PortalTestContext
         Clock.UtcNow = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     }
 
+    /// <summary>Verified archives of the first pair, one a day from 21 November.</summary>
+    private void AddDailyArchives(int days)
+    {
+        for (var day = 1; day <= days; day++)
+        {
+            Archives.Archives.Add(new Archive
+            {
+                Id = day,
+                VmPairId = _pair.Id,
+                SourceHypervisorName = "pve-dc1",
+                SourceVmId = 101,
+                FileName = $"vzdump-qemu-101-2026_11_{20 + day}-02_30_00.vma.zst",
+                CreatedAt = new DateTimeOffset(2026, 11, 20 + day, 1, 30, 0, TimeSpan.Zero),
+                InRepository = true,
+                Sha256 = new string('a', 64),
+            });
+        }
+    }
+
     private Schedule AddDaily(VmPair pair, string at = "02:30", string zone = "Europe/Berlin", bool enabled = true, RetentionPolicy? retention = null) =>
         Schedules.Add(new ScheduleInput
         {
@@ -278,20 +297,7 @@ public class ScheduleComponentTests : PortalTestContext
     public void SchedulesPage_PruneNowConfirmed_NamesWhatGoesAndAppliesTheSchedulesRetention()
     {
         SignInAs(Roles.Operator);
-        for (var day = 1; day <= 3; day++)
-        {
-            Archives.Archives.Add(new Archive
-            {
-                Id = day,
-                VmPairId = _pair.Id,
-                SourceHypervisorName = "pve-dc1",
-                SourceVmId = 101,
-                FileName = $"vzdump-qemu-101-2026_11_{20 + day}-02_30_00.vma.zst",
-                CreatedAt = new DateTimeOffset(2026, 11, 20 + day, 1, 30, 0, TimeSpan.Zero),
-                InRepository = true,
-                Sha256 = new string('a', 64),
-            });
-        }
+        AddDailyArchives(3);
         var schedule = AddDaily(_pair, retention: new RetentionPolicy(KeepLast: 1));
         AddDaily(_otherPair);
         var provider = RenderProviders();
@@ -395,20 +401,7 @@ public class ScheduleComponentTests : PortalTestContext
     public async Task ScheduleDialog_RetentionPreview_ListsTheArchivesKeptWithReasonsAndThoseDeleted()
     {
         SignInAs(Roles.Operator);
-        for (var day = 1; day <= 5; day++)
-        {
-            Archives.Archives.Add(new Archive
-            {
-                Id = day,
-                VmPairId = _pair.Id,
-                SourceHypervisorName = "pve-dc1",
-                SourceVmId = 101,
-                FileName = $"vzdump-qemu-101-2026_11_{20 + day}-02_30_00.vma.zst",
-                CreatedAt = new DateTimeOffset(2026, 11, 20 + day, 1, 30, 0, TimeSpan.Zero),
-                InRepository = true,
-                Sha256 = new string('a', 64),
-            });
-        }
+        AddDailyArchives(5);
         var schedule = AddDaily(_pair, retention: new RetentionPolicy(KeepLast: 2));
         var provider = RenderProviders();
         await ShowDialogAsync(provider, new DialogParameters<ScheduleDialog> { { d => d.Schedule, schedule } });

@@ -87,6 +87,23 @@ public class ScheduledRunTests(LabPortalFixture portal, ITestOutputHelper output
         return await TaskApi.WaitAsync(Admin, run.TaskId!.Value, TaskTimeout);
     }
 
+    /// <summary>Gives every pair a Backup schedule for the same coming minute and waits for the tasks they queue.</summary>
+    private async Task<(DateTimeOffset Slot, List<TaskDto> Tasks)> BackUpAllAtOneSlotAsync(IEnumerable<VmPairDto> pairs)
+    {
+        var slot = NextSlot();
+        var schedules = new List<ScheduleDto>();
+        foreach (var pair in pairs)
+        {
+            schedules.Add(await ScheduleAsync(pair.Id, "Backup", slot));
+        }
+        var tasks = new List<TaskDto>();
+        foreach (var schedule in schedules)
+        {
+            tasks.Add(await ScheduledTaskAsync(schedule.Id, slot));
+        }
+        return (slot, tasks);
+    }
+
     private async Task<List<ArchiveDto>> ArchivesAsync(int pairId) =>
         (await Admin.GetFromJsonAsync<List<ArchiveDto>>($"/api/v1/archives?pairId={pairId}", Json.Options))!;
 
@@ -226,18 +243,7 @@ public class ScheduledRunTests(LabPortalFixture portal, ITestOutputHelper output
             var alone = await TaskApi.WaitAsync(Admin, (await TaskApi.RequestAsync(Admin, pairs[0].Id, "backup")).TaskId, TaskTimeout);
             Assert.Equal("Succeeded", alone.Status);
             var one = alone.FinishedAt!.Value - alone.CreatedAt;
-            var slot = NextSlot();
-            var schedules = new List<ScheduleDto>();
-            foreach (var pair in pairs)
-            {
-                schedules.Add(await ScheduleAsync(pair.Id, "Backup", slot));
-            }
-
-            var tasks = new List<TaskDto>();
-            foreach (var schedule in schedules)
-            {
-                tasks.Add(await ScheduledTaskAsync(schedule.Id, slot));
-            }
+            var (slot, tasks) = await BackUpAllAtOneSlotAsync(pairs);
 
             Assert.All(tasks, t => Assert.True(t.Status == "Succeeded", $"{t.Id} {t.Status}: {t.Error}"));
             // Both measured from queueing to succeeded; how late the trigger queued them is reported beside.
@@ -266,18 +272,7 @@ public class ScheduledRunTests(LabPortalFixture portal, ITestOutputHelper output
                 await Support.Lab.RunAsync("vm", "create", "pve-dc1", vm.ToString(CultureInfo.InvariantCulture), "--size", "128M", "--fill", "0.5");
                 pairs.Add(await PairAsync("pve-dc1", vm, vm + 3000));
             }
-            var slot = NextSlot();
-            var schedules = new List<ScheduleDto>();
-            foreach (var pair in pairs)
-            {
-                schedules.Add(await ScheduleAsync(pair.Id, "Backup", slot));
-            }
-
-            var tasks = new List<TaskDto>();
-            foreach (var schedule in schedules)
-            {
-                tasks.Add(await ScheduledTaskAsync(schedule.Id, slot));
-            }
+            var (_, tasks) = await BackUpAllAtOneSlotAsync(pairs);
 
             Assert.All(tasks, t => Assert.True(t.Status == "Succeeded", $"{t.Id} {t.Status}: {t.Error}"));
             var (a, b) = (await VzdumpRunAsync(tasks[0].Id), await VzdumpRunAsync(tasks[1].Id));
