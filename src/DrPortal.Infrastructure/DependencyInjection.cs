@@ -62,12 +62,15 @@ public static class DependencyInjection
         services.AddSingleton<IArchiveTransport, RsyncTransport>();
         services.AddTransient<TaskJob>();
         services.AddSingleton<IJobQueue, HangfireJobQueue>();
+        // One storage per application, made when first asked for and disposed with it. Registered before AddHangfire,
+        // whose own registration would take the process-wide JobStorage.Current: several portals in one process (the
+        // tests) then shared one, and the first to stop disposed it under the others.
+        services.AddSingleton<JobStorage>(_ => new Hangfire.InMemory.InMemoryStorage());
         services.AddHangfire((sp, c) => c
             .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseInMemoryStorage());
+            .UseRecommendedSerializerSettings());
         var workers = configuration.GetValue<int?>($"{DrPortalOptions.Section}:Workers") ?? DrPortalOptions.DefaultWorkers;
         services.AddSingleton<TaskSlots>();
         // Task threads outnumber the execution slots (TaskSlots): a task waiting for a busy host sits on a thread but

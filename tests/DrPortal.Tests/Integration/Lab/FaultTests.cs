@@ -78,6 +78,14 @@ public class FaultTests(LabPortalFixture portal)
         {
             var id = await RequestAsync(portal.Admin, pair.Id, "backup");
             await WaitForStageAsync(portal.Admin, id, "Pull", 8 << 20);
+            // Reported progress can run ahead of the disk: cut only once rsync's temporary file holds data.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!Directory.Exists(RepositoryDir("pve-dc2", 7200))
+                   || !Directory.GetFiles(RepositoryDir("pve-dc2", 7200), ".vzdump-*").Any(f => new FileInfo(f).Length >= 4 << 20))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "rsync wrote no data into the repository");
+                await Task.Delay(100);
+            }
             await Support.Lab.RunAsync("cut", "pve-dc2");
 
             var failed = await TaskApi.WaitAsync(portal.Admin, id, TaskTimeout);
@@ -85,7 +93,10 @@ public class FaultTests(LabPortalFixture portal)
             Assert.Equal("Failed", failed.Status);
             Assert.Contains("pve-dc2", failed.Error, StringComparison.Ordinal);
             Assert.Equal("Failed", failed.Stages.Single(s => s.Name == "Pull").Status);
-            var partial = Directory.GetFiles(Path.Combine(RepositoryDir("pve-dc2", 7200), ".rsync-partial")).Single();
+            var partialDir = Path.Combine(RepositoryDir("pve-dc2", 7200), ".rsync-partial");
+            Assert.True(Directory.Exists(partialDir), $"rsync kept no partial data. {failed.Error}\n" +
+                string.Join('\n', (await portal.Admin.GetFromJsonAsync<TaskLogDto>($"/api/v1/tasks/{id}/log", Json.Options))!.Lines.TakeLast(15).Select(l => l.Line)));
+            var partial = Directory.GetFiles(partialDir).Single();
             var kept = new FileInfo(partial).Length;
             // How much rsync keeps depends on where the stream stood when ssh gave up (seen: 448 KiB to 8 MiB); some must be.
             Assert.True(kept > 0, "no partial data was kept for the retry");
