@@ -65,7 +65,12 @@ public static class DependencyInjection
         // One storage per application, made when first asked for and disposed with it. Registered before AddHangfire,
         // whose own registration would take the process-wide JobStorage.Current: several portals in one process (the
         // tests) then shared one, and the first to stop disposed it under the others.
-        services.AddSingleton<JobStorage>(_ => new Hangfire.InMemory.InMemoryStorage());
+        // The global configuration (serializer, log provider) must be applied before anything uses the storage.
+        services.AddSingleton<JobStorage>(sp =>
+        {
+            sp.GetRequiredService<IGlobalConfiguration>();
+            return new Hangfire.InMemory.InMemoryStorage();
+        });
         services.AddHangfire((sp, c) => c
             .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
