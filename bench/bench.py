@@ -75,7 +75,7 @@ def scheduled_round(portal, pair_ids):
 def pair(portal, hosts, source, vmid, target, target_vmid):
     status, body = portal.call('POST', '/api/v1/pairs', {
         'sourceHypervisorId': hosts[source], 'sourceVmId': vmid, 'targetHypervisorId': hosts[target],
-        'targetVmId': target_vmid, 'startAfterRestore': True, 'overwriteExistingTarget': True})
+        'targetVmId': target_vmid, 'replicaStart': 'Connected', 'overwriteExistingTarget': True})
     if status != 201:
         sys.exit('bench: pair failed: %s' % body)
     return body['id']

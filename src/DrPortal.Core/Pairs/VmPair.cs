@@ -1,5 +1,6 @@
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
+using DrPortal.Core.Schedules;
 
 namespace DrPortal.Core.Pairs;
 
@@ -10,13 +11,29 @@ public sealed class VmPair
     public int SourceHypervisorId { get; set; }
     public Hypervisor? SourceHypervisor { get; set; }
     public int SourceVmId { get; set; }
+
+    /// <summary>The source VM's name as its host last reported it (shown beside the id); null until known.</summary>
+    public string? SourceVmName { get; set; }
+
     public int TargetHypervisorId { get; set; }
     public Hypervisor? TargetHypervisor { get; set; }
     public int TargetVmId { get; set; }
-    public bool StartAfterRestore { get; set; }
+    /// <summary>Whether and how the replica is started after a restore; off by default so it cannot collide with the primary.</summary>
+    public ReplicaStart ReplicaStart { get; set; }
 
-    /// <summary>Whether an existing VM at the target VMID may be replaced. Off by default: replacing is destructive.</summary>
+    /// <summary>
+    /// Whether an existing VM at the target VMID that this pair did not create may be replaced. Off by default:
+    /// replacing is destructive. The pair's own replica (see <see cref="ReplicaIdentity"/>) is always the pair's to replace.
+    /// </summary>
     public bool OverwriteExistingTarget { get; set; }
+
+    /// <summary>
+    /// The identity the hypervisor gave the replica this pair last restored (Proxmox: its vmgenid; libvirt: its UUID),
+    /// read right after the restore. A VM at the target that carries it is the pair's own; any other VM is not.
+    /// </summary>
+    public string? ReplicaIdentity { get; set; }
+
+    public const int ReplicaIdentityMaxLength = 100;
 
     public BackupCompression Compression { get; set; } = BackupCompression.Zstd;
     public BackupMode BackupMode { get; set; } = BackupMode.Snapshot;
@@ -26,6 +43,14 @@ public sealed class VmPair
 
     /// <summary>Recovery point objective: how old the newest good archive may become; null sets no target.</summary>
     public int? RpoMinutes { get; set; }
+
+    /// <summary>Retention counts applied to the pair's archives after every successful run; all 0 keeps everything.</summary>
+    public int KeepLast { get; set; }
+    public int KeepDaily { get; set; }
+    public int KeepWeekly { get; set; }
+    public int KeepMonthly { get; set; }
+
+    public RetentionPolicy Retention => new(KeepLast, KeepDaily, KeepWeekly, KeepMonthly);
 
     public string? Note { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -37,12 +62,14 @@ public sealed class VmPair
         SourceVmId = input.SourceVmId;
         TargetHypervisorId = input.TargetHypervisorId;
         TargetVmId = input.TargetVmId;
-        StartAfterRestore = input.StartAfterRestore;
+        ReplicaStart = input.ReplicaStart;
         OverwriteExistingTarget = input.OverwriteExistingTarget;
         Compression = input.Compression;
         BackupMode = input.BackupMode;
         RemoveSourceCopy = input.RemoveSourceCopy;
         RpoMinutes = input.RpoMinutes;
+        var retention = input.Retention ?? RetentionPolicy.None;
+        (KeepLast, KeepDaily, KeepWeekly, KeepMonthly) = (retention.KeepLast, retention.KeepDaily, retention.KeepWeekly, retention.KeepMonthly);
         Note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
     }
 
@@ -57,12 +84,13 @@ public sealed class VmPair
         SourceVmId,
         TargetHypervisorId,
         TargetVmId,
-        StartAfterRestore,
+        ReplicaStart = ReplicaStart.ToString(),
         OverwriteExistingTarget,
         Compression = Compression.ToString(),
         BackupMode = BackupMode.ToString(),
         RemoveSourceCopy,
         RpoMinutes,
+        Retention,
         Note,
     };
 }

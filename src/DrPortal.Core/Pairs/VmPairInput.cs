@@ -1,6 +1,7 @@
 using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
+using DrPortal.Core.Schedules;
 
 namespace DrPortal.Core.Pairs;
 
@@ -11,7 +12,7 @@ public sealed record VmPairInput
     public int SourceVmId { get; set; }
     public int TargetHypervisorId { get; set; }
     public int TargetVmId { get; set; }
-    public bool StartAfterRestore { get; set; } = true;
+    public ReplicaStart ReplicaStart { get; set; } = ReplicaStart.Off;
     public bool OverwriteExistingTarget { get; set; }
     public BackupCompression Compression { get; set; } = BackupCompression.Zstd;
     public BackupMode BackupMode { get; set; } = BackupMode.Snapshot;
@@ -20,7 +21,13 @@ public sealed record VmPairInput
     /// <summary>Recovery point objective in minutes (1 minute to 365 days); null sets no target.</summary>
     public int? RpoMinutes { get; set; }
 
+    /// <summary>Applied after every successful run of the pair; null or all zero keeps every archive.</summary>
+    public RetentionPolicy? Retention { get; set; } = DefaultRetention;
+
     public string? Note { get; set; }
+
+    /// <summary>A new pair keeps its last three good restore points (the newest verified one is kept whatever the policy).</summary>
+    public static RetentionPolicy DefaultRetention { get; } = new(KeepLast: 3);
 
     public const int MaxRpoMinutes = 365 * 24 * 60;
 
@@ -30,12 +37,13 @@ public sealed record VmPairInput
         SourceVmId = p.SourceVmId,
         TargetHypervisorId = p.TargetHypervisorId,
         TargetVmId = p.TargetVmId,
-        StartAfterRestore = p.StartAfterRestore,
+        ReplicaStart = p.ReplicaStart,
         OverwriteExistingTarget = p.OverwriteExistingTarget,
         Compression = p.Compression,
         BackupMode = p.BackupMode,
         RemoveSourceCopy = p.RemoveSourceCopy,
         RpoMinutes = p.RpoMinutes,
+        Retention = p.Retention,
         Note = p.Note,
     };
 
@@ -75,6 +83,11 @@ public sealed record VmPairInput
         {
             errors.Add(nameof(BackupMode), "Backup mode must be Snapshot, Suspend or Stop.");
         }
+        if (!Enum.IsDefined(ReplicaStart))
+        {
+            errors.Add(nameof(ReplicaStart), "Replica start must be Off, LinksDown or Connected.");
+        }
+        Retention?.Validate(errors, nameof(Retention));
         if (RpoMinutes is < 1 or > MaxRpoMinutes)
         {
             errors.Add(nameof(RpoMinutes), "Recovery point objective must be from 1 minute to 365 days (525600 minutes), or empty for none.");

@@ -362,7 +362,7 @@ internal sealed partial class TaskRunner(
         // ------------------------------------------------------------ Start
         private async Task<(StageStatus, string?)> StartAsync()
         {
-            if (!Pair.StartAfterRestore)
+            if (Pair.ReplicaStart == Core.Pairs.ReplicaStart.Off)
             {
                 return (StageStatus.Skipped, "Not started: the pair does not start VMs after a restore.");
             }

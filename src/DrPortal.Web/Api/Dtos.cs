@@ -4,6 +4,7 @@ using DrPortal.Core.Audit;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Pairs;
+using DrPortal.Core.Schedules;
 using DrPortal.Core.Tasks;
 
 namespace DrPortal.Web.Api;
@@ -18,16 +19,17 @@ public sealed record HypervisorDto(
         h.HostKeyFingerprint, h.HostKeyFingerprint is not null, h.CreatedAt, h.UpdatedAt);
 }
 
+/// <param name="HasOwnReplica">The pair has restored a replica whose identity it recorded: that VM is the pair's to replace.</param>
 public sealed record VmPairDto(
-    int Id, int SourceHypervisorId, string? SourceHypervisorName, int SourceVmId,
+    int Id, int SourceHypervisorId, string? SourceHypervisorName, int SourceVmId, string? SourceVmName,
     int TargetHypervisorId, string? TargetHypervisorName, int TargetVmId,
-    bool StartAfterRestore, bool OverwriteExistingTarget, BackupCompression Compression, BackupMode BackupMode, bool RemoveSourceCopy,
-    int? RpoMinutes, string? Note, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    ReplicaStart ReplicaStart, bool OverwriteExistingTarget, bool HasOwnReplica, BackupCompression Compression, BackupMode BackupMode, bool RemoveSourceCopy,
+    int? RpoMinutes, RetentionPolicy Retention, string? Note, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static VmPairDto From(VmPair p) => new(
-        p.Id, p.SourceHypervisorId, p.SourceHypervisor?.Name, p.SourceVmId, p.TargetHypervisorId, p.TargetHypervisor?.Name,
-        p.TargetVmId, p.StartAfterRestore, p.OverwriteExistingTarget, p.Compression, p.BackupMode, p.RemoveSourceCopy,
-        p.RpoMinutes, p.Note, p.CreatedAt, p.UpdatedAt);
+        p.Id, p.SourceHypervisorId, p.SourceHypervisor?.Name, p.SourceVmId, p.SourceVmName, p.TargetHypervisorId, p.TargetHypervisor?.Name,
+        p.TargetVmId, p.ReplicaStart, p.OverwriteExistingTarget, p.ReplicaIdentity is not null, p.Compression, p.BackupMode, p.RemoveSourceCopy,
+        p.RpoMinutes, p.Retention, p.Note, p.CreatedAt, p.UpdatedAt);
 }
 
 /// <summary>A pair against its RPO, for monitoring: the newest verified archive's age and the next scheduled run.</summary>

@@ -86,7 +86,7 @@ public class ReplicateBrowserTests(LabBrowserPortal portal) : BrowserTest<LabBro
             sourceVmId = SourceVm,
             targetHypervisorId = Portal.Hosts["pve-dr1"].Id,
             targetVmId = TargetVm,
-            startAfterRestore = true,
+            replicaStart = "Connected",
             overwriteExistingTarget = false,
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

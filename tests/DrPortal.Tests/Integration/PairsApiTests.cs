@@ -14,7 +14,7 @@ public class PairsApiTests : IClassFixture<PortalFactory>
     public PairsApiTests(PortalFactory portal) => _portal = portal;
 
     internal static object PairBody(int sourceHost, int sourceVm, int targetHost, int targetVm, string? note = null) =>
-        new { sourceHypervisorId = sourceHost, sourceVmId = sourceVm, targetHypervisorId = targetHost, targetVmId = targetVm, startAfterRestore = true, overwriteExistingTarget = false, note };
+        new { sourceHypervisorId = sourceHost, sourceVmId = sourceVm, targetHypervisorId = targetHost, targetVmId = targetVm, replicaStart = "Off", overwriteExistingTarget = false, note };
 
     internal static async Task<VmPairDto> CreatePairAsync(HttpClient client, int sourceHost, int sourceVm, int targetHost, int targetVm)
     {

@@ -17,7 +17,8 @@ public static class TaskApi
             sourceVmId = sourceVm,
             targetHypervisorId = targetHost,
             targetVmId = targetVm,
-            startAfterRestore = start,
+            // The lab's recovery network is its own, so a started replica may be connected there.
+            replicaStart = start ? "Connected" : "Off",
             overwriteExistingTarget = overwrite,
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

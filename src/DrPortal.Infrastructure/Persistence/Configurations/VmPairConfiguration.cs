@@ -18,5 +18,9 @@ internal sealed class VmPairConfiguration : IEntityTypeConfiguration<VmPair>
         b.Property(p => p.Note).HasMaxLength(TextRules.NoteMaxLength);
         b.Property(p => p.Compression).HasConversion<string>().HasMaxLength(8);
         b.Property(p => p.BackupMode).HasConversion<string>().HasMaxLength(8);
+        b.Property(p => p.ReplicaStart).HasConversion<string>().HasMaxLength(12);
+        b.Property(p => p.ReplicaIdentity).HasMaxLength(VmPair.ReplicaIdentityMaxLength);
+        b.Property(p => p.SourceVmName).HasMaxLength(100);
+        b.Ignore(p => p.Retention);
     }
 }

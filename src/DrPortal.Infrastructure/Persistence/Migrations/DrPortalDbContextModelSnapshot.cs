@@ -283,6 +283,18 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetime(6)");
 
+                    b.Property<int>("KeepDaily")
+                        .HasColumnType("int");
+
+                    b.Property<int>("KeepLast")
+                        .HasColumnType("int");
+
+                    b.Property<int>("KeepMonthly")
+                        .HasColumnType("int");
+
+                    b.Property<int>("KeepWeekly")
+                        .HasColumnType("int");
+
                     b.Property<string>("Note")
                         .HasMaxLength(500)
                         .HasColumnType("varchar(500)");
@@ -293,6 +305,15 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<bool>("RemoveSourceCopy")
                         .HasColumnType("tinyint(1)");
 
+                    b.Property<string>("ReplicaIdentity")
+                        .HasMaxLength(100)
+                        .HasColumnType("varchar(100)");
+
+                    b.Property<string>("ReplicaStart")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("varchar(12)");
+
                     b.Property<int?>("RpoMinutes")
                         .HasColumnType("int");
 
@@ -302,8 +323,9 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<int>("SourceVmId")
                         .HasColumnType("int");
 
-                    b.Property<bool>("StartAfterRestore")
-                        .HasColumnType("tinyint(1)");
+                    b.Property<string>("SourceVmName")
+                        .HasMaxLength(100)
+                        .HasColumnType("varchar(100)");
 
                     b.Property<int>("TargetHypervisorId")
                         .HasColumnType("int");

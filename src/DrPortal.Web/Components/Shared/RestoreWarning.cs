@@ -8,9 +8,15 @@ internal static class RestoreWarning
     public static string Target(VmPair pair) =>
         $"VM {pair.TargetVmId} on {pair.TargetHypervisor?.Name ?? $"host #{pair.TargetHypervisorId}"}";
 
-    public static string For(VmPair pair) => pair.OverwriteExistingTarget
+    public static string For(VmPair pair) => (pair.OverwriteExistingTarget
         ? $"Overwrite is ON: if {Target(pair)} exists, it is stopped and replaced by the restored VM."
-            + (pair.StartAfterRestore ? " The restored VM is started." : " The restored VM is left stopped.")
-        : $"Overwrite is off: if {Target(pair)} already exists, the task fails before touching it; otherwise the VM is created."
-            + (pair.StartAfterRestore ? " The restored VM is started." : " The restored VM is left stopped.");
+        : $"Overwrite is off: {Target(pair)} is replaced only if it is this pair's own replica; any other VM there is left untouched and the task stops before the backup.")
+        + " " + StartWords(pair.ReplicaStart) + ".";
+
+    public static string StartWords(ReplicaStart start) => start switch
+    {
+        ReplicaStart.LinksDown => "The replica is started with its network links down",
+        ReplicaStart.Connected => "The replica is started with its network connected",
+        _ => "The replica is left stopped",
+    };
 }

@@ -95,7 +95,7 @@ public class ReplicationTests(LabPortalFixture portal)
                 sourceVmId = 5200,
                 targetHypervisorId = pair.TargetHypervisorId,
                 targetVmId = 9520,
-                startAfterRestore = false,
+                replicaStart = "Off",
                 overwriteExistingTarget = true,
             });
             Assert.Equal(HttpStatusCode.OK, update.StatusCode);
@@ -249,7 +249,7 @@ public class ReplicationTests(LabPortalFixture portal)
             sourceVmId = 5600,
             targetHypervisorId = swapped.Id,
             targetVmId = 9560,
-            startAfterRestore = true,
+            replicaStart = "Connected",
             overwriteExistingTarget = true,
         });
         var pair = (await response.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!;

@@ -56,7 +56,7 @@ public class ScheduledRunTests(LabPortalFixture portal, ITestOutputHelper output
             sourceVmId = sourceVm,
             targetHypervisorId = portal.Hosts["pve-dr1"].Id,
             targetVmId = targetVm,
-            startAfterRestore = true,
+            replicaStart = "Connected",
             overwriteExistingTarget = overwrite,
             removeSourceCopy,
         });
