@@ -45,6 +45,9 @@ public static class DependencyInjection
         services.AddSingleton<IPortalKey, PortalKey>();
         services.AddSingleton<IRemoteShell, SshNetRemoteShell>();
         services.AddSingleton<IHypervisorDriver, ProxmoxDriver>();
+        services.AddSingleton<Hypervisors.HypervisorDrivers>();
+        services.AddSingleton<PairPreflight>();
+        services.AddSingleton<IPairPreflight>(sp => sp.GetRequiredService<PairPreflight>());
         services.AddSingleton<IHypervisorStore, HypervisorStore>();
         services.AddSingleton<IVmPairStore, VmPairStore>();
         services.AddSingleton<IAuditLog, AuditLog>();

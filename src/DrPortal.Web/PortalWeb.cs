@@ -64,6 +64,7 @@ internal static class PortalWeb
         api.MapAccountsApi();
         api.MapHypervisorsApi();
         api.MapPairsApi();
+        api.MapPreflightApi();
         api.MapTasksApi();
         api.MapSchedulesApi();
 

@@ -18,12 +18,19 @@ public interface IArchiveTransport
 
     /// <summary>Removes files on the host (missing files are fine), including transfer leftovers of those files.</summary>
     Task RemoveRemoteAsync(Hypervisor host, IReadOnlyList<string> remotePaths, CancellationToken ct);
+
+    /// <summary>Bytes free for the portal's files in a directory on the host (its file system's available space).</summary>
+    /// <exception cref="TransferException">The host did not say.</exception>
+    Task<long> RemoteFreeBytesAsync(Hypervisor host, string remoteDirectory, CancellationToken ct);
 }
 
 /// <summary>A transfer that failed, with the tool's words and whether trying again may help.</summary>
-public sealed class TransferException(string message, bool retryable, IReadOnlyList<string> lastLines, Exception? inner = null)
+/// <param name="diskFull">The receiving side ran out of space: resuming cannot help until space is made.</param>
+public sealed class TransferException(string message, bool retryable, IReadOnlyList<string> lastLines, Exception? inner = null, bool diskFull = false)
     : Exception(message, inner)
 {
     public bool Retryable { get; } = retryable;
+
+    public bool DiskFull { get; } = diskFull;
     public IReadOnlyList<string> LastLines { get; } = lastLines;
 }

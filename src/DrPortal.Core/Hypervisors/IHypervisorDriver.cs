@@ -49,6 +49,22 @@ public interface IHypervisorDriver
 
     /// <summary>Stops the VM hard; silent success when it is already stopped.</summary>
     Task StopAsync(Hypervisor host, VmId vmId, CancellationToken ct);
+
+    /// <summary>
+    /// The identity the hypervisor keeps for this VM instance, new with every restore (Proxmox: vmgenid; libvirt: the
+    /// domain UUID); null when the VM has none. A pair records it to know its own replica later.
+    /// </summary>
+    Task<string?> GetVmIdentityAsync(Hypervisor host, VmId vmId, CancellationToken ct);
+
+    /// <summary>
+    /// Sets the link of every NIC of a stopped VM up or down, keeping each NIC's MAC, and checks the VM's configuration
+    /// says so afterwards. Returns the NICs it set ("net0", ...).
+    /// </summary>
+    /// <exception cref="HypervisorCommandException">A NIC could not be set, or the configuration does not show it.</exception>
+    Task<IReadOnlyList<string>> SetNetworkLinksAsync(Hypervisor host, VmId vmId, bool up, CancellationToken ct);
+
+    /// <summary>Removes a stopped VM and its disks; used only for what the portal's own failed restore left at a VMID that was free.</summary>
+    Task DestroyAsync(Hypervisor host, VmId vmId, CancellationToken ct);
 }
 
 /// <summary>A hypervisor command that ran but failed; the message is the tool's own words.</summary>

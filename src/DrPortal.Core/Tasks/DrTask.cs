@@ -81,9 +81,9 @@ public sealed class DrTask
     /// <summary>The stages a kind of task runs, in order.</summary>
     public static IReadOnlyList<StageName> PlanFor(DrTaskKind kind) => kind switch
     {
-        DrTaskKind.Backup => [StageName.Backup, StageName.Pull, StageName.Cleanup],
-        DrTaskKind.Restore => [StageName.Push, StageName.Restore, StageName.Start, StageName.Cleanup],
-        DrTaskKind.Replicate => [StageName.Backup, StageName.Pull, StageName.Push, StageName.Restore, StageName.Start, StageName.Cleanup],
+        DrTaskKind.Backup => [StageName.Preflight, StageName.Backup, StageName.Pull, StageName.Cleanup],
+        DrTaskKind.Restore => [StageName.Preflight, StageName.Push, StageName.Restore, StageName.Start, StageName.Cleanup],
+        DrTaskKind.Replicate => [StageName.Preflight, StageName.Backup, StageName.Pull, StageName.Push, StageName.Restore, StageName.Start, StageName.Cleanup],
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

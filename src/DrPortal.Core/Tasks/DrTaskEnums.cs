@@ -22,6 +22,8 @@ public enum DrTaskStatus
 /// <summary>The stages of the data path, in the order they run (see DESIGN.md "A recovery task").</summary>
 public enum StageName
 {
+    /// <summary>Checks both sites before anything is touched (source VM, host keys, the target, free space).</summary>
+    Preflight,
     Backup,
     Pull,
     Push,

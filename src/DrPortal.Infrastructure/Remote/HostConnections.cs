@@ -13,7 +13,7 @@ internal sealed class HostConnections(
     IHypervisorStore hosts,
     IRemoteShell shell,
     IPortalKey portalKey,
-    IEnumerable<IHypervisorDriver> drivers,
+    Hypervisors.HypervisorDrivers drivers,
     IAuditLog audit) : IHostConnections
 {
     /// <summary>
@@ -155,8 +155,7 @@ internal sealed class HostConnections(
         }
     }
 
-    private IHypervisorDriver DriverFor(Hypervisor host) =>
-        drivers.FirstOrDefault(d => d.Kind == host.Kind) ?? throw new InvalidOperationException($"No driver for {host.Kind}.");
+    private IHypervisorDriver DriverFor(Hypervisor host) => drivers.For(host);
 
     private static HostKeyStatus StatusOf(Hypervisor host, HostKey presented) =>
         new(presented.Fingerprint, presented.Algorithm, host.HostKeyFingerprint == presented.Fingerprint, host.HostKeyFingerprint);

@@ -3,6 +3,7 @@ using DrPortal.Core.Archives;
 using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
+using DrPortal.Core.Pairs;
 using DrPortal.Core.Remote;
 using DrPortal.Core.Tasks;
 using DrPortal.Infrastructure.Persistence;
@@ -19,7 +20,8 @@ namespace DrPortal.Infrastructure.Tasks;
 /// </summary>
 internal sealed partial class TaskRunner(
     IDbContextFactory<DrPortalDbContext> dbFactory,
-    IEnumerable<IHypervisorDriver> drivers,
+    Hypervisors.HypervisorDrivers drivers,
+    PairPreflight preflight,
     IArchiveTransport transport,
     HostLocks hostLocks,
     TaskSlots slots,
@@ -32,6 +34,7 @@ internal sealed partial class TaskRunner(
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private IArchiveTransport Transport { get; } = transport;
+    private PairPreflight Preflight { get; } = preflight;
     private HostLocks HostLocks { get; } = hostLocks;
     private ILogger Logger { get; } = logger;
     private ITaskFeed Feed { get; } = feed;
@@ -82,7 +85,7 @@ internal sealed partial class TaskRunner(
     }
 
     private IHypervisorDriver DriverFor(Hypervisor host) =>
-        drivers.FirstOrDefault(d => d.Kind == host.Kind) ?? throw new StageFailedException($"No driver for hypervisor kind {host.Kind}.");
+        drivers.Find(host.Kind) ?? throw new StageFailedException($"No driver for hypervisor kind {host.Kind} (host {host.Name}).");
 
     /// <summary>A stage failed for a reason to show the user; the task fails with it.</summary>
     private sealed class StageFailedException(string message, IReadOnlyList<string>? output = null) : Exception(message)
@@ -171,6 +174,7 @@ internal sealed partial class TaskRunner(
 
         private async Task<(StageStatus, string?)> RunStageAsync(StageName stage, bool interrupted) => stage switch
         {
+            StageName.Preflight => await PreflightAsync(),
             StageName.Backup => await BackupAsync(interrupted),
             StageName.Pull => await PullAsync(),
             StageName.Push => await PushAsync(await ArchiveAsync()),
@@ -179,6 +183,28 @@ internal sealed partial class TaskRunner(
             StageName.Cleanup => await CleanupAsync(),
             _ => throw new StageFailedException($"Unknown stage {stage}."),
         };
+
+        // ------------------------------------------------------------ Preflight
+        /// <summary>Everything that can be known before the backup: a run that would fail at its last stage fails here, in seconds.</summary>
+        private async Task<(StageStatus, string?)> PreflightAsync()
+        {
+            var archive = task.Kind == DrTaskKind.Restore && task.ArchiveId is { } id
+                ? await db.Archives.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, CancellationToken.None)
+                : null;
+            var previous = await db.Archives.AsNoTracking()
+                .Where(a => a.VmPairId == Pair.Id && a.InRepository && a.Sha256 != null)
+                .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).FirstOrDefaultAsync(CancellationToken.None);
+            var report = await runner.Preflight.CheckAsync(Pair, task.Kind, archive, previous?.SizeBytes, ct);
+            foreach (var check in report.Checks)
+            {
+                reporter.Log($"{(check.Status switch { PreflightStatus.Passed => "ok  ", PreflightStatus.Warning => "warn", _ => "FAIL" })} {check.Name}: {check.Message}");
+            }
+            if (!report.CanRun)
+            {
+                throw new StageFailedException(string.Join(" ", report.Failures.Select(f => f.Message)));
+            }
+            return (StageStatus.Succeeded, report.TargetSummary);
+        }
 
         // ------------------------------------------------------------ Backup
         private async Task<(StageStatus, string?)> BackupAsync(bool interrupted)
@@ -227,7 +253,18 @@ internal sealed partial class TaskRunner(
             var local = runner.Options.RepositoryPathOf(archive);
             Directory.CreateDirectory(Path.GetDirectoryName(local)!);
 
-            await runner.Transport.PullAsync(Source, remote, local, reporter, ct);
+            try
+            {
+                await runner.Transport.PullAsync(Source, remote, local, reporter, ct);
+            }
+            catch (TransferException ex) when (ex.DiskFull || !ex.Retryable)
+            {
+                // Kept partial data only helps a resume; one that cannot come would keep the repository's disk full.
+                DeletePartials(local);
+                throw new StageFailedException(ex.Message + (ex.DiskFull
+                    ? $" The partial copy was removed; {ByteSize.Format(new DriveInfo(Path.GetFullPath(local)).AvailableFreeSpace)} is free in the repository now."
+                    : " The partial copy was removed."), ex.LastLines);
+            }
             if (task.SourceLogPath is { } log && archive.LogFileName is { } logName)
             {
                 await runner.Transport.PullAsync(Source, log, Path.Combine(Path.GetDirectoryName(local)!, logName), NullReporter.Instance, ct);
@@ -250,7 +287,7 @@ internal sealed partial class TaskRunner(
             archive.InRepository = true;
             archive.PulledAt = Clock.UtcNow;
             await SaveAsync();
-            return (StageStatus.Succeeded, $"Repository copy verified: {Bytes(archive.SizeBytes)}, SHA-256 {localSha}.");
+            return (StageStatus.Succeeded, $"Repository copy verified: {ByteSize.Format(archive.SizeBytes)}, SHA-256 {localSha}.");
         }
 
         // ------------------------------------------------------------ Push
@@ -269,7 +306,7 @@ internal sealed partial class TaskRunner(
             var existing = await runner.Transport.RemoteSha256Async(Target, remote, ct);
             if (!string.Equals(existing, archive.Sha256, StringComparison.Ordinal))
             {
-                await runner.Transport.PushAsync(local, Target, remote, reporter, ct);
+                await SendAsync(local, remote, archive);
                 existing = await runner.Transport.RemoteSha256Async(Target, remote, ct);
             }
             else
@@ -288,6 +325,31 @@ internal sealed partial class TaskRunner(
             return (StageStatus.Succeeded, $"{archive.FileName} is on {Target.Name}, SHA-256 verified.");
         }
 
+        /// <summary>Sends the repository copy to the recovery host, refusing up front when it cannot fit there.</summary>
+        private async Task SendAsync(string local, string remote, Archive archive)
+        {
+            var free = await runner.Transport.RemoteFreeBytesAsync(Target, Target.DumpDirectory, ct);
+            if (free < archive.SizeBytes)
+            {
+                throw new StageFailedException(
+                    $"{archive.FileName} needs {ByteSize.Format(archive.SizeBytes)} on {Target.Name}, but only {ByteSize.Format(free)} is free in {Target.DumpDirectory}. " +
+                    $"Nothing was sent; make room on {Target.Name} and retry.");
+            }
+            try
+            {
+                await runner.Transport.PushAsync(local, Target, remote, reporter, ct);
+            }
+            catch (TransferException ex) when (ex.DiskFull || !ex.Retryable)
+            {
+                // A transfer that cannot resume must not leave its partial data filling the recovery host's disk.
+                await runner.Transport.RemoveRemoteAsync(Target, [remote], CancellationToken.None);
+                var now = await runner.Transport.RemoteFreeBytesAsync(Target, Target.DumpDirectory, CancellationToken.None);
+                throw new StageFailedException(ex.Message + (ex.DiskFull
+                    ? $" {archive.FileName} needs {ByteSize.Format(archive.SizeBytes)}; {ByteSize.Format(now)} is free in {Target.DumpDirectory} on {Target.Name} after removing the partial copy."
+                    : $" The partial copy on {Target.Name} was removed."), ex.LastLines);
+            }
+        }
+
         // ------------------------------------------------------------ Restore
         private async Task<(StageStatus, string?)> RestoreAsync(bool interrupted)
         {
@@ -297,39 +359,80 @@ internal sealed partial class TaskRunner(
             var driver = runner.DriverFor(Target);
             using var hostLock = await AcquireHostAsync(Target);
 
-            var exists = await driver.VmExistsAsync(Target, vmId, ct);
-            if (task.TargetExistedBefore is null)
+            var facts = await PairPreflight.TargetFactsAsync(driver, Target, vmId, ct);
+            if (!interrupted || task.TargetExistedBefore is null)
             {
-                // Decided once, before the first attempt: after an interruption the VM may be ours, half-restored.
-                task.TargetExistedBefore = exists;
+                // Asked again right before touching it: hours may have passed since the pre-flight check (a failover?).
+                // After an interruption the VM may be our own half-restored one, so the decision of the lost attempt stands.
+                var (fate, message) = ReplicaTargetRules.Decide(Pair, Target.Name, facts);
+                if (fate == TargetFate.Refused)
+                {
+                    throw new StageFailedException(message);
+                }
+                reporter.Log(message);
+                task.TargetExistedBefore = facts.Exists;
                 await SaveAsync();
-            }
-            if (task.TargetExistedBefore == true && !Pair.OverwriteExistingTarget)
-            {
-                throw new StageFailedException(
-                    $"VM {vmId} already exists on {Target.Name} and this pair does not allow overwriting it. Nothing on {Target.Name} was changed; " +
-                    "enable 'overwrite existing target' on the pair to replace it.");
             }
             if (interrupted)
             {
                 reporter.Log($"The previous restore attempt was interrupted; restoring {archive.FileName} again over VM {vmId}.");
                 await StopLeftoversAsync(driver, Target, Tag(StageName.Restore));
             }
-            if (exists)
+            if (facts.Exists)
             {
                 reporter.Log($"Stopping VM {vmId} on {Target.Name} before replacing it.");
                 await driver.StopAsync(Target, vmId, ct);
             }
             try
             {
-                var outcome = await driver.RestoreAsync(Target, new RestoreRequest(remote, vmId, Force: exists, Target.RestoreStorage, Tag(StageName.Restore)), reporter, ct);
+                var outcome = await driver.RestoreAsync(Target, new RestoreRequest(remote, vmId, Force: facts.Exists, Target.RestoreStorage, Tag(StageName.Restore)), reporter, ct);
+                await RecordReplicaAsync(driver, vmId);
                 return (outcome.Warnings.Count > 0 ? StageStatus.SucceededWithWarnings : StageStatus.Succeeded,
                     $"VM {vmId} on {Target.Name} restored from {archive.FileName}.");
             }
-            catch (HypervisorCommandException ex) when (exists && task.TargetExistedBefore == true)
+            catch (HypervisorCommandException ex) when (task.TargetExistedBefore == true)
             {
                 var fallback = await RestorePreviousAsync(archive, vmId, driver);
                 throw new StageFailedException($"Restore of {archive.FileName} into VM {vmId} on {Target.Name} failed: {ex.Message} {fallback}", ex.LastLines);
+            }
+            catch (HypervisorCommandException ex) when (task.TargetExistedBefore == false)
+            {
+                var cleanup = await RemoveFailedRestoreAsync(driver, vmId);
+                throw new StageFailedException($"Restore of {archive.FileName} into VM {vmId} on {Target.Name} failed: {ex.Message} {cleanup}", ex.LastLines);
+            }
+        }
+
+        /// <summary>The replica now at the target is this pair's: its identity is what lets the next run replace it.</summary>
+        private async Task RecordReplicaAsync(IHypervisorDriver driver, VmId vmId)
+        {
+            Pair.ReplicaIdentity = await driver.GetVmIdentityAsync(Target, vmId, CancellationToken.None);
+            await SaveAsync();
+            reporter.Log(Pair.ReplicaIdentity is null
+                ? $"VM {vmId} on {Target.Name} reports no identity: the next run will treat it as a VM the pair did not create."
+                : $"Recorded VM {vmId} on {Target.Name} as this pair's replica ({Pair.ReplicaIdentity}).");
+        }
+
+        /// <summary>
+        /// A restore into a free VMID that fails leaves a stub configuration that keeps the VMID taken (qmrestore does not
+        /// clean up). The VMID was free before this task, so the stub is ours to remove, and the next run can create the VM.
+        /// </summary>
+        private async Task<string> RemoveFailedRestoreAsync(IHypervisorDriver driver, VmId vmId)
+        {
+            try
+            {
+                if (!await driver.VmExistsAsync(Target, vmId, CancellationToken.None))
+                {
+                    return $"VM {vmId} was free before and is still free.";
+                }
+                await driver.StopAsync(Target, vmId, CancellationToken.None);
+                await driver.DestroyAsync(Target, vmId, CancellationToken.None);
+                return $"What the failed restore left at VM {vmId} (free before this task) was removed.";
+            }
+#pragma warning disable CA1031 // Both failures are reported together.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                return $"What the failed restore left at VM {vmId} could not be removed ({ex.Message}); remove it on {Target.Name} before the next run.";
             }
         }
 
@@ -349,6 +452,7 @@ internal sealed partial class TaskRunner(
                 var tracked = await db.Archives.FirstAsync(a => a.Id == previous.Id, CancellationToken.None);
                 await PushAsync(tracked);
                 await driver.RestoreAsync(Target, new RestoreRequest(RemotePath(Target, previous.FileName), vmId, Force: true, Target.RestoreStorage), reporter, CancellationToken.None);
+                await RecordReplicaAsync(driver, vmId);
                 return $"The previous archive {previous.FileName} was restored instead, so VM {vmId} is back at that state.";
             }
 #pragma warning disable CA1031 // Both failures are reported together.
@@ -362,14 +466,22 @@ internal sealed partial class TaskRunner(
         // ------------------------------------------------------------ Start
         private async Task<(StageStatus, string?)> StartAsync()
         {
-            if (Pair.ReplicaStart == Core.Pairs.ReplicaStart.Off)
+            if (Pair.ReplicaStart == ReplicaStart.Off)
             {
-                return (StageStatus.Skipped, "Not started: the pair does not start VMs after a restore.");
+                return (StageStatus.Skipped, "Left stopped: this pair does not start its replica (failover starts it).");
             }
             var vmId = VmId.From(Pair.TargetVmId);
             var driver = runner.DriverFor(Target);
             if (await driver.GetStatusAsync(Target, vmId, ct) != VmPowerState.Running)
             {
+                if (Pair.ReplicaStart == ReplicaStart.LinksDown)
+                {
+                    // The replica has the primary's MACs and addresses: with its links down it boots but cannot meet the primary.
+                    var nics = await driver.SetNetworkLinksAsync(Target, vmId, up: false, ct);
+                    reporter.Log(nics.Count == 0
+                        ? $"VM {vmId} has no network interfaces."
+                        : $"Network links of VM {vmId} set down before starting it: {string.Join(", ", nics)} (MAC addresses kept).");
+                }
                 await driver.StartAsync(Target, vmId, ct);
             }
             var deadline = Clock.UtcNow + StartTimeout;
@@ -378,7 +490,9 @@ internal sealed partial class TaskRunner(
                 var state = await driver.GetStatusAsync(Target, vmId, ct);
                 if (state == VmPowerState.Running)
                 {
-                    return (StageStatus.Succeeded, $"VM {vmId} is running on {Target.Name}.");
+                    return (StageStatus.Succeeded, Pair.ReplicaStart == ReplicaStart.LinksDown
+                        ? $"VM {vmId} is running on {Target.Name} with its network links down."
+                        : $"VM {vmId} is running on {Target.Name}, connected.");
                 }
                 if (Clock.UtcNow > deadline)
                 {
@@ -544,14 +658,6 @@ internal sealed partial class TaskRunner(
         var hash = await System.Security.Cryptography.SHA256.HashDataAsync(stream);
         return Convert.ToHexStringLower(hash);
     }
-
-    private static string Bytes(long n) => n switch
-    {
-        >= 1L << 30 => $"{n / (double)(1L << 30):0.0} GiB",
-        >= 1L << 20 => $"{n / (double)(1L << 20):0.0} MiB",
-        >= 1L << 10 => $"{n / 1024.0:0.0} KiB",
-        _ => $"{n} B",
-    };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId} failed unexpectedly")]
     private static partial void LogUnexpected(ILogger logger, Exception ex, long taskId);

@@ -20,8 +20,11 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
 
     private const string Sha256Script = "[ -f \"$1\" ] || exit 3; sha256sum -- \"$1\"";
 
+    // The file, its kept partial data, and rsync's temporary files (".name.XXXXXX") beside it.
     private const string RemoveScript =
-        "for f in \"$@\"; do rm -f -- \"$f\" \"${f%/*}/" + PartialDirName + "/${f##*/}\"; done";
+        "for f in \"$@\"; do rm -f -- \"$f\" \"${f%/*}/" + PartialDirName + "/${f##*/}\" \"${f%/*}/.${f##*/}.\"??????; done";
+
+    private const string FreeSpaceScript = "df -P -B1 -- \"$1\"";
 
     public Task PullAsync(Hypervisor host, string remotePath, string localPath, IStageReporter reporter, CancellationToken ct) =>
         RunAsync(host, RsyncArguments.Pull(SshEndpoint.For(host), remotePath, localPath, Options(host)), reporter, ct);
@@ -58,6 +61,15 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
             throw new TransferException($"Could not remove files on {host.Name} (exit {result.ExitStatus}): {result.StandardError.Trim()}",
                 retryable: true, result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         }
+    }
+
+    public async Task<long> RemoteFreeBytesAsync(Hypervisor host, string remoteDirectory, CancellationToken ct)
+    {
+        var result = await shell.RunAsync(SshEndpoint.For(host), RemoteCommand.Script(FreeSpaceScript, HostPath.Require(remoteDirectory, nameof(remoteDirectory))), ct);
+        return result.Succeeded && DfOutput.AvailableBytes(result.StandardOutput) is { } free
+            ? free
+            : throw new TransferException($"Could not read the free space of {remoteDirectory} on {host.Name} (exit {result.ExitStatus}): {result.StandardError.Trim()}",
+                retryable: true, result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     private RsyncOptions Options(Hypervisor host) => new()
@@ -158,7 +170,7 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
         if (!status.Succeeded)
         {
             throw new TransferException($"Transfer with {host.Name} failed: {status.Reason}", status.Retryable,
-                errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(20).ToList());
+                errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(20).ToList(), diskFull: status.Kind == RsyncFailureKind.DiskFull);
         }
     }
 

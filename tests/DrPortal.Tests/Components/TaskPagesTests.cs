@@ -140,7 +140,7 @@ public class TaskPagesTests : PortalTestContext
 
         var page = Render<TaskDetailPage>(p => p.Add(c => c.Id, task.Id));
 
-        page.WaitForAssertion(() => Assert.Equal(6, page.FindAll("[data-test=stage-row]").Count));
+        page.WaitForAssertion(() => Assert.Equal(7, page.FindAll("[data-test=stage-row]").Count));
         Assert.Equal(expected, page.FindAll("[data-test=task-cancel]").Count);
     }
 
@@ -169,7 +169,7 @@ public class TaskPagesTests : PortalTestContext
 
         var page = Render<TaskDetailPage>(p => p.Add(c => c.Id, task.Id));
 
-        page.WaitForAssertion(() => Assert.Equal(6, page.FindAll("[data-test=stage-row]").Count));
+        page.WaitForAssertion(() => Assert.Equal(7, page.FindAll("[data-test=stage-row]").Count));
         Assert.Empty(page.FindAll("[data-test=task-retry]"));
     }
 
@@ -259,7 +259,7 @@ public class TaskPagesTests : PortalTestContext
         SignInAs(Roles.Viewer);
         var task = Tasks.Add(DrTaskKind.Replicate, DrTaskStatus.Running, _pair, Clock.UtcNow.AddMinutes(-5));
         task.Fail("vzdump failed: unable to find VM '101'", ["INFO: starting new backup job", "ERROR: unable to find VM '101'"], Clock.UtcNow);
-        task.Stages[0].Status = StageStatus.Failed;
+        task.Stage(StageName.Backup).Status = StageStatus.Failed;
         Tasks.Log.Add(new DrTaskLogLine { Id = 1, DrTaskId = task.Id, At = Clock.UtcNow, Line = "== Backup" });
         Tasks.Log.Add(new DrTaskLogLine { Id = 2, DrTaskId = task.Id, At = Clock.UtcNow, Line = "ERROR: unable to find VM '101'" });
         RenderProviders();

@@ -35,6 +35,7 @@ public class AuthorizationSweepTests : IClassFixture<PortalFactory>
         { "DELETE", "/api/v1/pairs/1", Roles.Operator },
         { "GET", "/api/v1/audit", Roles.Viewer },
         { "POST", "/api/v1/pairs/999/backup", Roles.Operator },
+        { "GET", "/api/v1/pairs/999/preflight", Roles.Operator },
         { "POST", "/api/v1/pairs/999/replicate", Roles.Operator },
         { "POST", "/api/v1/pairs/999/restore", Roles.Operator },
         { "GET", "/api/v1/tasks", Roles.Viewer },

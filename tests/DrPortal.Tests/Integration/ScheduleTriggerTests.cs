@@ -66,6 +66,8 @@ public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
         public Task PushAsync(string localPath, Hypervisor host, string remotePath, IStageReporter reporter, CancellationToken ct) => throw new NotSupportedException();
 
         public Task<string?> RemoteSha256Async(Hypervisor host, string remotePath, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<long> RemoteFreeBytesAsync(Hypervisor host, string remoteDirectory, CancellationToken ct) => throw new NotSupportedException();
     }
 
     public sealed class Portal : PortalFactory

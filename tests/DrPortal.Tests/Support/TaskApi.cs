@@ -9,7 +9,8 @@ public static class TaskApi
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(3);
 
-    public static async Task<VmPairDto> CreatePairAsync(HttpClient client, int sourceHost, int sourceVm, int targetHost, int targetVm, bool overwrite = false, bool start = true)
+    public static async Task<VmPairDto> CreatePairAsync(HttpClient client, int sourceHost, int sourceVm, int targetHost, int targetVm, bool overwrite = false, bool start = true,
+        string? replicaStart = null)
     {
         var response = await client.PostAsJsonAsync("/api/v1/pairs", new
         {
@@ -18,7 +19,7 @@ public static class TaskApi
             targetHypervisorId = targetHost,
             targetVmId = targetVm,
             // The lab's recovery network is its own, so a started replica may be connected there.
-            replicaStart = start ? "Connected" : "Off",
+            replicaStart = replicaStart ?? (start ? "Connected" : "Off"),
             overwriteExistingTarget = overwrite,
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

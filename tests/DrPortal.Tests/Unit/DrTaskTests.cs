@@ -18,9 +18,9 @@ public class DrTaskTests
     };
 
     [Theory]
-    [InlineData(DrTaskKind.Backup, new[] { StageName.Backup, StageName.Pull, StageName.Cleanup })]
-    [InlineData(DrTaskKind.Restore, new[] { StageName.Push, StageName.Restore, StageName.Start, StageName.Cleanup })]
-    [InlineData(DrTaskKind.Replicate, new[] { StageName.Backup, StageName.Pull, StageName.Push, StageName.Restore, StageName.Start, StageName.Cleanup })]
+    [InlineData(DrTaskKind.Backup, new[] { StageName.Preflight, StageName.Backup, StageName.Pull, StageName.Cleanup })]
+    [InlineData(DrTaskKind.Restore, new[] { StageName.Preflight, StageName.Push, StageName.Restore, StageName.Start, StageName.Cleanup })]
+    [InlineData(DrTaskKind.Replicate, new[] { StageName.Preflight, StageName.Backup, StageName.Pull, StageName.Push, StageName.Restore, StageName.Start, StageName.Cleanup })]
     public void Create_PlansTheStagesOfItsKind_AllPending(DrTaskKind kind, StageName[] expected)
     {
         var task = DrTask.Create(kind, Pair(), "alice", Now, archiveId: kind == DrTaskKind.Restore ? 1 : null);
@@ -41,6 +41,8 @@ public class DrTaskTests
     {
         var task = DrTask.Create(DrTaskKind.Replicate, Pair(), "alice", Now);
         task.MarkStarted(Now);
+        task.BeginStage(task.Stage(StageName.Preflight), Now);
+        task.EndStage(task.Stage(StageName.Preflight), StageStatus.Succeeded, Now);
         var backup = task.Stage(StageName.Backup);
         task.BeginStage(backup, Now);
         task.EndStage(backup, StageStatus.SucceededWithWarnings, Now.AddSeconds(30));

@@ -11,7 +11,7 @@ namespace DrPortal.Infrastructure.Hypervisors.Proxmox;
 /// (paths, storage ids) are checked here again and refused with <see cref="ArgumentException"/>, so no
 /// caller can slip an unchecked string into a command; quoting is left to ShellQuoting.
 /// </summary>
-public static class ProxmoxCommands
+public static partial class ProxmoxCommands
 {
     /// <summary>vzdump's --bwlimit is KiB/s in an integer; beyond ~1 TiB/s it means nothing.</summary>
     public const int MaxBandwidthLimitKiBps = 1 << 30;
@@ -31,6 +31,32 @@ public static class ProxmoxCommands
     public static RemoteCommand QmShutdown(VmId vmId) => new("qm", "shutdown", Vmid(vmId));
 
     public static RemoteCommand QmDestroy(VmId vmId) => new("qm", "destroy", Vmid(vmId));
+
+    /// <summary>
+    /// <c>qm set VMID --netN model=MAC,key=value,...</c>. The MAC is always passed (without it qm makes a new one); keys
+    /// and values come from the host's own config and are checked to be plain property tokens all the same.
+    /// </summary>
+    /// <exception cref="ArgumentException">An index outside 0..31 or a key or value that is not a property token.</exception>
+    public static RemoteCommand QmSetNet(VmId vmId, int index, ProxmoxNic nic)
+    {
+        ArgumentNullException.ThrowIfNull(nic);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, 31);
+        foreach (var (key, value) in nic.Options)
+        {
+            if (!NicKey().IsMatch(key) || !NicValue().IsMatch(value))
+            {
+                throw new ArgumentException($"'{key}={value}' is not a NIC property Proxmox knows.", nameof(nic));
+            }
+        }
+        return new("qm", "set", Vmid(vmId), "--net" + index.ToString(System.Globalization.CultureInfo.InvariantCulture), nic.ToString());
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[a-z][a-z_-]{0,31}\z")]
+    private static partial System.Text.RegularExpressions.Regex NicKey();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9.;:_-]{0,64}\z")]
+    private static partial System.Text.RegularExpressions.Regex NicValue();
 
     public static RemoteCommand PveVersion() => new("pveversion");
 

@@ -150,6 +150,32 @@ internal sealed class ProxmoxDriver(IRemoteShell shell) : IHypervisorDriver
         return count;
     }
 
+    public async Task<string?> GetVmIdentityAsync(Hypervisor host, VmId vmId, CancellationToken ct) =>
+        ProxmoxVmConfig.Parse((await RunCheckedAsync(host, ProxmoxCommands.QmConfig(vmId), ct)).StandardOutput).Identity;
+
+    public async Task<IReadOnlyList<string>> SetNetworkLinksAsync(Hypervisor host, VmId vmId, bool up, CancellationToken ct)
+    {
+        var nics = ProxmoxVmConfig.Parse((await RunCheckedAsync(host, ProxmoxCommands.QmConfig(vmId), ct)).StandardOutput).Nics;
+        foreach (var (index, nic) in nics.Where(n => n.Nic.LinkDown == up))
+        {
+            await RunCheckedAsync(host, ProxmoxCommands.QmSetNet(vmId, index, nic.WithLinkDown(!up)), ct);
+        }
+        // Read back: the VM is only started when its configuration shows every link as wanted, with its MAC kept.
+        var after = ProxmoxVmConfig.Parse((await RunCheckedAsync(host, ProxmoxCommands.QmConfig(vmId), ct)).StandardOutput).Nics;
+        var wrong = after.Where(n => n.Nic.LinkDown == up || nics.FirstOrDefault(b => b.Index == n.Index).Nic?.Mac is not { } mac || mac != n.Nic.Mac)
+            .Select(n => $"net{n.Index}").ToList();
+        if (wrong.Count > 0 || after.Count != nics.Count)
+        {
+            throw new HypervisorCommandException(
+                $"VM {vmId} on {host.Name}: after setting the links {(up ? "up" : "down")}, the configuration does not show it for {(wrong.Count > 0 ? string.Join(", ", wrong) : "every NIC")}.",
+                0, []);
+        }
+        return after.Select(n => $"net{n.Index}").ToList();
+    }
+
+    public async Task DestroyAsync(Hypervisor host, VmId vmId, CancellationToken ct) =>
+        await RunCheckedAsync(host, ProxmoxCommands.QmDestroy(vmId), ct);
+
     private async Task<RemoteResult> RunCheckedAsync(Hypervisor host, RemoteCommand command, CancellationToken ct)
     {
         var result = await shell.RunAsync(SshEndpoint.For(host), command, ct);

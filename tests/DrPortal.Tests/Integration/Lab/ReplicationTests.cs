@@ -27,6 +27,10 @@ public class ReplicationTests(LabPortalFixture portal)
         return string.Join('\n', log!.Lines.Select(l => l.Line));
     }
 
+    internal static string ConfigLine(string config, string key) =>
+        config.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(key + ": ", StringComparison.Ordinal))?[(key.Length + 2)..]
+        ?? throw new Xunit.Sdk.XunitException($"no '{key}' in:\n{config}");
+
     private async Task CleanupAsync(VmPairDto pair, params (string Host, int Vm)[] vms)
     {
         await Admin.DeleteAsync($"/api/v1/pairs/{pair.Id}");
@@ -37,10 +41,10 @@ public class ReplicationTests(LabPortalFixture portal)
     }
 
     [Fact]
-    public async Task Replicate_A256MiBVm_RestoresItByteForByte_AndStartsIt()
+    public async Task Replicate_A256MiBVm_RestoresItByteForByte_AndStartsItWithItsLinksDown()
     {
         await Support.Lab.RunAsync("vm", "create", "pve-dc1", "5100", "--name", "db01", "--size", "256M", "--fill", "0.5", "--running");
-        var pair = await PairAsync("pve-dc1", 5100, "pve-dr1", 9510);
+        var pair = await TaskApi.CreatePairAsync(Admin, portal.Hosts["pve-dc1"].Id, 5100, portal.Hosts["pve-dr1"].Id, 9510, replicaStart: "LinksDown");
         try
         {
             var accepted = await RequestAsync(pair.Id, "replicate");
@@ -49,10 +53,16 @@ public class ReplicationTests(LabPortalFixture portal)
             var task = await WaitAsync(Admin, accepted.TaskId, TaskTimeout);
 
             Assert.True(task.Status == "Succeeded", $"{task.Status}: {task.Error}\n{await LogAsync(task.Id)}");
-            Assert.Equal(["Backup", "Pull", "Push", "Restore", "Start", "Cleanup"], task.Stages.Select(s => s.Name));
+            Assert.Equal(["Preflight", "Backup", "Pull", "Push", "Restore", "Start", "Cleanup"], task.Stages.Select(s => s.Name));
             Assert.All(task.Stages, s => Assert.Equal("Succeeded", s.Status));
             Assert.Equal(await Support.Lab.ChecksumAsync("pve-dc1", 5100), await Support.Lab.ChecksumAsync("pve-dr1", 9510));
             Assert.Contains("status: running", await Support.Lab.ExecAsync("pve-dr1", "qm", "status", "9510"), StringComparison.Ordinal);
+            // Running, but unable to meet the primary: the clone's NIC keeps the primary's MAC with its link down.
+            var primaryNic = ConfigLine(await Support.Lab.ExecAsync("pve-dc1", "qm", "config", "5100"), "net0");
+            var replicaNic = ConfigLine(await Support.Lab.ExecAsync("pve-dr1", "qm", "config", "9510"), "net0");
+            Assert.DoesNotContain("link_down", primaryNic, StringComparison.Ordinal);
+            Assert.Contains("link_down=1", replicaNic, StringComparison.Ordinal);
+            Assert.Equal(primaryNic.Split(',')[0], replicaNic.Split(',')[0]);
 
             var archives = await Admin.GetFromJsonAsync<List<ArchiveDto>>($"/api/v1/archives?pairId={pair.Id}", Json.Options);
             var archive = Assert.Single(archives!);
@@ -73,7 +83,7 @@ public class ReplicationTests(LabPortalFixture portal)
     }
 
     [Fact]
-    public async Task Restore_OverAnExistingVm_FailsCleanlyWithoutOverwrite_AndReplacesItWithOverwrite()
+    public async Task Replicate_OverAVmThePairDidNotCreate_IsRefusedBeforeTheBackupWithoutOverwrite_AndReplacesItWithOverwrite()
     {
         await Support.Lab.RunAsync("vm", "create", "pve-dc1", "5200", "--size", "32M", "--fill", "0.5");
         await Support.Lab.RunAsync("vm", "create", "pve-dr1", "9520", "--size", "32M", "--fill", "0.5", "--name", "precious");
@@ -84,8 +94,11 @@ public class ReplicationTests(LabPortalFixture portal)
             var refused = await WaitAsync(Admin, (await RequestAsync(pair.Id, "replicate")).TaskId, TaskTimeout);
 
             Assert.Equal("Failed", refused.Status);
-            Assert.Contains("already exists", refused.Error, StringComparison.Ordinal);
-            Assert.Equal("Failed", refused.Stages.Single(s => s.Name == "Restore").Status);
+            Assert.Contains("VM 9520 on pve-dr1 exists and was not created by this pair", refused.Error, StringComparison.Ordinal);
+            Assert.Equal("Failed", refused.Stages.Single(s => s.Name == "Preflight").Status);
+            Assert.All(refused.Stages.Where(s => s.Name != "Preflight"), s => Assert.Equal("Pending", s.Status));
+            Assert.Null(refused.ArchiveId);
+            Assert.DoesNotContain("vzdump-qemu-5200", await Support.Lab.ExecAsync("pve-dc1", "ls", "/var/lib/vz/dump"), StringComparison.Ordinal);
             Assert.Equal(existing, await Support.Lab.ChecksumAsync("pve-dr1", 9520));
             Assert.Contains("name: precious", await Support.Lab.ExecAsync("pve-dr1", "qm", "config", "9520"), StringComparison.Ordinal);
 
@@ -100,10 +113,10 @@ public class ReplicationTests(LabPortalFixture portal)
             });
             Assert.Equal(HttpStatusCode.OK, update.StatusCode);
 
-            // The archive of the refused run is verified in the repository: restoring it needs no new backup.
-            var restored = await WaitAsync(Admin, (await RequestAsync(pair.Id, "restore", new { archiveId = refused.ArchiveId })).TaskId, TaskTimeout);
+            var restored = await WaitAsync(Admin, (await RequestAsync(pair.Id, "replicate")).TaskId, TaskTimeout);
 
             Assert.True(restored.Status == "Succeeded", $"{restored.Status}: {restored.Error}\n{await LogAsync(restored.Id)}");
+            Assert.Contains("was not created by this pair; 'replace existing target' is on", await LogAsync(restored.Id), StringComparison.Ordinal);
             Assert.Equal("Skipped", restored.Stages.Single(s => s.Name == "Start").Status);
             Assert.Equal(await Support.Lab.ChecksumAsync("pve-dc1", 5200), await Support.Lab.ChecksumAsync("pve-dr1", 9520));
         }
@@ -114,18 +127,20 @@ public class ReplicationTests(LabPortalFixture portal)
     }
 
     [Fact]
-    public async Task Backup_OfAVmThatDoesNotExist_FailsWithVzdumpsReason_AndChangesNothing()
+    public async Task Replicate_OfASourceVmThatWasRemoved_FailsInThePreflight_AndChangesNothing()
     {
+        await Support.Lab.RunAsync("vm", "create", "pve-dc1", "5999", "--size", "16M", "--fill", "0.1");
         var pair = await PairAsync("pve-dc1", 5999, "pve-dr1", 9599);
+        await Support.Lab.RunAsync("vm", "destroy", "pve-dc1", "5999");
         try
         {
             var task = await WaitAsync(Admin, (await RequestAsync(pair.Id, "replicate")).TaskId, TaskTimeout);
 
             Assert.Equal("Failed", task.Status);
-            Assert.Contains("unable to find VM '5999'", task.Error, StringComparison.Ordinal);
-            Assert.Equal("Failed", task.Stages.Single(s => s.Name == "Backup").Status);
-            Assert.All(task.Stages.Where(s => s.Name != "Backup"), s => Assert.Equal("Pending", s.Status));
-            Assert.NotNull(task.ErrorOutput);
+            Assert.Contains("VM 5999 does not exist on pve-dc1", task.Error, StringComparison.Ordinal);
+            Assert.Contains("Edit the pair", task.Error, StringComparison.Ordinal);
+            Assert.Equal("Failed", task.Stages.Single(s => s.Name == "Preflight").Status);
+            Assert.All(task.Stages.Where(s => s.Name != "Preflight"), s => Assert.Equal("Pending", s.Status));
             Assert.Null(task.ArchiveId);
             Assert.Empty((await Admin.GetFromJsonAsync<List<ArchiveDto>>($"/api/v1/archives?pairId={pair.Id}", Json.Options))!);
             Assert.DoesNotContain("9599", await Support.Lab.ExecAsync("pve-dr1", "qm", "list"), StringComparison.Ordinal);
@@ -150,7 +165,7 @@ public class ReplicationTests(LabPortalFixture portal)
             Assert.False(second.Created);
             Assert.Equal(first.TaskId, second.TaskId);
             var done = await WaitAsync(Admin, first.TaskId, TaskTimeout);
-            Assert.Equal(["Backup", "Pull", "Cleanup"], done.Stages.Select(s => s.Name));
+            Assert.Equal(["Preflight", "Backup", "Pull", "Cleanup"], done.Stages.Select(s => s.Name));
             Assert.True(done.Status == "Succeeded", $"{done.Status}: {done.Error}");
 
             var third = await RequestAsync(pair.Id, "backup");
@@ -233,7 +248,7 @@ public class ReplicationTests(LabPortalFixture portal)
     }
 
     [Fact]
-    public async Task AHostKeyMismatchOnTheRecoveryHost_FailsBeforeAnythingThereIsTouched()
+    public async Task AHostKeyMismatchOnTheRecoveryHost_FailsInThePreflight_BeforeAnyBackup()
     {
         await Support.Lab.RunAsync("vm", "create", "pve-dc1", "5600", "--size", "16M", "--fill", "0.5");
         // A second entry for pve-dr1's address, pinned to pve-dc1's key: as if the recovery machine had been swapped.
@@ -259,8 +274,9 @@ public class ReplicationTests(LabPortalFixture portal)
 
             Assert.Equal("Failed", task.Status);
             Assert.Contains("host key", task.Error, StringComparison.Ordinal);
-            Assert.Equal("Succeeded", task.Stages.Single(s => s.Name == "Pull").Status);
-            Assert.Equal("Failed", task.Stages.Single(s => s.Name == "Push").Status);
+            Assert.Equal("Failed", task.Stages.Single(s => s.Name == "Preflight").Status);
+            Assert.Equal("Pending", task.Stages.Single(s => s.Name == "Backup").Status);
+            Assert.DoesNotContain("vzdump-qemu-5600", await Support.Lab.ExecAsync("pve-dc1", "ls", "-a", "/var/lib/vz/dump"), StringComparison.Ordinal);
             Assert.DoesNotContain("vzdump-qemu-5600", await Support.Lab.ExecAsync("pve-dr1", "ls", "-a", "/var/lib/vz/dump"), StringComparison.Ordinal);
             Assert.DoesNotContain("9560", await Support.Lab.ExecAsync("pve-dr1", "qm", "list"), StringComparison.Ordinal);
         }
