@@ -37,6 +37,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     internal FakeRetentionPreview Retention { get; }
     internal FakePairProtection Protection { get; } = new();
     internal FakeRetentionPruner Pruner { get; } = new();
+    internal FakePairPreflight Preflight { get; } = new();
 
     protected PortalTestContext()
     {
@@ -60,6 +61,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IRetentionPreview>(Retention);
         Services.AddSingleton<IPairProtection>(Protection);
         Services.AddSingleton<IRetentionPruner>(Pruner);
+        Services.AddSingleton<IPairPreflight>(Preflight);
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;

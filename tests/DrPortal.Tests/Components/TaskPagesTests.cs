@@ -239,6 +239,43 @@ public class TaskPagesTests : PortalTestContext
     }
 
     [Fact]
+    public void PairsPage_ReplicateThePreflightRefuses_SaysWhyAndCannotBeConfirmed()
+    {
+        SignInAs(Roles.Operator);
+        Preflight.Report = new PreflightReport(
+            [new PreflightCheck("Recovery target", PreflightStatus.Failed, "VM 9101 on pve-dr1 exists and was not created by this pair.")],
+            TargetFate.Refused, "VM 9101 on pve-dr1 exists and was not created by this pair.");
+        var provider = RenderProviders();
+        var page = Render<PairsPage>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=pair-replicate]")));
+
+        page.Find("[data-test=pair-replicate]").Click();
+
+        provider.WaitForAssertion(() => Assert.Equal("Refused", provider.Find("[data-test=preflight-target]").GetAttribute("data-fate")));
+        Assert.Contains("was not created by this pair", provider.Find("[data-test=preflight-target]").TextContent);
+        Assert.Equal("Failed", provider.Find("[data-test=preflight-check]").GetAttribute("data-status"));
+        Assert.NotNull(provider.Find("[data-test=preflight-blocked]"));
+        Assert.True(provider.Find("[data-test=confirm-ok]").HasAttribute("disabled"));
+        Assert.Equal([(1, DrTaskKind.Replicate)], Preflight.Asked);
+        Assert.Empty(Tasks.Requests);
+    }
+
+    [Fact]
+    public void PairsPage_ReplicateOverItsOwnReplica_StatesThatItIsReplaced()
+    {
+        SignInAs(Roles.Operator);
+        Preflight.Report = new PreflightReport([], TargetFate.ReplacesOwnReplica, "VM 9101 on pve-dr1 is this pair's replica: it is replaced.");
+        var provider = RenderProviders();
+        var page = Render<PairsPage>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=pair-replicate]")));
+
+        page.Find("[data-test=pair-replicate]").Click();
+
+        provider.WaitForAssertion(() => Assert.Contains("is this pair's replica: it is replaced", provider.Find("[data-test=preflight-target]").TextContent));
+        Assert.False(provider.Find("[data-test=confirm-ok]").HasAttribute("disabled"));
+    }
+
+    [Fact]
     public void PairsPage_ReplicateDismissed_RequestsNothing()
     {
         SignInAs(Roles.Operator);

@@ -114,9 +114,8 @@ public partial class PairsPage
     private async Task ReplicateAsync(VmPair pair)
     {
         if (!CanOperate
-            || !await Dialogs.ConfirmAsync("Replicate VM pair",
-                $"Back up VM {pair.SourceVmId} on {HostName(pair.SourceHypervisor, pair.SourceHypervisorId)} and restore it into {RestoreWarning.Target(pair)}?",
-                confirmText: "Replicate", detail: RestoreWarning.For(pair), color: pair.OverwriteExistingTarget ? Color.Warning : Color.Primary))
+            || !await Dialogs.ShowForResultAsync<ReplicateDialog, bool>("Replicate VM pair", new DialogParameters<ReplicateDialog> { { d => d.Pair, pair } },
+                DialogServiceExtensions.Medium))
         {
             return;
         }
