@@ -18,7 +18,7 @@ internal static class PortalWeb
     {
         services.AddPortalAuthentication();
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        services.AddMudServices(o => ConfigureSnackbars(o.SnackbarConfiguration));
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
@@ -29,6 +29,22 @@ internal static class PortalWeb
         }));
         services.AddHttpContextAccessor();
         return services;
+    }
+
+    /// <summary>
+    /// Snackbars sit at the bottom, centred, where no page keeps its actions (those are top right, and pagers bottom
+    /// right); a success goes after three seconds; none follows the user to the next page, where it would describe
+    /// something they no longer look at. Refusals and errors ask to be dismissed (their callers say so).
+    /// </summary>
+    internal static void ConfigureSnackbars(MudBlazor.SnackbarConfiguration snackbars)
+    {
+        snackbars.PositionClass = MudBlazor.Defaults.Classes.Position.BottomCenter;
+        snackbars.VisibleStateDuration = 3000;
+        snackbars.ClearAfterNavigation = true;
+        snackbars.PreventDuplicates = true;
+        snackbars.NewestOnTop = true;
+        snackbars.MaxDisplayedSnackbars = 3;
+        snackbars.ShowCloseIcon = true;
     }
 
     public static async Task PrepareDatabaseAsync(this WebApplication app)

@@ -11,6 +11,7 @@ public sealed class DrTask
 {
     public const int ErrorMaxLength = 2000;
     public const int OutputMaxLength = 8000;
+    public const int VerifyingMaxLength = 200;
 
     public long Id { get; set; }
     public DrTaskKind Kind { get; set; }
@@ -32,6 +33,12 @@ public sealed class DrTask
 
     /// <summary>Bytes per second of the current transfer, when known.</summary>
     public double? Throughput { get; set; }
+
+    /// <summary>
+    /// What the current stage is checking with SHA-256 while it hashes ("the repository copy"), null otherwise. Hashing
+    /// reports no progress, so the page shows this instead of a bar stuck at 100 % with a made-up time left.
+    /// </summary>
+    public string? Verifying { get; set; }
 
     public string RequestedBy { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
@@ -132,6 +139,8 @@ public sealed class DrTask
     {
         stage.Status = StageStatus.Running;
         stage.StartedAt ??= now;
+        stage.AttemptStartedAt = now;
+        stage.Attempts++;
         stage.FinishedAt = null;
         CurrentStage = stage.Name;
         Status = DrTaskStatus.Running;
@@ -139,6 +148,7 @@ public sealed class DrTask
         BytesDone = 0;
         BytesTotal = null;
         Throughput = null;
+        Verifying = null;
     }
 
     public void EndStage(DrTaskStage stage, StageStatus status, DateTimeOffset now, string? message = null)
@@ -214,6 +224,7 @@ public sealed class DrTask
         ActiveKey = null;
         CurrentStage = null;
         Throughput = null;
+        Verifying = null;
     }
 
     private static string? Truncate(string? value, int max) =>

@@ -14,5 +14,17 @@ public sealed class DrTaskStage
     /// <summary>A short human-readable outcome ("archive 1.2 GiB in 31 s", "skipped: the pair does not start VMs").</summary>
     public string? Message { get; set; }
 
-    public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;
+    /// <summary>How many times the stage was begun: more than one after a retry or a resume.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>When the last attempt began; <see cref="StartedAt"/> keeps the first. Null on rows from before attempts were counted.</summary>
+    public DateTimeOffset? AttemptStartedAt { get; set; }
+
+    /// <summary>When the last attempt began, or the first start on rows that do not record attempts.</summary>
+    public DateTimeOffset? LastStartedAt => AttemptStartedAt ?? StartedAt;
+
+    /// <summary>
+    /// How long the last attempt took: a retried stage does not count the time it sat failed, nor the attempts before.
+    /// </summary>
+    public TimeSpan? Duration => LastStartedAt is { } s && FinishedAt is { } f ? f - s : null;
 }

@@ -9,4 +9,7 @@ public interface IStageReporter
     void Log(string line);
 
     void Progress(StageProgress progress);
+
+    /// <summary>SHA-256 of <paramref name="what"/> is being computed (no progress of its own); the next Progress ends it.</summary>
+    void Verifying(string what) { }
 }

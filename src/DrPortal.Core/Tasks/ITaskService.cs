@@ -59,11 +59,14 @@ public interface ITaskFeed
     void Publish(TaskUpdate update);
 }
 
-/// <summary>A snapshot of a task's visible state (and, optionally, a new log line) at one moment.</summary>
+/// <summary>
+/// A snapshot of a task's visible state (and, optionally, a new log line) at one moment. <see cref="Verifying"/> is what
+/// the stage hashes while it does (see <see cref="DrTask.Verifying"/>).
+/// </summary>
 public sealed record TaskUpdate(
     long TaskId, int? PairId, DrTaskKind Kind, DrTaskStatus Status, StageName? Stage, double Percent,
-    long BytesDone, long? BytesTotal, double? Throughput, string? LogLine)
+    long BytesDone, long? BytesTotal, double? Throughput, string? LogLine, string? Verifying = null)
 {
     public static TaskUpdate Of(DrTask t, string? logLine = null) =>
-        new(t.Id, t.VmPairId, t.Kind, t.Status, t.CurrentStage, t.Percent, t.BytesDone, t.BytesTotal, t.Throughput, logLine);
+        new(t.Id, t.VmPairId, t.Kind, t.Status, t.CurrentStage, t.Percent, t.BytesDone, t.BytesTotal, t.Throughput, logLine, t.Verifying);
 }

@@ -24,7 +24,7 @@ internal sealed class TaskReporter : IStageReporter, IAsyncDisposable
     private readonly Lock _progressLock = new();
     private readonly Task _pump;
     private readonly CancellationTokenSource _stop = new();
-    private StageProgress? _pendingProgress;
+    private bool _progressChanged;
 
     public TaskReporter(DrTask task, IDbContextFactory<DrPortalDbContext> dbFactory, ITaskFeed feed, IClock clock)
     {
@@ -61,7 +61,22 @@ internal sealed class TaskReporter : IStageReporter, IAsyncDisposable
             _task.BytesDone = progress.BytesDone;
             _task.BytesTotal = progress.BytesTotal;
             _task.Throughput = progress.BytesPerSecond;
-            _pendingProgress = progress;
+            // New progress means the stage moves data again: a verification before it is over.
+            _task.Verifying = null;
+            _progressChanged = true;
+        }
+        _feed.Publish(TaskUpdate.Of(_task));
+    }
+
+    public void Verifying(string what)
+    {
+        var clean = Clean(what);
+        lock (_progressLock)
+        {
+            _task.Verifying = clean.Length <= DrTask.VerifyingMaxLength ? clean : clean[..(DrTask.VerifyingMaxLength - 1)] + "…";
+            // Hashing has no rate: a rate left from the transfer would make the page count down to a made-up end.
+            _task.Throughput = null;
+            _progressChanged = true;
         }
         _feed.Publish(TaskUpdate.Of(_task));
     }
@@ -82,11 +97,14 @@ internal sealed class TaskReporter : IStageReporter, IAsyncDisposable
         {
             lines.Add(line);
         }
-        StageProgress? progress;
+        ProgressSnapshot? progress = null;
         lock (_progressLock)
         {
-            progress = _pendingProgress;
-            _pendingProgress = null;
+            if (_progressChanged)
+            {
+                progress = new(_task.Percent, _task.BytesDone, _task.BytesTotal, _task.Throughput, _task.Verifying);
+                _progressChanged = false;
+            }
         }
         if (lines.Count == 0 && progress is null)
         {
@@ -100,12 +118,12 @@ internal sealed class TaskReporter : IStageReporter, IAsyncDisposable
         }
         if (progress is not null)
         {
-            var percent = Math.Clamp(progress.Percent, 0, 100);
             await db.Tasks.Where(t => t.Id == _task.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(t => t.Percent, percent)
+                .SetProperty(t => t.Percent, progress.Percent)
                 .SetProperty(t => t.BytesDone, progress.BytesDone)
                 .SetProperty(t => t.BytesTotal, progress.BytesTotal)
-                .SetProperty(t => t.Throughput, progress.BytesPerSecond), CancellationToken.None);
+                .SetProperty(t => t.Throughput, progress.Throughput)
+                .SetProperty(t => t.Verifying, progress.Verifying), CancellationToken.None);
         }
     }
 
@@ -140,6 +158,9 @@ internal sealed class TaskReporter : IStageReporter, IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The task's live figures as they were when a flush took them.</summary>
+    private sealed record ProgressSnapshot(double Percent, long BytesDone, long? BytesTotal, double? Throughput, string? Verifying);
 
     internal static string Clean(string line)
     {

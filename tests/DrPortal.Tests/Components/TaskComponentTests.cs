@@ -8,41 +8,90 @@ public class TaskComponentTests : PortalTestContext
 {
     private const long MiB = 1024 * 1024;
 
-    [Fact]
-    public void TaskProgress_TransferWithRate_ShowsPercentBytesRateAndEta()
-    {
-        var progress = Render<TaskProgress>(p => p
-            .Add(c => c.Percent, 25)
-            .Add(c => c.BytesDone, 8 * MiB)
-            .Add(c => c.BytesTotal, 32 * MiB)
-            .Add(c => c.Throughput, 4d * MiB));
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
-        Assert.Equal("25 %", progress.Find("[data-test=task-percent]").TextContent.Trim());
-        Assert.Equal("8 MiB of 32 MiB", progress.Find("[data-test=task-bytes]").TextContent.Trim());
-        Assert.Equal("4 MiB/s", progress.Find("[data-test=task-rate]").TextContent.Trim());
-        // 24 MiB left at 4 MiB/s.
-        Assert.Equal("6 s", progress.Find("[data-test=task-eta]").TextContent.Trim());
-        Assert.Equal("25", progress.Find(".mud-progress-linear").GetAttribute("aria-valuenow"));
+    /// <summary>A Replicate whose Backup took 60 s and whose Pull has run 20 s: half of 32 MiB moved at 4 MiB/s.</summary>
+    private static DrTask ReplicateInPull()
+    {
+        var task = DrTask.Create(DrTaskKind.Replicate, new Core.Pairs.VmPair { Id = 1 }, "alice", Now.AddMinutes(-5));
+        task.Id = 1;
+        task.MarkStarted(Now.AddSeconds(-80));
+        task.BeginStage(task.Stage(StageName.Backup), Now.AddSeconds(-80));
+        task.EndStage(task.Stage(StageName.Backup), StageStatus.Succeeded, Now.AddSeconds(-20));
+        task.BeginStage(task.Stage(StageName.Pull), Now.AddSeconds(-20));
+        task.Percent = 50;
+        task.BytesDone = 16 * MiB;
+        task.BytesTotal = 32 * MiB;
+        task.Throughput = 4d * MiB;
+        return task;
     }
 
     [Fact]
-    public void TaskProgress_NoRateReported_ShowsBytesWithoutEta()
+    public void TaskProgress_ReplicateInPull_ShowsOverallProgressAndEta_AndTheStagesOwn()
     {
-        var progress = Render<TaskProgress>(p => p
-            .Add(c => c.Percent, 62.5)
-            .Add(c => c.BytesDone, 3 * 1024L * MiB)
-            .Add(c => c.BytesTotal, (long?)null));
+        var progress = Render<TaskProgress>(p => p.Add(c => c.DrTask, ReplicateInPull()).Add(c => c.Now, Now));
 
-        Assert.Equal("62.5 %", progress.Find("[data-test=task-percent]").TextContent.Trim());
-        Assert.Equal("3 GiB", progress.Find("[data-test=task-bytes]").TextContent.Trim());
+        // Backup (30) done and half of Pull (20), out of 100.
+        Assert.Equal("40 %", progress.Find("[data-test=task-percent]").TextContent.Trim());
+        Assert.Equal("40", progress.Find(".mud-progress-linear").GetAttribute("aria-valuenow"));
+        Assert.Equal("1 min 28 s", progress.Find("[data-test=task-eta]").TextContent.Trim());
+        Assert.Equal("Pull 2/6:", progress.Find("[data-test=task-stage-name]").TextContent.Trim());
+        Assert.Equal("50 %", progress.Find("[data-test=task-stage-percent]").TextContent.Trim());
+        Assert.Equal("16 MiB of 32 MiB", progress.Find("[data-test=task-bytes]").TextContent.Trim());
+        Assert.Equal("4 MiB/s", progress.Find("[data-test=task-rate]").TextContent.Trim());
+        // 16 MiB left at 4 MiB/s.
+        Assert.Equal("4 s", progress.Find("[data-test=task-stage-eta]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void TaskProgress_Verifying_ShowsVerifyingWithoutAnyEta()
+    {
+        var task = ReplicateInPull();
+        task.Percent = 100;
+        task.BytesDone = 32 * MiB;
+        task.Verifying = "the repository copy";
+
+        var progress = Render<TaskProgress>(p => p.Add(c => c.DrTask, task).Add(c => c.Now, Now).Add(c => c.StageBar, true));
+
+        Assert.Contains("Verifying SHA-256", progress.Find("[data-test=task-verifying]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("the repository copy", progress.Find("[data-test=task-verifying]").TextContent, StringComparison.Ordinal);
         Assert.Empty(progress.FindAll("[data-test=task-eta]"));
+        Assert.Empty(progress.FindAll("[data-test=task-stage-eta]"));
+        Assert.DoesNotContain("ETA", progress.Markup, StringComparison.Ordinal);
+        Assert.Contains("mud-progress-indeterminate", progress.Find("[data-test=task-stage-bar]").ClassName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TaskProgress_AllBytesMovedBeforeTheVerifyStarts_ShowsNoZeroEta()
+    {
+        var task = ReplicateInPull();
+        task.Percent = 100;
+        task.BytesDone = 32 * MiB;
+
+        var progress = Render<TaskProgress>(p => p.Add(c => c.DrTask, task).Add(c => c.Now, Now));
+
+        Assert.Empty(progress.FindAll("[data-test=task-stage-eta]"));
+        Assert.DoesNotContain("ETA 0 s", progress.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TaskProgress_NoRateReported_ShowsBytesWithoutRate()
+    {
+        var task = ReplicateInPull();
+        task.Throughput = null;
+        task.BytesTotal = null;
+        task.BytesDone = 3 * 1024L * MiB;
+
+        var progress = Render<TaskProgress>(p => p.Add(c => c.DrTask, task).Add(c => c.Now, Now));
+
+        Assert.Equal("3 GiB", progress.Find("[data-test=task-bytes]").TextContent.Trim());
         Assert.Empty(progress.FindAll("[data-test=task-rate]"));
     }
 
     [Fact]
     public void TaskProgress_Compact_ShowsOnlyTheBar()
     {
-        var progress = Render<TaskProgress>(p => p.Add(c => c.Percent, 40).Add(c => c.BytesDone, MiB).Add(c => c.Compact, true));
+        var progress = Render<TaskProgress>(p => p.Add(c => c.DrTask, ReplicateInPull()).Add(c => c.Now, Now).Add(c => c.Compact, true));
 
         Assert.Equal("40 %", progress.Find("[data-test=task-percent]").TextContent.Trim());
         Assert.Empty(progress.FindAll("[data-test=task-progress-detail]"));
@@ -119,24 +168,6 @@ public class TaskComponentTests : PortalTestContext
 
     private static TaskUpdate Update(long taskId, double percent) =>
         new(taskId, 1, DrTaskKind.Backup, DrTaskStatus.Running, StageName.Pull, percent, 0, null, null, null);
-
-    [Theory]
-    [InlineData(0L, 100L, 10d, 10)]
-    [InlineData(95L, 100L, 10d, 1)]
-    [InlineData(100L, 100L, 10d, 0)]
-    public void Eta_BytesLeftAndRate_RoundsUpToWholeSeconds(long done, long total, double rate, int seconds)
-    {
-        Assert.Equal(TimeSpan.FromSeconds(seconds), TaskDisplay.Eta(done, total, rate));
-    }
-
-    [Theory]
-    [InlineData(null, 10d)]
-    [InlineData(100L, null)]
-    [InlineData(100L, 0d)]
-    public void Eta_UnknownTotalOrRate_IsUnknown(long? total, double? rate)
-    {
-        Assert.Null(TaskDisplay.Eta(10, total, rate));
-    }
 
     [Theory]
     [InlineData(0L, "0 B")]

@@ -45,11 +45,14 @@ public class TaskPagesTests : PortalTestContext
         RenderProviders();
         var page = Render<TasksPage>();
         page.WaitForAssertion(() => Assert.Contains("pve-dc1/101", page.Find("[data-test=task-row-pair]").TextContent));
-        Assert.Equal("0 %", page.Find("[data-test=task-percent]").TextContent.Trim());
+        // In Pull, Backup (30 of 100) is behind it.
+        Assert.Equal("30 %", page.Find("[data-test=task-percent]").TextContent.Trim());
 
         Feed.Publish(new TaskUpdate(task.Id, _pair.Id, task.Kind, DrTaskStatus.Running, StageName.Pull, 42, 42 * 1024 * 1024, 100 * 1024 * 1024, 8 * 1024 * 1024, null));
 
-        page.WaitForAssertion(() => Assert.Equal("42 %", page.Find("[data-test=task-percent]").TextContent.Trim()), Live);
+        // The task as a whole: 30 + 42 % of Pull's 20; the stage's own 42 % beside it.
+        page.WaitForAssertion(() => Assert.Equal("38.4 %", page.Find("[data-test=task-percent]").TextContent.Trim()), Live);
+        Assert.Equal("42 %", page.Find("[data-test=task-stage-percent]").TextContent.Trim());
         Assert.Contains("42 MiB of 100 MiB", page.Find("[data-test=tasks-table]").TextContent);
         Assert.Contains("8 MiB/s", page.Find("[data-test=tasks-table]").TextContent);
     }
@@ -407,6 +410,123 @@ public class TaskPagesTests : PortalTestContext
 
         snackbars.WaitForAssertion(() => Assert.Contains("in use by task(s) #7", snackbars.Markup));
         Assert.Equal([1L], Archives.Deleted);
+    }
+
+    [Fact]
+    public void TasksPage_RunningTask_ShowsTheTasksOverallProgressAndEta()
+    {
+        SignInAs(Roles.Viewer);
+        var task = RunningReplicate();
+        RenderProviders();
+
+        var page = Render<TasksPage>();
+
+        // Backup, Pull and Push (70 of 100) done, Restore (25) half way.
+        page.WaitForAssertion(() => Assert.Equal("82.5 %", page.Find("[data-test=task-percent]").TextContent.Trim()));
+        Assert.Equal("50 %", page.Find("[data-test=task-stage-percent]").TextContent.Trim());
+        Assert.NotEmpty(page.Find("[data-test=task-eta]").TextContent.Trim());
+        Assert.Equal(task.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), page.Find("[data-test=task-row-link]").TextContent.Trim().TrimStart('#'));
+    }
+
+    [Fact]
+    public void TaskOverview_RunningTask_ShowsTheTasksOverallProgress()
+    {
+        SignInAs(Roles.Viewer);
+        RunningReplicate();
+        RenderProviders();
+
+        var overview = Render<TaskOverview>();
+
+        overview.WaitForAssertion(() => Assert.Equal("82.5 %", overview.Find("[data-test=dashboard-running-row] [data-test=task-percent]").TextContent.Trim()));
+        Assert.Equal("Restore 4/6:", overview.Find("[data-test=task-stage-name]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void TaskDetailPage_VerifyPhasePublished_ShowsVerifyingWithoutEta()
+    {
+        SignInAs(Roles.Viewer);
+        var task = Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Running, _pair, Clock.UtcNow.AddMinutes(-2));
+        task.BeginStage(task.Stage(StageName.Backup), Clock.UtcNow.AddMinutes(-2));
+        task.EndStage(task.Stage(StageName.Backup), StageStatus.Succeeded, Clock.UtcNow.AddMinutes(-1));
+        task.BeginStage(task.Stage(StageName.Pull), Clock.UtcNow.AddMinutes(-1));
+        RenderProviders();
+        var page = Render<TaskDetailPage>(p => p.Add(c => c.Id, task.Id));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=task-progress]")));
+
+        // The transfer ends (all bytes, a rate still known), then the runner hashes both copies.
+        const long size = 32L * 1024 * 1024;
+        Feed.Publish(new TaskUpdate(task.Id, _pair.Id, task.Kind, DrTaskStatus.Running, StageName.Pull, 100, size, size, null, null, "the repository copy"));
+
+        page.WaitForAssertion(() => Assert.Contains("Verifying SHA-256", page.Find("[data-test=task-verifying]").TextContent), Live);
+        Assert.Empty(page.FindAll("[data-test=task-stage-eta]"));
+        Assert.Empty(page.FindAll("[data-test=task-eta]"));
+        Assert.DoesNotContain("ETA", page.Find("[data-test=task-progress]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TaskDetailPage_PullVerifiesTheArchive_ItsSizeIsShownFromTheLiveUpdate()
+    {
+        SignInAs(Roles.Viewer);
+        var archive = Archive(1, Clock.UtcNow, verified: false);
+        archive.SizeBytes = 0;
+        Archives.Archives.Add(archive);
+        var task = Tasks.Add(DrTaskKind.Replicate, DrTaskStatus.Running, _pair, Clock.UtcNow.AddMinutes(-2));
+        task.ArchiveId = archive.Id;
+        task.BeginStage(task.Stage(StageName.Backup), Clock.UtcNow.AddMinutes(-2));
+        task.EndStage(task.Stage(StageName.Backup), StageStatus.Succeeded, Clock.UtcNow.AddMinutes(-1));
+        task.BeginStage(task.Stage(StageName.Pull), Clock.UtcNow.AddMinutes(-1));
+        RenderProviders();
+        var page = Render<TaskDetailPage>(p => p.Add(c => c.Id, task.Id));
+        page.WaitForAssertion(() => Assert.Contains("vzdump-qemu-101-1", page.Find("[data-test=task-archive]").TextContent));
+        Assert.DoesNotContain("0 B", page.Find("[data-test=task-archive]").TextContent, StringComparison.Ordinal);
+
+        // Pull verifies the copy and records its size; the runner moves on to Push and says so on the feed.
+        archive.SizeBytes = 48L * 1024 * 1024;
+        archive.InRepository = true;
+        archive.Sha256 = new string('a', 64);
+        task.EndStage(task.Stage(StageName.Pull), StageStatus.Succeeded, Clock.UtcNow);
+        task.BeginStage(task.Stage(StageName.Push), Clock.UtcNow);
+        Feed.Publish(TaskUpdate.Of(task, "== Push"));
+
+        page.WaitForAssertion(() => Assert.Contains("48 MiB", page.Find("[data-test=task-archive-size]").TextContent), Live);
+    }
+
+    [Fact]
+    public void TaskDetailPage_RetriedStage_ShowsTheLastAttemptsDurationAndItsNumber()
+    {
+        SignInAs(Roles.Viewer);
+        var task = Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Running, _pair, Clock.UtcNow.AddHours(-3));
+        var backup = task.Stage(StageName.Backup);
+        task.BeginStage(backup, Clock.UtcNow.AddHours(-3));
+        task.Fail("pve-dc1 unreachable", null, Clock.UtcNow.AddHours(-3).AddMinutes(1));
+        // Retried three hours later; this attempt took 45 s.
+        task.Retry("operator");
+        task.MarkStarted(Clock.UtcNow.AddMinutes(-1));
+        task.BeginStage(backup, Clock.UtcNow.AddMinutes(-1));
+        task.EndStage(backup, StageStatus.Succeeded, Clock.UtcNow.AddMinutes(-1).AddSeconds(45));
+        RenderProviders();
+
+        var page = Render<TaskDetailPage>(p => p.Add(c => c.Id, task.Id));
+
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-test=stage-row]").Count));
+        var row = page.Find("[data-test=stage-row][data-stage=Backup]");
+        Assert.Equal("45 s", row.QuerySelector("[data-test=stage-duration]")!.TextContent.Trim());
+        Assert.Equal("attempt 2", row.QuerySelector("[data-test=stage-attempts]")!.TextContent.Trim());
+    }
+
+    /// <summary>A Replicate half way through Restore, each earlier stage done in a minute.</summary>
+    private DrTask RunningReplicate()
+    {
+        var start = Clock.UtcNow.AddMinutes(-4);
+        var task = Tasks.Add(DrTaskKind.Replicate, DrTaskStatus.Running, _pair, start);
+        foreach (var (name, i) in new[] { StageName.Backup, StageName.Pull, StageName.Push }.Select((n, i) => (n, i)))
+        {
+            task.BeginStage(task.Stage(name), start.AddMinutes(i));
+            task.EndStage(task.Stage(name), StageStatus.Succeeded, start.AddMinutes(i + 1));
+        }
+        task.BeginStage(task.Stage(StageName.Restore), start.AddMinutes(3));
+        task.Percent = 50;
+        return task;
     }
 
     private Archive Archive(long id, DateTimeOffset createdAt, bool verified) => new()

@@ -116,4 +116,47 @@ public class DrTaskTests
         Assert.Equal(2, task.Attempts);
         Assert.Equal(Now, task.StartedAt);
     }
+
+    [Fact]
+    public void BeginStage_RetriedStage_TimesTheLastAttemptOnly_AndCountsAttempts()
+    {
+        var task = DrTask.Create(DrTaskKind.Backup, Pair(), "alice", Now);
+        task.MarkStarted(Now);
+        var backup = task.Stage(StageName.Backup);
+        task.BeginStage(backup, Now);
+        task.Fail("host unreachable", null, Now.AddMinutes(2));
+
+        // Retried an hour later; the second attempt takes 30 s.
+        task.Retry("bob");
+        task.MarkStarted(Now.AddHours(1));
+        task.BeginStage(backup, Now.AddHours(1));
+        task.EndStage(backup, StageStatus.Succeeded, Now.AddHours(1).AddSeconds(30));
+
+        Assert.Equal(TimeSpan.FromSeconds(30), backup.Duration);
+        Assert.Equal(2, backup.Attempts);
+        Assert.Equal(Now, backup.StartedAt);
+        Assert.Equal(Now.AddHours(1), backup.LastStartedAt);
+    }
+
+    [Fact]
+    public void Duration_RowWithoutAttemptTimes_RunsFromTheFirstStart()
+    {
+        var stage = new DrTaskStage { StartedAt = Now, FinishedAt = Now.AddSeconds(42) };
+
+        Assert.Equal(TimeSpan.FromSeconds(42), stage.Duration);
+    }
+
+    [Fact]
+    public void BeginStage_AfterAVerifyPhase_EndsIt()
+    {
+        var task = DrTask.Create(DrTaskKind.Backup, Pair(), "alice", Now);
+        task.MarkStarted(Now);
+        task.BeginStage(task.Stage(StageName.Pull), Now);
+        task.Verifying = "the repository copy";
+
+        task.EndStage(task.Stage(StageName.Pull), StageStatus.Succeeded, Now.AddSeconds(5));
+        task.BeginStage(task.Stage(StageName.Cleanup), Now.AddSeconds(5));
+
+        Assert.Null(task.Verifying);
+    }
 }

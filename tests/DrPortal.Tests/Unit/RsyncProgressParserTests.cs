@@ -166,4 +166,63 @@ public class RsyncProgressParserTests
 
         Assert.Equal(1000, Assert.Single(after).BytesDone);
     }
+
+    // A 128 MiB file read the way rsync prints it: percent truncated to a whole number.
+    private static string Line(long bytes, long of) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\r {bytes:N0} {bytes * 100 / of,3}%   10.00MB/s    0:00:05");
+
+    private const long File128MiB = 128L * 1024 * 1024;
+
+    [Fact]
+    public void Feed_ExpectedTotalGiven_TotalIsThatOnEveryUpdate_AndPercentFollowsIt()
+    {
+        var parser = new RsyncProgressParser(expectedTotal: File128MiB);
+        var stream = string.Concat(new[] { 3L, 9, 40, 90, 127, 128 }.Select(m => Line(m * 1024 * 1024, File128MiB))) + "\r";
+
+        var updates = parser.Feed(stream);
+
+        Assert.All(updates, u => Assert.Equal(File128MiB, u.BytesTotal));
+        Assert.Equal([2, 7, 31, 70, 99, 100], updates.Select(u => u.Percent));
+    }
+
+    [Fact]
+    public void Feed_NoExpectedTotal_TotalNeverShrinks_AndEndsAtTheTrueSize()
+    {
+        var parser = new RsyncProgressParser();
+        var stream = string.Concat(new[] { 9L, 20, 40, 64, 90, 100, 127, 128 }.Select(m => Line(m * 1024 * 1024, File128MiB))) + "\r";
+
+        var totals = parser.Feed(stream).Select(u => u.BytesTotal!.Value).ToList();
+
+        // bytes × 100 / percent alone gives 137 MiB at 9 MiB (7 %), then 128 MiB: the total the page showed jumped.
+        Assert.Equal(totals.OrderBy(t => t), totals);
+        Assert.All(totals, t => Assert.InRange(t, 1, File128MiB));
+        Assert.Equal(File128MiB, totals[^1]);
+    }
+
+    [Fact]
+    public void Feed_NoExpectedTotal_TotalGrowsWhenRsyncFindsMore_NeverBelowBytesDone()
+    {
+        var parser = new RsyncProgressParser();
+
+        // Incremental recursion: rsync's whole grows as files are found, so its percent drops back.
+        var updates = parser.Feed("\r 1,000,000 100% 1.00MB/s 0:00:01\r 1,500,000  50% 1.00MB/s 0:00:01\r 2,999,000  99% 1.00MB/s 0:00:00\r");
+
+        Assert.Equal([1_000_000L, 2_941_176, 2_999_000], updates.Select(u => u.BytesTotal!.Value));
+        Assert.All(updates, u => Assert.True(u.BytesTotal >= u.BytesDone));
+    }
+
+    [Fact]
+    public void Feed_ExpectedTotalTooSmall_TotalIsNeverBelowBytesDone()
+    {
+        var parser = new RsyncProgressParser(expectedTotal: 1_000);
+
+        var update = Assert.Single(parser.Feed("\r 1,500 100% 1.00kB/s 0:00:01\r"));
+
+        Assert.Equal(1_500, update.BytesTotal);
+        Assert.Equal(100, update.Percent);
+    }
+
+    [Fact]
+    public void Parse_OneLine_HasNoTotal() =>
+        Assert.Null(RsyncProgressParser.Parse("1,234,567  45%   12.34MB/s    0:00:05")!.BytesTotal);
 }

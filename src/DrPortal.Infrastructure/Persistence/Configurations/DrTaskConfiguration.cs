@@ -19,6 +19,7 @@ internal sealed class DrTaskConfiguration : IEntityTypeConfiguration<DrTask>
         b.Property(t => t.SourceArchivePath).HasMaxLength(1024);
         b.Property(t => t.SourceLogPath).HasMaxLength(1024);
         b.Property(t => t.TargetArchivePath).HasMaxLength(1024);
+        b.Property(t => t.Verifying).HasMaxLength(DrTask.VerifyingMaxLength);
         // Unique while set: at most one queued or running task per pair and kind, enforced by the database.
         b.Property(t => t.ActiveKey).HasMaxLength(40);
         b.HasIndex(t => t.ActiveKey).IsUnique();
@@ -42,6 +43,7 @@ internal sealed class DrTaskStageConfiguration : IEntityTypeConfiguration<DrTask
         b.Property(s => s.Message).HasMaxLength(500);
         b.HasIndex(s => new { s.DrTaskId, s.Name }).IsUnique();
         b.Ignore(s => s.Duration);
+        b.Ignore(s => s.LastStartedAt);
     }
 }
 

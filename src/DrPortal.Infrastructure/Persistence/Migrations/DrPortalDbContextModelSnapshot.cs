@@ -549,6 +549,10 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<double?>("Throughput")
                         .HasColumnType("double");
 
+                    b.Property<string>("Verifying")
+                        .HasMaxLength(200)
+                        .HasColumnType("varchar(200)");
+
                     b.Property<int?>("VmPairId")
                         .HasColumnType("int");
 
@@ -604,6 +608,12 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .HasColumnType("bigint");
 
                     MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("AttemptStartedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
 
                     b.Property<long>("DrTaskId")
                         .HasColumnType("bigint");

@@ -59,7 +59,7 @@ public abstract class PortalComponentBase : ComponentBase, IDisposable
         catch (Exception ex)
         {
             LoggerFactory.CreateLogger(GetType()).LogError(ex, "{What} failed in {Component}", what, GetType().Name);
-            Snackbar.Add($"{what} failed: {ex.Message}", Severity.Error);
+            Snackbar.Add($"{what} failed: {ex.Message}", Severity.Error, o => o.RequireInteraction = true);
             return false;
         }
     }

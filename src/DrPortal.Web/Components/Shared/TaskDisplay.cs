@@ -81,20 +81,6 @@ internal static class TaskDisplay
     /// <summary>Whether the task still holds a runner or waits for one: the states Cancel applies to.</summary>
     public static bool IsActive(DrTaskStatus status) => !status.IsFinished();
 
-    /// <summary>
-    /// Time left for the current transfer from the bytes still to move and the measured rate; null when either is unknown
-    /// (a stage without byte counts, or a tool that has not reported a rate yet).
-    /// </summary>
-    public static TimeSpan? Eta(long bytesDone, long? bytesTotal, double? bytesPerSecond)
-    {
-        if (bytesTotal is not { } total || bytesPerSecond is not { } rate || rate <= 0 || total <= 0)
-        {
-            return null;
-        }
-        var left = Math.Max(0, total - bytesDone);
-        return TimeSpan.FromSeconds(Math.Ceiling(left / rate));
-    }
-
     /// <summary>"12 MiB of 32 MiB", "12 MiB" without a total, or a dash before any byte moved.</summary>
     public static string BytesProgress(long bytesDone, long? bytesTotal) =>
         bytesTotal is { } total and > 0 ? $"{Display.Bytes(bytesDone)} of {Display.Bytes(total)}"
@@ -122,5 +108,6 @@ internal static class TaskDisplay
         task.BytesDone = update.BytesDone;
         task.BytesTotal = update.BytesTotal;
         task.Throughput = update.Throughput;
+        task.Verifying = update.Verifying;
     }
 }

@@ -65,7 +65,8 @@ public partial class TaskOverview
         foreach (var update in updates)
         {
             var shown = _active.FirstOrDefault(t => t.Id == update.TaskId);
-            if (shown is not null && shown.Status == update.Status)
+            // A new stage reloads too: the overall progress and its ETA are computed from the stage rows.
+            if (shown is not null && shown.Status == update.Status && shown.CurrentStage == update.Stage)
             {
                 TaskDisplay.Apply(shown, update);
                 if (update.PairId is { } pairId && _lastRuns.TryGetValue(pairId, out var last) && last.Id == update.TaskId)
@@ -75,7 +76,7 @@ public partial class TaskOverview
             }
             else
             {
-                // Started, finished, or waiting for a host: the lists themselves change.
+                // Started, finished, waiting for a host or at its next stage: the lists themselves change.
                 reload = true;
             }
         }

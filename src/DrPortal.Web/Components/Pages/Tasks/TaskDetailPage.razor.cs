@@ -9,7 +9,8 @@ namespace DrPortal.Web.Components.Pages.Tasks;
 
 /// <summary>
 /// One task: header, progress, stage timeline, failure and log. Progress comes from the task feed; a change of status or
-/// stage reloads the row so stage times and messages, which the feed does not carry, are current.
+/// stage reloads the row and its archive so stage times, messages and the archive's size, which the feed does not
+/// carry, are current.
 /// </summary>
 public partial class TaskDetailPage
 {
@@ -70,10 +71,9 @@ public partial class TaskDetailPage
         await GuardAsync("Loading the task", async () =>
         {
             _task = await Tasks.FindAsync(Id, Aborted);
-            if (_task?.ArchiveId is { } archiveId && _archive?.Id != archiveId)
-            {
-                _archive = await Archives.FindAsync(archiveId, Aborted);
-            }
+            // Read again on every reload, not only when the id changes: the row made by Backup gets its size (and its
+            // copies) when Pull verifies it, and that is what the page must show then.
+            _archive = _task?.ArchiveId is { } archiveId ? await Archives.FindAsync(archiveId, Aborted) : null;
         });
         _loaded = true;
     }

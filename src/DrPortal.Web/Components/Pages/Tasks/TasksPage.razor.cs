@@ -99,8 +99,9 @@ public partial class TasksPage
             }
             if (_rows.TryGetValue(update.TaskId, out var row))
             {
-                // A status change may move the row out of the filter and brings stage times the feed does not carry.
-                reload |= row.Status != update.Status;
+                // A status change may move the row out of the filter; it and a new stage bring stage times the feed does not
+                // carry (the overall progress and its ETA are computed from them).
+                reload |= row.Status != update.Status || row.CurrentStage != update.Stage;
                 TaskDisplay.Apply(row, update);
                 continue;
             }
