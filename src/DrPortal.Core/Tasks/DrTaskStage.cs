@@ -14,5 +14,13 @@ public sealed class DrTaskStage
     /// <summary>A short human-readable outcome ("archive 1.2 GiB in 31 s", "skipped: the pair does not start VMs").</summary>
     public string? Message { get; set; }
 
+    /// <summary>The host command this stage started last (backup, restore): PID and start time, so a resume can stop it.</summary>
+    public int? HostPid { get; set; }
+
+    /// <inheritdoc cref="HostPid"/>
+    public long? HostPidStartTime { get; set; }
+
+    public Hypervisors.HostProcess? HostProcess => HostPid is { } pid && HostPidStartTime is { } start ? new(pid, start) : null;
+
     public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;
 }

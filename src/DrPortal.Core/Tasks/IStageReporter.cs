@@ -9,4 +9,7 @@ public interface IStageReporter
     void Log(string line);
 
     void Progress(StageProgress progress);
+
+    /// <summary>A long host command started (its process, to stop it if the portal loses it); ignored by default.</summary>
+    void HostCommandStarted(Hypervisors.HostProcess process) { }
 }

@@ -42,6 +42,7 @@ internal sealed class DrTaskStageConfiguration : IEntityTypeConfiguration<DrTask
         b.Property(s => s.Message).HasMaxLength(500);
         b.HasIndex(s => new { s.DrTaskId, s.Name }).IsUnique();
         b.Ignore(s => s.Duration);
+        b.Ignore(s => s.HostProcess);
     }
 }
 
