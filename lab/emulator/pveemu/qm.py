@@ -35,8 +35,10 @@ CONFIG_SPECS = {
     'ostype': Spec('string'),
     'protection': Spec('boolean'),
     'scsihw': Spec('string'),
+    'smbios1': Spec('string'),
     'sockets': Spec('integer', minimum=1, maximum=4),
     'tags': Spec('string'),
+    'vmgenid': Spec('string'),
 }
 for _i in range(31):
     CONFIG_SPECS['scsi%d' % _i] = Spec('string')
