@@ -276,7 +276,8 @@ printf "127.0.0.1\tlocalhost\n%s\t%s.drlab %s\n" "$addr" "$name" "$name" >/etc/h
 mkdir -p "/etc/pve/nodes/$name/qemu-server" /etc/pve/firewall /etc/pve/priv
 ln -sfn "nodes/$name/qemu-server" /etc/pve/qemu-server
 ln -sfn "nodes/$name" /etc/pve/local
-printf "dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup\n" >/etc/pve/storage.cfg
+# A real node restores VM disks only onto a storage whose content includes images.
+printf "dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup,images\n" >/etc/pve/storage.cfg
 # The hosts never accept the machine'\''s own root password.
 sed -i -E "s|^root:[^:]*:|root:*:|" /etc/shadow
 '

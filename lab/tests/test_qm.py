@@ -62,12 +62,16 @@ class QmTest(EmulatorTestCase):
                 self.assertEqual(proc.stderr, message)
                 self.assertEqual(proc.stdout, '')
 
-    def test_MissingVm_StopShutdown_UnableToFindConfigurationFile(self):
-        for cmd in ('stop', 'shutdown'):
-            with self.subTest(cmd=cmd):
-                proc = self.run_cmd('qm', cmd, 999)
-                self.assertNotEqual(proc.returncode, 0)
-                self.assertEqual(proc.stderr, "unable to find configuration file for VM 999 on node '%s'\n" % NODE)
+    def test_MissingVm_Stop_UnableToFindConfigurationFile(self):
+        proc = self.run_cmd('qm', 'stop', 999)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertEqual(proc.stderr, "unable to find configuration file for VM 999 on node '%s'\n" % NODE)
+
+    def test_MissingVm_Shutdown_WarnedByThePausedCheck_ThenTheTaskFailsWithTheSameMessage(self):
+        proc = self.run_cmd('qm', 'shutdown', 999)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertEqual(proc.stderr, "unable to find configuration file for VM 999 on node '%s'\n" % NODE * 2)
+        self.assertEqual(proc.stdout, '')
 
     def test_Start_RunningVm_AlreadyRunning(self):
         self.create_vm(103, size='1M', running=True)
@@ -75,12 +79,34 @@ class QmTest(EmulatorTestCase):
         self.assertNotEqual(proc.returncode, 0)
         self.assertEqual(proc.stderr, 'VM 103 already running\n')
 
-    def test_StopAndShutdown_StoppedVm_SilentSuccess(self):
+    def test_Stop_StoppedVm_SilentSuccess(self):
         self.create_vm(104, size='1M')
-        for cmd in ('stop', 'shutdown'):
-            with self.subTest(cmd=cmd):
-                proc = self.ok('qm', cmd, 104)
-                self.assertEqual((proc.stdout, proc.stderr), ('', ''))
+        proc = self.ok('qm', 'stop', 104)
+        self.assertEqual((proc.stdout, proc.stderr), ('', ''))
+
+    def test_Shutdown_StoppedVm_WarnsNotRunningOnStderr_AndExitsZero(self):
+        self.create_vm(104, size='1M')
+        proc = self.ok('qm', 'shutdown', 104)
+        self.assertEqual((proc.stdout, proc.stderr), ('', 'VM 104 not running\n\n'))
+
+    def test_Shutdown_RunningVm_StopsItSilently(self):
+        self.create_vm(104, size='1M', running=True)
+        proc = self.ok('qm', 'shutdown', 104)
+        self.assertEqual((proc.stdout, proc.stderr), ('', ''))
+        self.assertEqual(self.ok('qm', 'status', 104).stdout, 'status: stopped\n')
+
+    def test_Status_AnyQemuStateWord_IsPrintedAsIs(self):
+        self.create_vm(109, size='1M', running=True)
+        for word in ('prelaunch', 'suspended', 'io-error', 'postmigrate'):
+            with self.subTest(word=word):
+                with open(os.path.join(self.root, 'run/qemu-server/109.qmpstatus'), 'w') as f:
+                    f.write(word + '\n')
+                self.assertEqual(self.ok('qm', 'status', 109).stdout, 'status: %s\n' % word)
+                # qm list never asks QMP: its column says only running or stopped.
+                self.assertIn(' running ', self.ok('qm', 'list').stdout.splitlines()[1])
+        verbose = self.ok('qm', 'status', 109, '--verbose').stdout.splitlines()
+        self.assertIn('status: running', verbose)
+        self.assertIn('qmpstatus: postmigrate', verbose)
 
     def test_Destroy_RunningVm_Refused(self):
         self.create_vm(105, size='1M', running=True)

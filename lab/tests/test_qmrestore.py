@@ -134,19 +134,62 @@ class QmrestoreTest(EmulatorTestCase):
         self.assertEqual(proc.returncode, 255)
         self.assertEqual(proc.stderr, 'unable to restore VM 508 - protection mode enabled\n')
 
-    def test_Restore_CorruptArchive_FailsAndLeavesLockedEmptyVm(self):
+    def test_Restore_CorruptArchive_WarnsFreesVolumesUnlocksAndKeepsTheStubConfig(self):
         self.create_vm(108, size='8M', fill=1)
         archive, _ = self.backup(108, '--compress', '0')
         with open(archive, 'r+b') as f:
             f.truncate(os.path.getsize(archive) // 2)
         proc = self.run_cmd('qmrestore', archive, 509)
         self.assertEqual(proc.returncode, 255)
-        self.assertRegex(proc.stderr, r"^command 'set -o pipefail && vma extract .*' failed: exit code 1\n$")
-        self.assertIn('vma: restore failed - short vma extent', proc.stdout)
-        self.assertEqual(self.config(509), 'lock: create\n')
+        self.assertRegex(proc.stderr, r"^unable to restore VM 509 - command 'set -o pipefail && vma extract .*' "
+                                      r"failed: exit code 1\n$")
+        # Inside the task the warning, the freed volumes and vma's own error all reach stdout, before the error.
+        tail = proc.stdout.splitlines()[-3:]
+        self.assertTrue(tail[0].startswith('vma: restore failed - short vma extent'), tail)
+        self.assertEqual(tail[1:], [
+            'error before or during data restore, some or all disks were not completely restored. '
+            'VM 509 state is NOT cleaned up.',
+            "temporary volume 'local:509/vm-509-disk-0.raw' successfully removed",
+        ])
         self.assertEqual(os.listdir(os.path.join(self.root, 'var/lib/vz/images/509')), [])
-        start = self.run_cmd('qm', 'start', 509)
-        self.assertEqual(start.stderr, 'VM is locked (create)\n')
+        # The lock is gone but the config stays, so the VMID is still taken.
+        self.assertNotIn('lock:', self.config(509))
+        again = self.run_cmd('qmrestore', archive, 509)
+        self.assertEqual(again.stderr, "unable to restore VM 509 - VM 509 already exists on node '%s'\n" % NODE)
+        self.assertEqual(self.ok('qm', 'status', 509).stdout, 'status: stopped\n')
+
+    def test_Restore_StorageMissing_FailsInsideTheTaskAfterTheHeader_AndKeepsTheStub(self):
+        self.create_vm(114, size='1M')
+        archive, _ = self.backup(114)
+        proc = self.run_cmd('qmrestore', archive, 515, '--storage', 'fast')
+        self.assertEqual(proc.returncode, 255)
+        lines = proc.stdout.splitlines()
+        self.assertTrue(lines[0].startswith('restore vma archive: '), lines)
+        self.assertTrue(lines[3].startswith('CTIME: '), lines)
+        self.assertEqual(lines[4:], ['error before or during data restore, some or all disks were not completely '
+                                     'restored. VM 515 state is NOT cleaned up.'])
+        self.assertEqual(proc.stderr, "unable to restore VM 515 - storage 'fast' does not exist\n")
+        self.assertTrue(os.path.exists(self.config_path(515)))
+        self.assertNotIn('lock:', self.config(515))
+
+    def test_Restore_StorageMissingWithForce_LeavesTheOldVmAsItWas(self):
+        self.create_vm(115, size='1M')
+        archive, _ = self.backup(115)
+        self.create_vm(516, size='2M', fill=1, name='previous')
+        before = (self.config(516), self.checksums(516))
+        proc = self.run_cmd('qmrestore', archive, 516, '--force', '1', '--storage', 'fast')
+        self.assertEqual(proc.returncode, 255)
+        self.assertEqual(proc.stderr, "unable to restore VM 516 - storage 'fast' does not exist\n")
+        self.assertEqual((self.config(516), self.checksums(516)), before)
+
+    def test_Restore_BadStorageId_IsAParameterErrorBeforeTheTask(self):
+        self.create_vm(116, size='1M')
+        archive, _ = self.backup(116)
+        proc = self.run_cmd('qmrestore', archive, 517, '--storage', 'bad id!')
+        self.assertEqual(proc.returncode, 255)
+        self.assertEqual(proc.stdout, '')
+        self.assertTrue(proc.stderr.startswith('400 Parameter verification failed.\nstorage: '), proc.stderr)
+        self.assertFalse(os.path.exists(self.config_path(517)))
 
     def test_Restore_CorruptArchiveWithForce_OldVmIsGone(self):
         self.create_vm(109, size='4M', fill=1)
@@ -157,8 +200,8 @@ class QmrestoreTest(EmulatorTestCase):
         self.create_vm(510, size='2M', fill=1, name='previous')
         proc = self.run_cmd('qmrestore', archive, 510, '--force', '1')
         self.assertEqual(proc.returncode, 255)
-        self.assertEqual(self.config(510), 'lock: create\n',
-                         'like Proxmox: the old disks are destroyed before the data is read')
+        self.assertEqual(self.config(510).strip(), '',
+                         'like Proxmox: the old disks are destroyed before the data is read; the empty config stays')
 
     def test_Restore_WhileRunning_ConfigCarriesCreateLock(self):
         self.create_vm(110, size='24M', fill=1)
@@ -185,6 +228,28 @@ class QmrestoreTest(EmulatorTestCase):
         mac = lambda vmid: re.search(r'^net0: virtio=([0-9A-F:]{17})', self.config(vmid), re.M).group(1)
         self.assertNotEqual(mac(512), mac(111))
         self.assertEqual(mac(513), mac(111))
+
+    def test_Restore_Unique_NewProxmoxMacsOnEveryNicAndANewSmbiosUuid_VmgenidAlwaysNew(self):
+        self.create_vm(117, size='1M')
+        self.ok('qm', 'set', 117, '--net1', 'e1000=02:00:00:00:00:01,bridge=vmbr0,tag=5')
+        archive, _ = self.backup(117)
+        self.ok('qmrestore', archive, 518, '--unique', '1')
+        self.ok('qmrestore', archive, 519)
+        key = lambda vmid, k: re.search(r'^%s: (.*)$' % k, self.config(vmid), re.M).group(1)
+        self.assertRegex(key(518, 'net0'), r'^virtio=BC:24:11:[0-9A-F:]{8},')
+        self.assertRegex(key(518, 'net1'), r'^e1000=BC:24:11:[0-9A-F:]{8},bridge=vmbr0,tag=5$')
+        self.assertNotEqual(key(518, 'smbios1'), key(117, 'smbios1'))
+        self.assertEqual(key(519, 'net1'), key(117, 'net1'))
+        self.assertEqual(key(519, 'smbios1'), key(117, 'smbios1'))
+        for vmid in (518, 519):
+            self.assertNotEqual(key(vmid, 'vmgenid'), key(117, 'vmgenid'))
+
+    def test_Restore_VmgenidZero_IsKept(self):
+        self.create_vm(118, size='1M')
+        self.ok('qm', 'set', 118, '--vmgenid', '0')
+        archive, _ = self.backup(118)
+        self.ok('qmrestore', archive, 520)
+        self.assertIn('vmgenid: 0\n', self.config(520))
 
     def test_Restore_Start_LeavesVmRunning(self):
         self.create_vm(112, size='1M')

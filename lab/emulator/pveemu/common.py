@@ -475,6 +475,111 @@ def random_mac():
     return 'BC:24:11:%02X:%02X:%02X' % (tail[0], tail[1], tail[2])
 
 
+# ------------------------------------------------------------ networking
+#
+# The net property string (qemu-server PVE::QemuServer::Network): 'model=MAC'
+# first, then the other keys that are set, sorted.
+
+NET_MODELS = ['e1000', 'e1000-82540em', 'e1000-82544gc', 'e1000-82545em', 'e1000e', 'i82551', 'i82557b',
+              'i82559er', 'ne2k_isa', 'ne2k_pci', 'pcnet', 'rtl8139', 'virtio', 'vmxnet3']
+NET_KEYS = ['bridge', 'firewall', 'host-tunnel', 'link_down', 'mtu', 'queues', 'rate', 'tag', 'trunks']
+NET_BOOLEANS = ('firewall', 'host-tunnel', 'link_down')
+MAX_NETS = 32
+MAC_RE = re.compile(r'^[a-f0-9][02468ace](?::[a-f0-9]{2}){5}$', re.I)
+
+
+def parse_net(value):
+    """'virtio=MAC,bridge=vmbr0' / 'virtio,...' / 'model=virtio,macaddr=MAC,...' -> dict, or raise ValueError."""
+    net = {}
+    for i, part in enumerate(str(value).split(',')):
+        if not part:
+            continue
+        key, sep, val = part.partition('=')
+        if key in NET_MODELS:
+            if 'model' in net:
+                raise ValueError("duplicate key in comma-separated list property: model")
+            net['model'] = key
+            if sep:
+                net['macaddr'] = val
+            continue
+        if not sep:
+            if i == 0:
+                raise ValueError("model: value '%s' does not have a value in the enumeration '%s'"
+                                 % (key, ', '.join(NET_MODELS)))
+            raise ValueError("missing value for key '%s'" % key)
+        if key in ('model', 'macaddr') or key in NET_KEYS:
+            if key in net:
+                raise ValueError('duplicate key in comma-separated list property: %s' % key)
+            net[key] = val
+        else:
+            raise ValueError("property '%s' is not defined" % key)
+    if 'model' not in net:
+        raise ValueError("property 'model' is missing")
+    if net['model'] not in NET_MODELS:
+        raise ValueError("model: value '%s' does not have a value in the enumeration '%s'"
+                         % (net['model'], ', '.join(NET_MODELS)))
+    if 'macaddr' in net and not MAC_RE.match(net['macaddr']):
+        raise ValueError('macaddr: value does not look like a valid unicast MAC address')
+    for key in NET_BOOLEANS:
+        if key in net:
+            low = net[key].lower()
+            if low not in ('1', '0', 'yes', 'no', 'on', 'off', 'true', 'false'):
+                raise ValueError('%s: type check (\'boolean\') failed - got \'%s\'' % (key, net[key]))
+            net[key] = '1' if low in ('1', 'yes', 'on', 'true') else '0'
+    for key, low, high in (('tag', 1, 4094), ('queues', 0, 64), ('mtu', 1, 65520)):
+        if key in net:
+            if not re.match(r'^\d+$', net[key]):
+                raise ValueError("%s: type check ('integer') failed - got '%s'" % (key, net[key]))
+            if not low <= int(net[key]) <= high:
+                raise ValueError('%s: value must have a %s value of %d'
+                                 % (key, 'minimum' if int(net[key]) < low else 'maximum',
+                                    low if int(net[key]) < low else high))
+    if 'rate' in net:
+        try:
+            if float(net['rate']) < 0:
+                raise ValueError('rate: value must have a minimum value of 0')
+        except ValueError as e:
+            raise ValueError(str(e) if 'minimum' in str(e) else
+                             "rate: type check ('number') failed - got '%s'" % net['rate'])
+    if 'trunks' in net and not re.match(r'^\d+(?:-\d+)?(?:;\d+(?:-\d+)?)*$', net['trunks']):
+        raise ValueError("trunks: invalid format - value does not look like a valid VLAN id list")
+    if 'bridge' in net and not re.match(r'^[-_.\w\d]+$', net['bridge']):
+        raise ValueError("bridge: invalid format - '%s' is not a valid bridge name" % net['bridge'])
+    return net
+
+
+def print_net(net):
+    """print_net: 'model=MAC' first, then the other keys in sorted order."""
+    parts = ['%s=%s' % (net['model'], net['macaddr'])]
+    parts += ['%s=%s' % (key, net[key]) for key in sorted(net) if key not in ('model', 'macaddr')]
+    return ','.join(parts)
+
+
+def node_bridges():
+    """The bridges of this node: 'iface' stanzas with bridge ports in /etc/network/interfaces.
+
+    A node whose file declares none (the lab's hosts without one of their own)
+    has the lab's default bridge vmbr0.
+    """
+    bridges = set()
+    current = None
+    try:
+        with open(rpath('/etc/network/interfaces')) as f:
+            for line in f:
+                words = line.split()
+                if not words:
+                    continue
+                if words[0] == 'iface' and len(words) > 1:
+                    current = words[1]
+                elif words[0] in ('auto', 'allow-hotplug', 'source', 'source-directory', 'mapping'):
+                    current = None
+                elif current and words[0] in ('bridge-ports', 'bridge_ports'):
+                    bridges.add(current)
+    except OSError:
+        pass
+    return bridges or {'vmbr0'}
+
+
 # ------------------------------------------------------ running state
 #
 # A running VM is a real process: /bin/sleep started with argv[0]

@@ -11,7 +11,8 @@ from .common import (
     write_config, remove_config, check_lock, ConfigLock, vm_running, vm_pid, qmp_status,
     set_qmp_status, start_vm_process, stop_vm_process, vm_uptime, list_vmids, config_drives,
     boot_disk, drive_size, mem_mb, vm_cpus, encode_text, parse_drive, volume_path, images_dir,
-    ensure_dir, format_disk_size, random_mac, DRIVE_KEY_RE, LOCAL_STORAGE, run_main, destroy_disks)
+    ensure_dir, format_disk_size, random_mac, DRIVE_KEY_RE, LOCAL_STORAGE, run_main, destroy_disks,
+    parse_net, print_net, node_bridges, MAX_NETS)
 
 COMMANDS = ['config', 'create', 'destroy', 'list', 'resume', 'set', 'shutdown', 'start', 'status',
             'stop', 'suspend', 'unlock']
@@ -34,8 +35,10 @@ CONFIG_SPECS = {
     'ostype': Spec('string'),
     'protection': Spec('boolean'),
     'scsihw': Spec('string'),
+    'smbios1': Spec('string'),
     'sockets': Spec('integer', minimum=1, maximum=4),
     'tags': Spec('string'),
+    'vmgenid': Spec('string'),
 }
 for _i in range(31):
     CONFIG_SPECS['scsi%d' % _i] = Spec('string')
@@ -45,6 +48,7 @@ for _i in range(6):
     CONFIG_SPECS['sata%d' % _i] = Spec('string')
 for _i in range(4):
     CONFIG_SPECS['ide%d' % _i] = Spec('string')
+for _i in range(MAX_NETS):
     CONFIG_SPECS['net%d' % _i] = Spec('string')
 
 
@@ -58,10 +62,9 @@ def vmid_and_opts(cmd, argv, specs):
 
 
 def vm_status_text(vmid):
-    status = qmp_status(vmid)
-    if status == 'paused':
-        return 'paused'
-    return 'running' if status != 'stopped' else 'stopped'
+    """'qm status': QEMU's query-status word for a running VM (running, paused, prelaunch,
+    io-error, ...), 'stopped' otherwise."""
+    return qmp_status(vmid)
 
 
 def cmd_list(argv):
@@ -93,7 +96,7 @@ def status_dict(vmid, conf):
     res = {
         'vmid': vmid,
         'name': conf.get('name', 'VM %d' % vmid),
-        'status': vm_status_text(vmid) if running else 'stopped',
+        'status': 'running' if running else 'stopped',
         'qmpstatus': qmp_status(vmid),
         'cpus': vm_cpus(conf),
         'maxmem': mem_mb(conf) * 1024 * 1024,
@@ -153,8 +156,33 @@ def cmd_start(argv):
                 continue
             if not os.path.exists(path):
                 raise PveError("volume '%s' does not exist" % volid)
+        check_bridges(vmid, conf)
         start_vm_process(vmid, conf)
     return 0
+
+
+def check_bridges(vmid, conf):
+    """QEMU's ifup script (pve-bridge) fails on a NIC whose bridge does not exist: the bridge
+    is checked only here, at start, never by 'qm set'. Task output goes to stdout."""
+    bridges = node_bridges()
+    for i in range(MAX_NETS):
+        key = 'net%d' % i
+        if key not in conf:
+            continue
+        try:
+            net = parse_net(conf[key])
+        except ValueError:
+            continue
+        bridge = net.get('bridge')
+        if bridge is None or bridge in bridges:
+            continue
+        vhost = ',vhost=on' if net['model'] == 'virtio' else ''
+        sys.stdout.write("bridge '%s' does not exist\n" % bridge)
+        sys.stdout.write('kvm: -netdev type=tap,id=%s,ifname=tap%di%d,script=/usr/libexec/qemu-server/pve-bridge,'
+                         'downscript=/usr/libexec/qemu-server/pve-bridgedown%s: network script '
+                         '/usr/libexec/qemu-server/pve-bridge failed with status 512\n' % (key, vmid, i, vhost))
+        sys.stdout.flush()
+        raise PveError('start failed: QEMU exited with code 1')
 
 
 def _stop(cmd, argv, specs):
@@ -176,8 +204,20 @@ def cmd_stop(argv):
 
 
 def cmd_shutdown(argv):
-    return _stop('shutdown', argv, {'skiplock': Spec('boolean'), 'timeout': Spec('integer', minimum=0),
-                                    'forceStop': Spec('boolean'), 'keepActive': Spec('boolean')})
+    specs = {'skiplock': Spec('boolean'), 'timeout': Spec('integer', minimum=0),
+             'forceStop': Spec('boolean'), 'keepActive': Spec('boolean')}
+    vmid, _, _ = vmid_and_opts('shutdown', argv, specs)
+    # Before the task, the API asks QMP whether the VM is paused; that query fails on a
+    # stopped VM and is warned (stderr), and the task then has nothing to do (exit 0). For a
+    # missing VM the same check warns, and the task fails with the same message.
+    if not vm_exists(vmid):
+        sys.stderr.write("unable to find configuration file for VM %d on node '%s'\n" % (vmid, nodename()))
+        sys.stderr.flush()
+    elif not vm_running(vmid):
+        sys.stderr.write('VM %d not running\n\n' % vmid)
+        sys.stderr.flush()
+        return 0
+    return _stop('shutdown', argv, specs)
 
 
 def cmd_suspend(argv):
@@ -262,7 +302,7 @@ def _alloc_drive(vmid, key, value, conf):
 
 def _apply(vmid, conf, opts, order):
     for key in order:
-        if key in ('delete', 'skiplock', 'digest'):
+        if key in ('delete', 'skiplock', 'digest', 'revert', 'force'):
             continue
         value = opts[key]
         if key == 'memory':
@@ -271,23 +311,47 @@ def _apply(vmid, conf, opts, order):
                                  usage('set'))
         if DRIVE_KEY_RE.match(key):
             value = _alloc_drive(vmid, key, value, conf)
-        if re.match(r'^net\d+$', key) and '=' not in value.split(',')[0]:
-            value = '%s=%s%s' % (value.split(',')[0], random_mac(),
-                                 (',' + value.split(',', 1)[1]) if ',' in value else '')
+        if re.match(r'^net\d+$', key):
+            value = _net_value(key, value)
         conf[key] = str(value)
+
+
+def _net_value(key, value):
+    """The stored form of a --netN value: a new MAC whenever none is given (every time)."""
+    try:
+        net = parse_net(value)
+    except ValueError as e:
+        raise ParamError([(key, 'invalid format - %s' % e)], usage('set'))
+    net.setdefault('macaddr', random_mac())
+    return print_net(net)
 
 
 def cmd_set(argv):
     specs = dict(CONFIG_SPECS)
-    specs.update({'delete': Spec('string'), 'skiplock': Spec('boolean'), 'digest': Spec('string')})
+    specs.update({'delete': Spec('string'), 'skiplock': Spec('boolean'), 'digest': Spec('string'),
+                  'revert': Spec('string'), 'force': Spec('boolean')})
     vmid, opts, order = vmid_and_opts('set', argv, specs)
+    deletes = [k for k in re.split(r'[\s,;]+', opts.get('delete', '')) if k]
+    for key in deletes:
+        if key in order:
+            raise PveError("you can't use '-%s' and -delete %s' at the same time" % (key, key))
+        if key not in CONFIG_SPECS and not re.match(r'^unused\d+$', key):
+            raise PveError("unknown option '%s'" % key)
+    params = [k for k in order if k != 'digest']
+    if not [k for k in params if k not in ('skiplock', 'force')]:
+        raise PveError('no options specified')
     with ConfigLock(vmid):
         conf, rest = load_config(vmid)
         if not opts.get('skiplock') and 'lock' not in order:
             check_lock(conf)
-        for key in re.split(r'[\s,;]+', opts.get('delete', '')):
-            if key:
-                conf.pop(key, None)
+        # $update_vm_api prints the parameters as given, sorted by key, before the MAC is added.
+        sys.stdout.write('update VM %d: %s\n' % (vmid, ' '.join('-%s %s' % (k, opts[k]) for k in sorted(params))))
+        sys.stdout.flush()
+        for key in deletes:
+            if key in conf:
+                del conf[key]
+            else:
+                sys.stderr.write("cannot delete '%s' - not set in current configuration!\n" % key)
         _apply(vmid, conf, opts, order)
         write_config(vmid, conf, rest)
     return 0

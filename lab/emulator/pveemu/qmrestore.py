@@ -12,7 +12,8 @@ from .common import (
     PveError, ParamError, Spec, Interrupted, parse_args, check_vmid_param, nodename, vm_exists,
     load_config, write_config, parse_config, check_lock, ConfigLock, vm_running, volume_path,
     images_dir, ensure_dir, parse_drive, format_drive, format_disk_size, DRIVE_KEY_RE, rpath,
-    random_mac, start_vm_process, install_interrupt_handlers, run_main, LOCAL_STORAGE, destroy_disks)
+    random_mac, start_vm_process, install_interrupt_handlers, run_main, LOCAL_STORAGE, destroy_disks,
+    remove_lock)
 
 USAGE = 'qmrestore <archive> <vmid> [OPTIONS]'
 
@@ -116,6 +117,10 @@ def restored_config(config_text, volmap, sizes, unique):
     return conf, rest
 
 
+class StorageMissing(Exception):
+    pass
+
+
 def _uuid():
     import uuid
     return str(uuid.uuid4())
@@ -202,6 +207,9 @@ def restore(vmid, path, comp, opts, old_conf):
         for dev in devices:
             say('DEV: dev_id=%d size: %d devname: %s' % (dev['dev_id'], dev['size'], dev['devname']))
         say('CTIME: %s' % time.ctime(meta.get('ctime', 0)))
+        # $parse_backup_hints: the target storage is looked up only now, inside the task.
+        if opts.get('storage') and opts['storage'] != LOCAL_STORAGE:
+            raise StorageMissing("storage '%s' does not exist" % opts['storage'])
 
         # The archive is readable: from here on the old VM is gone (the
         # config stays, empty but for 'lock: create', if the restore fails).
@@ -260,20 +268,27 @@ def restore(vmid, path, comp, opts, old_conf):
             with open(os.path.join(fwdir, '%d.fw' % vmid), 'w') as f:
                 f.write(meta['firewall'])
         return conf
-    except (archive.ArchiveFormatError, OSError, Interrupted) as e:
+    except (archive.ArchiveFormatError, OSError, Interrupted, StorageMissing) as e:
         detail = str(e) if not isinstance(e, OSError) else (e.strerror or str(e))
         if proc and proc.poll() is None:
             proc.kill()
         for fd in fds.values():
             os.close(fd)
+        vma_failed = not isinstance(e, (Interrupted, StorageMissing))
+        if vma_failed:
+            say('vma: restore failed - %s' % detail)
+        # restore_vma_archive: one warning, the allocated volumes freed again, then the error.
+        # Inside the task everything reaches stdout (its STDERR is redirected there).
+        say('error before or during data restore, some or all disks were not completely restored. '
+            'VM %d state is NOT cleaned up.' % vmid)
         for disk_path in allocated:
             try:
                 os.unlink(disk_path)
             except FileNotFoundError:
                 pass
-        if isinstance(e, Interrupted):
-            raise PveError('interrupted by signal')
-        say('vma: restore failed - %s' % detail)
+            say("temporary volume '%s:%d/%s' successfully removed" % (LOCAL_STORAGE, vmid, os.path.basename(disk_path)))
+        if not vma_failed:
+            raise PveError(detail)
         raise PveError("command 'set -o pipefail && %s' failed: exit code 1" % cmdtext)
     finally:
         if proc:
@@ -287,8 +302,9 @@ def main(argv):
     text = opts['archive']
     if len(text) > 255:
         raise ParamError([('archive', 'value may only be 255 characters long')], USAGE)
-    if opts.get('storage') and opts['storage'] != LOCAL_STORAGE:
-        raise PveError("storage '%s' does not exist" % opts['storage'])
+    if opts.get('storage') and not re.match(r'^[a-z][a-z0-9\-_.]*[a-z0-9]$', opts['storage'], re.I):
+        raise ParamError([('storage', "invalid format - storage ID '%s' contains illegal characters"
+                           % opts['storage'])], USAGE)
     if opts.get('pool'):
         raise PveError("pool '%s' does not exist" % opts['pool'])
     path = resolve_archive(text)
@@ -318,7 +334,13 @@ def main(argv):
             write_config(vmid, locked, rest)
         else:
             write_config(vmid, {'lock': 'create'})
-        conf = restore(vmid, path, comp, opts, old_conf)
+        try:
+            conf = restore(vmid, path, comp, opts, old_conf)
+        except PveError as e:
+            # The 'create' lock goes, the config stays (the VMID remains taken): Proxmox
+            # deliberately does not clean up a failed restore.
+            remove_lock(vmid, 'create')
+            raise PveError('%s %s' % (emsg, e.msg))
     if opts.get('start'):
         start_vm_process(vmid, conf)
     return 0

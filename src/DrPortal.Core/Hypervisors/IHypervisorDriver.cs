@@ -41,11 +41,13 @@ public interface IHypervisorDriver
     Task StartAsync(Hypervisor host, VmId vmId, CancellationToken ct);
 
     /// <summary>
-    /// Stops, gracefully, whatever a backup or restore started with this tag still runs on the host (an attempt the
-    /// portal lost in a crash) and waits until it has ended, so the VM is unlocked and partial files are gone.
-    /// Returns how many commands it stopped; 0 when nothing was left.
+    /// Stops, gracefully, the one host command an earlier attempt started and lost in a crash (reported through
+    /// <see cref="Tasks.IStageReporter.HostCommandStarted"/>), and waits until it has ended, so the VM is unlocked and
+    /// partial files are gone. Only that PID is signalled, only while its start time is the recorded one, and never
+    /// when it is a VM process. Returns true when it stopped the command; false when it had already ended.
     /// </summary>
-    Task<int> StopTaggedAsync(Hypervisor host, CommandTag tag, CancellationToken ct);
+    /// <exception cref="HypervisorCommandException">The process is a VM process (refused, nothing signalled) or did not end in time.</exception>
+    Task<bool> StopLeftoverAsync(Hypervisor host, HostProcess process, CancellationToken ct);
 
     /// <summary>Stops the VM hard; silent success when it is already stopped.</summary>
     Task StopAsync(Hypervisor host, VmId vmId, CancellationToken ct);

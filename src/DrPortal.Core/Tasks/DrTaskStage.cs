@@ -27,4 +27,13 @@ public sealed class DrTaskStage
     /// How long the last attempt took: a retried stage does not count the time it sat failed, nor the attempts before.
     /// </summary>
     public TimeSpan? Duration => LastStartedAt is { } s && FinishedAt is { } f ? f - s : null;
+
+    /// <summary>The host command this stage started last (backup, restore): PID and start time, so a resume can stop it.</summary>
+    public int? HostPid { get; set; }
+
+    /// <inheritdoc cref="HostPid"/>
+    public long? HostPidStartTime { get; set; }
+
+    public Hypervisors.HostProcess? HostProcess => HostPid is { } pid && HostPidStartTime is { } start ? new(pid, start) : null;
+
 }

@@ -12,4 +12,7 @@ public interface IStageReporter
 
     /// <summary>SHA-256 of <paramref name="what"/> is being computed (no progress of its own); the next Progress ends it.</summary>
     void Verifying(string what) { }
+
+    /// <summary>A long host command started (its process, to stop it if the portal loses it); ignored by default.</summary>
+    void HostCommandStarted(Hypervisors.HostProcess process) { }
 }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using DrPortal.Core.Common;
+using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Tasks;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -79,6 +80,35 @@ internal sealed class TaskReporter : IStageReporter, IAsyncDisposable
             _progressChanged = true;
         }
         _feed.Publish(TaskUpdate.Of(_task));
+    }
+
+    /// <summary>
+    /// Records the host command on the running stage and writes it at once, not with the next batch: a portal that dies a
+    /// moment later must still leave the process behind for the next attempt to stop (TaskRunner.StopLeftoversAsync).
+    /// </summary>
+    public void HostCommandStarted(HostProcess process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        var stage = _task.Stages.FirstOrDefault(s => s.Status == StageStatus.Running);
+        if (stage is null)
+        {
+            return;
+        }
+        stage.HostPid = process.Pid;
+        stage.HostPidStartTime = process.StartTime;
+        try
+        {
+            using var db = _dbFactory.CreateDbContext();
+            db.TaskStages.Where(s => s.Id == stage.Id).ExecuteUpdate(s => s
+                .SetProperty(x => x.HostPid, process.Pid)
+                .SetProperty(x => x.HostPidStartTime, process.StartTime));
+        }
+#pragma warning disable CA1031 // The command runs on regardless; the stage's next save writes the values too.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log($"Could not record host process {process.Pid} right away: {ex.Message}");
+        }
     }
 
     public IReadOnlyList<string> LastLines(int count)

@@ -211,12 +211,11 @@ internal sealed partial class TaskRunner(
         {
             using var hostLock = await AcquireHostAsync(Source);
             var driver = runner.DriverFor(Source);
-            var tag = Tag(StageName.Backup);
             if (interrupted)
             {
-                await StopLeftoversAsync(driver, Source, tag);
+                await StopLeftoversAsync(driver, Source, StageName.Backup);
             }
-            var request = new BackupRequest(VmId.From(Pair.SourceVmId), Source.DumpDirectory, Pair.Compression, Pair.BackupMode, Source.BandwidthLimitKiBps, tag);
+            var request = new BackupRequest(VmId.From(Pair.SourceVmId), Source.DumpDirectory, Pair.Compression, Pair.BackupMode, Source.BandwidthLimitKiBps);
             var outcome = await driver.BackupAsync(Source, request, reporter, ct);
             task.SourceArchivePath = outcome.ArchivePath;
             task.SourceLogPath = outcome.LogPath;
@@ -271,6 +270,7 @@ internal sealed partial class TaskRunner(
             }
 
             reporter.Log("Verifying the repository copy against the host's copy (SHA-256).");
+            reporter.Verifying("the repository copy and the copy on " + Source.Name);
             // Both copies are hashed at the same time: one on the host, one here.
             var localHashing = Sha256Async(local);
             var remoteHashing = runner.Transport.RemoteSha256Async(Source, remote, ct);
@@ -303,10 +303,12 @@ internal sealed partial class TaskRunner(
                 throw new StageFailedException($"The repository copy of {archive.FileName} is missing ({local}).");
             }
             var remote = RemotePath(Target, archive.FileName);
+            reporter.Verifying($"the copy on {Target.Name}");
             var existing = await runner.Transport.RemoteSha256Async(Target, remote, ct);
             if (!string.Equals(existing, archive.Sha256, StringComparison.Ordinal))
             {
                 await SendAsync(local, remote, archive);
+                reporter.Verifying($"the copy on {Target.Name}");
                 existing = await runner.Transport.RemoteSha256Async(Target, remote, ct);
             }
             else
@@ -376,7 +378,7 @@ internal sealed partial class TaskRunner(
             if (interrupted)
             {
                 reporter.Log($"The previous restore attempt was interrupted; restoring {archive.FileName} again over VM {vmId}.");
-                await StopLeftoversAsync(driver, Target, Tag(StageName.Restore));
+                await StopLeftoversAsync(driver, Target, StageName.Restore);
             }
             if (facts.Exists)
             {
@@ -385,7 +387,7 @@ internal sealed partial class TaskRunner(
             }
             try
             {
-                var outcome = await driver.RestoreAsync(Target, new RestoreRequest(remote, vmId, Force: facts.Exists, Target.RestoreStorage, Tag(StageName.Restore)), reporter, ct);
+                var outcome = await driver.RestoreAsync(Target, new RestoreRequest(remote, vmId, Force: facts.Exists, Target.RestoreStorage), reporter, ct);
                 await RecordReplicaAsync(driver, vmId);
                 return (outcome.Warnings.Count > 0 ? StageStatus.SucceededWithWarnings : StageStatus.Succeeded,
                     $"VM {vmId} on {Target.Name} restored from {archive.FileName}.");
@@ -532,20 +534,22 @@ internal sealed partial class TaskRunner(
         }
 
         // ------------------------------------------------------------ helpers
-        /// <summary>The same for every attempt of a stage of this task, so a later attempt finds what an earlier one left running.</summary>
-        private CommandTag Tag(StageName stage) => new(string.Create(CultureInfo.InvariantCulture, $"drportal-task-{task.Id}-{stage}"));
-
         /// <summary>
         /// Before a stage runs again after the portal died in it: the host command of the lost attempt may still run (it
-        /// holds the VM's lock, or writes the files the new attempt needs), so it is stopped and awaited first.
+        /// holds the VM's lock, or writes the files the new attempt needs), so it is stopped and awaited first. Only the
+        /// one process the stage recorded is stopped, by PID and start time; the driver refuses a VM process.
         /// </summary>
-        private async Task StopLeftoversAsync(IHypervisorDriver driver, Hypervisor host, CommandTag tag)
+        private async Task StopLeftoversAsync(IHypervisorDriver driver, Hypervisor host, StageName stageName)
         {
-            var stopped = await driver.StopTaggedAsync(host, tag, ct);
-            if (stopped > 0)
+            if (task.Stage(stageName).HostProcess is not { } process)
             {
-                reporter.Log($"Stopped {stopped} command(s) the interrupted attempt left running on {host.Name}.");
+                reporter.Log($"The interrupted attempt recorded no command on {host.Name}; nothing to stop.");
+                return;
             }
+            var stopped = await driver.StopLeftoverAsync(host, process, ct);
+            reporter.Log(stopped
+                ? $"Stopped the command (pid {process.Pid}) the interrupted attempt left running on {host.Name}."
+                : $"The command of the interrupted attempt (pid {process.Pid}) no longer runs on {host.Name}.");
         }
 
         private async Task<Archive> ArchiveAsync()

@@ -30,7 +30,7 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
         RunAsync(host, RsyncArguments.Pull(SshEndpoint.For(host), remotePath, localPath, Options(host)), reporter, ct);
 
     public Task PushAsync(string localPath, Hypervisor host, string remotePath, IStageReporter reporter, CancellationToken ct) =>
-        RunAsync(host, RsyncArguments.Push(localPath, SshEndpoint.For(host), remotePath, Options(host)), reporter, ct);
+        RunAsync(host, RsyncArguments.Push(localPath, SshEndpoint.For(host), remotePath, Options(host)), reporter, ct, new FileInfo(localPath).Length);
 
     public async Task<string?> RemoteSha256Async(Hypervisor host, string remotePath, CancellationToken ct)
     {
@@ -95,7 +95,8 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
         return path;
     }
 
-    private static async Task RunAsync(Hypervisor host, IReadOnlyList<string> arguments, IStageReporter reporter, CancellationToken ct)
+    /// <param name="expectedBytes">The file's size when known (a push): the progress total is then that, never rsync's growing guess.</param>
+    private static async Task RunAsync(Hypervisor host, IReadOnlyList<string> arguments, IStageReporter reporter, CancellationToken ct, long? expectedBytes = null)
     {
         var psi = new ProcessStartInfo(RsyncArguments.Program)
         {
@@ -143,7 +144,7 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
             }, TaskScheduler.Default);
         });
 
-        var parser = new RsyncProgressParser();
+        var parser = new RsyncProgressParser(expectedBytes);
         var buffer = new char[8192];
         int read;
         while ((read = await process.StandardOutput.ReadAsync(buffer, CancellationToken.None)) > 0)
@@ -188,9 +189,6 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
         }
     }
 
-    private static void Report(IStageReporter reporter, RsyncProgress p)
-    {
-        long? total = p.Percent > 0 ? (long)(p.BytesDone * 100.0 / p.Percent) : null;
-        reporter.Progress(new StageProgress(p.Percent, p.BytesDone, total, p.BytesPerSecond));
-    }
+    private static void Report(IStageReporter reporter, RsyncProgress p) =>
+        reporter.Progress(new StageProgress(p.Percent, p.BytesDone, p.BytesTotal, p.BytesPerSecond));
 }

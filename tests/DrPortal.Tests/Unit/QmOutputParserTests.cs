@@ -37,7 +37,23 @@ public class QmOutputParserTests
     [InlineData("status: running\n", VmPowerState.Running)]
     [InlineData("status: stopped\n", VmPowerState.Stopped)]
     [InlineData("status: paused", VmPowerState.Paused)]
+    [InlineData("status: suspended\n", VmPowerState.Paused)]
+    [InlineData("status: prelaunch\n", VmPowerState.Paused)]
+    [InlineData("status: postmigrate\n", VmPowerState.Unknown)]
+    [InlineData("status: inmigrate\n", VmPowerState.Unknown)]
+    [InlineData("status: io-error\n", VmPowerState.Unknown)]
+    [InlineData("status: internal-error\n", VmPowerState.Unknown)]
+    [InlineData("status: some-future-word\n", VmPowerState.Unknown)]
+    [InlineData("status:\n", VmPowerState.Unknown)]
+    [InlineData("", VmPowerState.Unknown)]
     [InlineData("something else", VmPowerState.Unknown)]
-    public void ParseStatus_ReadsState(string output, VmPowerState expected) =>
+    public void ParseStatus_AnyQemuStateWord_MapsWithoutThrowing(string output, VmPowerState expected) =>
         Assert.Equal(expected, QmOutputParser.ParseStatus(output));
+
+    [Theory]
+    [InlineData("status: io-error\n", "io-error")]
+    [InlineData("warning: something\nstatus: running\n", "running")]
+    [InlineData("no status here\n", null)]
+    public void StatusWord_KeepsTheRawWord(string output, string? expected) =>
+        Assert.Equal(expected, QmOutputParser.StatusWord(output));
 }

@@ -240,4 +240,118 @@ public class QmrestoreOutputParserTests
         Assert.Null(parser.Progress);
         Assert.Null(parser.BytesRead);
     }
+
+    // A restore that fails inside the task, as the reference's addendum describes it: the header lines, then the
+    // warning, the freed volumes and only then the error. Which stream carries which line is not stable.
+    private const string HeaderLines =
+        """
+        restore vma archive: zstd -q -d -c /var/lib/vz/dump/vzdump-qemu-500-2023_09_05-15_29_11.vma.zst | vma extract -v -r /var/tmp/vzdumptmp177197.fifo - /var/tmp/vzdumptmp177197
+        CFG: size: 458 name: qemu-server.conf
+        DEV: dev_id=1 size: 17179869184 devname: drive-scsi0
+        CTIME: Tue Sep  5 15:29:21 2023
+        """;
+
+    private const string NotCleanedUp =
+        "error before or during data restore, some or all disks were not completely restored. VM 500 state is NOT cleaned up.";
+
+    [Fact]
+    public void Finish_StorageMissingInsideTheTask_ReasonIsTheErrorNotTheFirstStderrLine()
+    {
+        var parser = Feed(HeaderLines);
+        var stderr = $"temporary volume 'local-lvm:vm-500-disk-0' successfully removed\n{NotCleanedUp}\nunable to restore VM 500 - storage 'fast' does not exist\n";
+
+        var result = parser.Finish(255, stderr);
+
+        Assert.Equal(OperationOutcome.Failed, result.Outcome);
+        Assert.Equal(QmrestoreFailureKind.StorageUnavailable, result.FailureKind);
+        Assert.Equal("unable to restore VM 500 - storage 'fast' does not exist", result.FailureReason);
+        Assert.True(result.StateNotCleanedUp);
+        Assert.Equal(["local-lvm:vm-500-disk-0"], parser.RemovedVolumes);
+        Assert.Empty(parser.UnrecognizedLines);
+    }
+
+    [Fact]
+    public void Finish_EverythingOnStdout_FindsTheSameReason()
+    {
+        var parser = Feed(HeaderLines + $"\n{NotCleanedUp}\nstorage 'fast' does not exist\n");
+
+        var result = parser.Finish(255, "");
+
+        Assert.Equal(QmrestoreFailureKind.StorageUnavailable, result.FailureKind);
+        Assert.Equal("storage 'fast' does not exist", result.FailureReason);
+        Assert.True(result.StateNotCleanedUp);
+    }
+
+    [Fact]
+    public void Read_CleanupNotices_AreNotFailures()
+    {
+        var parser = new QmrestoreOutputParser();
+
+        Assert.Equal(QmrestoreLineKind.StateNotCleanedUp, parser.Read(NotCleanedUp));
+        Assert.Equal(QmrestoreLineKind.StateNotCleanedUp, parser.Read(
+            "error after data was restored, VM disks should be OK but config may require adaptions. VM 500 state is NOT cleaned up."));
+        Assert.Equal(QmrestoreLineKind.Info, parser.Read("temporary volume 'local:500/vm-500-disk-0.raw' successfully removed"));
+        Assert.Equal(QmrestoreLineKind.Info, parser.Read("applying read rate limit: 10240"));
+        Assert.Equal(QmrestoreLineKind.Info, parser.Read("rate limit for storage local: 10240 KiB/s"));
+    }
+
+    [Fact]
+    public void Finish_VmaWriteError_KeepsTheDetailBesideTheFinalError()
+    {
+        var parser = Feed(HeaderLines + "\nprogress 3% (read 515396075 bytes, duration 4 sec)\n** (vma:24833): ERROR **: 15:02:11.291: restore failed - No space left on device\n");
+        var stderr = $"{NotCleanedUp}\ntemporary volume 'local:500/vm-500-disk-0.raw' successfully removed\n" +
+            "unable to restore VM 500 - command 'set -o pipefail && zstd -q -d -c /var/lib/vz/dump/x.vma.zst | vma extract -v -r /var/tmp/f - /var/tmp/d' failed: exit code 133\n";
+
+        var result = parser.Finish(255, stderr);
+
+        Assert.Equal(QmrestoreFailureKind.OutOfSpace, result.FailureKind);
+        Assert.StartsWith("unable to restore VM 500 - command 'set -o pipefail", result.FailureReason, StringComparison.Ordinal);
+        Assert.EndsWith("(vma: restore failed - No space left on device)", result.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Finish_NotEnoughFreeSpaceOnLvm_IsOutOfSpace()
+    {
+        var result = Feed(HeaderLines).Finish(255, $"{NotCleanedUp}\nunable to restore VM 500 - not enough free space (1024 < 17179869184)\n");
+
+        Assert.Equal(QmrestoreFailureKind.OutOfSpace, result.FailureKind);
+        Assert.Equal("unable to restore VM 500 - not enough free space (1024 < 17179869184)", result.FailureReason);
+    }
+
+    [Fact]
+    public void Finish_ContentTypeMissing_IsStorageUnavailable()
+    {
+        var result = Feed(HeaderLines).Finish(255, "unable to restore VM 500 - Content type 'images' is not available on storage 'local'\n");
+
+        Assert.Equal(QmrestoreFailureKind.StorageUnavailable, result.FailureKind);
+    }
+
+    [Fact]
+    public void Finish_UnknownLinesAroundTheError_AreKeptButDoNotBecomeTheReason()
+    {
+        var parser = Feed(HeaderLines + "\nsome new diagnostics line\n");
+
+        var result = parser.Finish(255, "another unknown line\nunable to restore VM 500 - VM is locked (backup)\nyet another unknown line\n");
+
+        Assert.Equal("unable to restore VM 500 - VM is locked (backup)", result.FailureReason);
+        Assert.Equal(["some new diagnostics line", "another unknown line", "yet another unknown line"], parser.UnrecognizedLines);
+    }
+
+    [Fact]
+    public void Finish_ParameterErrorBlock_NamesTheParameter()
+    {
+        var result = new QmrestoreOutputParser().Finish(255,
+            "400 Parameter verification failed.\nvmid: value must have a minimum value of 100\n\nqmrestore <archive> <vmid> [OPTIONS]\n");
+
+        Assert.Equal(QmrestoreFailureKind.RestoreFailed, result.FailureKind);
+        Assert.Equal("400 Parameter verification failed. vmid: value must have a minimum value of 100", result.FailureReason);
+    }
+
+    [Fact]
+    public void Finish_TaskWarningsLineOnStdout_CountsToo()
+    {
+        var parser = Feed(SuccessfulRun + "\nTask finished with 1 warning(s)!\n");
+
+        Assert.Equal(OperationOutcome.SucceededWithWarnings, parser.Finish(0, "").Outcome);
+    }
 }

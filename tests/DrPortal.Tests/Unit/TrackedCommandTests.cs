@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Remote;
 using DrPortal.Infrastructure.Hypervisors.Proxmox;
@@ -7,73 +8,184 @@ using DrPortal.Infrastructure.Remote;
 namespace DrPortal.Tests.Unit;
 
 /// <summary>
-/// The tracked-command and stop-tagged scripts run through a real /bin/sh on this machine, the way sshd runs them on
-/// a host: a tagged command left running (its portal died) is found by its tag and stopped, children included.
+/// The tracked-command and stop-leftover scripts run through a real /bin/sh on this machine, the way sshd runs them on
+/// a host, against real processes: only the recorded process is ever signalled, never one whose start time differs
+/// and never a VM process.
 /// </summary>
-public class TrackedCommandTests
+public sealed class TrackedCommandTests : IDisposable
 {
-    private static CommandTag NewTag() => new("test-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly List<Process> _started = [];
 
-    private static Process Start(RemoteCommand command) =>
-        Process.Start(new ProcessStartInfo("/bin/sh", ["-c", ShellQuoting.ToShellLine(command)])
+    public void Dispose()
+    {
+        foreach (var p in _started)
+        {
+            // Only the processes this test started, by their own handle.
+            if (!p.HasExited)
+            {
+                p.Kill(entireProcessTree: true);
+            }
+            p.Dispose();
+        }
+    }
+
+    private Process Start(string program, params string[] arguments)
+    {
+        var p = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        _started.Add(p);
+        return p;
+    }
+
+    private Process Start(RemoteCommand command) => Start("/bin/sh", "-c", ShellQuoting.ToShellLine(command));
+
+    private static async Task<(int Exit, string Output)> RunAsync(RemoteCommand command)
+    {
+        using var p = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", ShellQuoting.ToShellLine(command)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
-
-    private static async Task<(int Exit, string Output)> RunAsync(RemoteCommand command)
-    {
-        using var p = Start(command);
         var output = await p.StandardOutput.ReadToEndAsync();
         await p.WaitForExitAsync();
-        return (p.ExitCode, output);
+        return (p.ExitCode, output.Trim());
+    }
+
+    /// <summary>Field 22 of /proc/PID/stat, read here independently of the scripts.</summary>
+    private static long StartTimeOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<HostProcess> MarkerAsync(Process tracked)
+    {
+        var line = await tracked.StandardOutput.ReadLineAsync();
+        Assert.NotNull(line);
+        return ProxmoxDriver.ParseMarker(line) ?? throw new Xunit.Sdk.XunitException($"not a marker: {line}");
     }
 
     [Fact]
-    public async Task Tracked_PrintsItsPidFirst_ThenRunsTheCommandWithItsArgumentsIntact()
+    public async Task Tracked_PrintsItsPidAndStartTimeFirst_ThenRunsTheCommandWithItsArgumentsIntact()
     {
-        var (exit, output) = await RunAsync(ProxmoxCommands.Tracked(new RemoteCommand("printf", "%s|", "a b", "$(id)", "';'"), NewTag()));
+        var (exit, output) = await RunAsync(ProxmoxCommands.Tracked(new RemoteCommand("printf", "%s|", "a b", "$(id)", "';'", ") x (")));
 
         var lines = output.Split('\n');
         Assert.Equal(0, exit);
-        Assert.StartsWith(ProxmoxCommands.PidMarker, lines[0], StringComparison.Ordinal);
-        Assert.Equal("a b|$(id)|';'|", lines[1]);
+        Assert.Matches(@"^drportal-process [0-9]+ [0-9]+$", lines[0]);
+        Assert.Equal("a b|$(id)|';'|) x (|", lines[1]);
     }
 
     [Fact]
-    public async Task StopTagged_CommandLeftRunningWithChildren_StopsThemAllAndCountsOne()
+    public async Task Tracked_Marker_NamesTheCommandsOwnProcess()
     {
-        var tag = NewTag();
-        // A stand-in for vzdump piping into zstd: a shell with a child, the tag inherited by both; on SIGTERM it ends its child, as vzdump does.
-        using var orphan = Start(ProxmoxCommands.Tracked(new RemoteCommand("sh", "-c", "trap 'kill $c; exit 143' TERM; sleep 60 & c=$!; wait"), tag));
-        var pidLine = await orphan.StandardOutput.ReadLineAsync();
-        Assert.StartsWith(ProxmoxCommands.PidMarker, pidLine, StringComparison.Ordinal);
-        using var other = Start(ProxmoxCommands.Tracked(new RemoteCommand("sleep", "60"), NewTag()));
-        await other.StandardOutput.ReadLineAsync();
+        var tracked = Start(ProxmoxCommands.Tracked(new RemoteCommand("sleep", "60")));
 
-        var (exit, output) = await RunAsync(ProxmoxCommands.StopTagged(tag));
+        var process = await MarkerAsync(tracked);
 
-        Assert.Equal(0, exit);
-        Assert.Equal("stopped 1", output.Trim());
-        Assert.True(orphan.WaitForExit(TimeSpan.FromSeconds(5)));
-        Assert.Equal("stopped 0", (await RunAsync(ProxmoxCommands.StopTagged(tag))).Output.Trim());
-        Assert.False(other.HasExited, "a command with another tag must be left alone");
-        other.Kill(entireProcessTree: true);
+        // exec kept the PID and start time: the process named is sleep now, not the shell that printed the line.
+        await Task.Delay(200);
+        Assert.Equal(StartTimeOf(process.Pid), process.StartTime);
+        Assert.StartsWith("sleep\0", await File.ReadAllTextAsync($"/proc/{process.Pid}/cmdline"), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task StopTagged_NothingLeft_StopsNothing()
+    public async Task Tracked_AddsNothingToTheCommandsEnvironment()
     {
-        var (exit, output) = await RunAsync(ProxmoxCommands.StopTagged(NewTag()));
+        var (_, output) = await RunAsync(ProxmoxCommands.Tracked(new RemoteCommand("env")));
 
-        Assert.Equal((0, "stopped 0"), (exit, output.Trim()));
+        Assert.DoesNotContain(output.Split('\n').Skip(1), l => l.StartsWith("DRPORTAL_RUN=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StopLeftover_RecordedProcessWithAChild_StopsItAndWaits()
+    {
+        // A stand-in for vzdump piping into zstd: on SIGTERM it ends its child and exits, as vzdump does.
+        var leftover = Start(ProxmoxCommands.Tracked(new RemoteCommand("sh", "-c", "trap 'kill $c; exit 143' TERM; sleep 60 & c=$!; wait")));
+        var process = await MarkerAsync(leftover);
+
+        var (exit, output) = await RunAsync(ProxmoxCommands.StopLeftover(process));
+
+        Assert.Equal((0, "stopped"), (exit, output));
+        Assert.True(leftover.WaitForExit(TimeSpan.FromSeconds(5)));
+        Assert.Equal((0, "gone"), await RunAsync(ProxmoxCommands.StopLeftover(process)));
+    }
+
+    [Fact]
+    public async Task StopLeftover_SamePidButAnotherStartTime_SignalsNothing()
+    {
+        var other = Start(ProxmoxCommands.Tracked(new RemoteCommand("sleep", "60")));
+        var process = await MarkerAsync(other);
+
+        var (exit, output) = await RunAsync(ProxmoxCommands.StopLeftover(process with { StartTime = process.StartTime + 1 }));
+
+        Assert.Equal((0, "gone"), (exit, output));
+        Assert.False(other.WaitForExit(TimeSpan.FromMilliseconds(500)), "a process that is not the recorded one must be left alone");
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("a b")]
-    [InlineData("x;rm")]
-    [InlineData("$(id)")]
-    public void CommandTag_OutsideLettersDigitsAndDashes_IsRefused(string value) =>
-        Assert.Throws<ArgumentException>(() => new CommandTag(value));
+    [InlineData("kvm -id 999 -name web01,debug-threads=on -m 2048")]
+    [InlineData("/usr/bin/kvm")]
+    [InlineData("qemu-system-x86_64")]
+    public async Task StopLeftover_VmProcessWithTheRecordedStartTime_RefusesAndSignalsNothing(string argv0)
+    {
+        // A VM process as the lab's emulator makes them (argv[0] 'kvm -id N ...') and as Proxmox runs them (/usr/bin/kvm -id N).
+        var vm = Start("/bin/bash", "-c", "exec -a \"$0\" sleep 60", argv0);
+        await Task.Delay(300);
+        var process = new HostProcess(vm.Id, StartTimeOf(vm.Id));
+
+        var (exit, output) = await RunAsync(ProxmoxCommands.StopLeftover(process));
+
+        Assert.Equal(3, exit);
+        Assert.StartsWith($"refused: process {vm.Id} is a VM process", output, StringComparison.Ordinal);
+        Assert.False(vm.WaitForExit(TimeSpan.FromMilliseconds(500)), "a VM process must never be signalled");
+    }
+
+    [Fact]
+    public async Task StopLeftover_ProcessThatEnded_SaysGone()
+    {
+        var (_, output) = await RunAsync(ProxmoxCommands.Tracked(new RemoteCommand("true")));
+        var process = ProxmoxDriver.ParseMarker(output)!;
+
+        Assert.Equal((0, "gone"), await RunAsync(ProxmoxCommands.StopLeftover(process)));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(-1)]
+    [InlineData(int.MinValue)]
+    public void StopLeftover_PidThatWouldSignalAGroupOrInit_IsRefused(int pid) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => ProxmoxCommands.StopLeftover(new HostProcess(pid, 100)));
+
+    [Fact]
+    public void StopLeftover_NegativeStartTime_IsRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => ProxmoxCommands.StopLeftover(new HostProcess(1234, -1)));
+
+    [Theory]
+    [InlineData("$(touch /tmp/drportal-pwned)", "5")]
+    [InlineData("-1", "5")]
+    [InlineData("1", "5")]
+    [InlineData("1234", "5; kill -9 -1")]
+    [InlineData("", "")]
+    public async Task StopLeftover_ScriptGivenHostileParameters_RefusesBeforeSignalling(string pid, string start)
+    {
+        // The builder only passes checked numbers; the script checks again, so a value that slipped through does no harm.
+        var built = ProxmoxCommands.StopLeftover(new HostProcess(1234, 5));
+        var hostile = built with { Arguments = [.. built.Arguments.SkipLast(2), pid, start] };
+
+        var (exit, output) = await RunAsync(hostile);
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("refused: ", output, StringComparison.Ordinal);
+        Assert.False(File.Exists("/tmp/drportal-pwned"));
+    }
+
+    [Theory]
+    [InlineData("drportal-process 1234 5678", 1234, 5678L)]
+    [InlineData("drportal-process 1234 ", null, null)]
+    [InlineData("drportal-process 1 5678", null, null)]
+    [InlineData("drportal-process -5 5678", null, null)]
+    [InlineData("drportal-process 12 34 56", null, null)]
+    public void ParseMarker_Lines_GiveTheProcessOnlyWhenComplete(string line, int? pid, long? start) =>
+        Assert.Equal(pid is null ? null : new HostProcess(pid.Value, start!.Value), ProxmoxDriver.ParseMarker(line));
 }

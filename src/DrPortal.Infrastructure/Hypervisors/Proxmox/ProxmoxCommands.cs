@@ -60,55 +60,90 @@ public static partial class ProxmoxCommands
 
     public static RemoteCommand PveVersion() => new("pveversion");
 
-    /// <summary>The first line a <see cref="Tracked"/> command prints: its process id, for a cancel to signal.</summary>
-    public const string PidMarker = "drportal-pid ";
+    /// <summary>
+    /// The first line a <see cref="Tracked"/> command prints: "drportal-process PID STARTTIME". Internal: the driver
+    /// keeps it from the user's log and output.
+    /// </summary>
+    public const string ProcessMarker = "drportal-process ";
 
     /// <summary>
-    /// Runs <paramref name="command"/> so that its PID comes first on stdout (<see cref="PidMarker"/>) and, with a tag,
-    /// with DRPORTAL_RUN=tag in its environment, which its children inherit and <see cref="StopTagged"/> looks for.
+    /// Runs <paramref name="command"/> so that its first stdout line is <see cref="ProcessMarker"/> with its PID and its
+    /// start time (field 22 of /proc/PID/stat), then becomes the command (exec keeps both). Nothing is added to its
+    /// environment: whatever it starts (a VM that a stop-mode backup restarts) carries no mark of the portal.
     /// </summary>
-    public static RemoteCommand Tracked(RemoteCommand command, CommandTag? tag)
+    public static RemoteCommand Tracked(RemoteCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return RemoteCommand.Script(
-            "[ -n \"$1\" ] && export DRPORTAL_RUN=\"$1\"; shift; echo \"" + PidMarker + "$$\"; exec \"$@\"",
-            [tag?.Value ?? "", command.Program, .. command.Arguments]);
+        return RemoteCommand.Script(TrackedScript, [command.Program, .. command.Arguments]);
     }
 
-    /// <summary>Sends SIGTERM to a process and waits up to ~10 s for it to end (vzdump and qmrestore clean up on SIGTERM).</summary>
-    public static RemoteCommand Terminate(int pid) => RemoteCommand.Script(
-        "kill -TERM \"$1\" 2>/dev/null || exit 0; i=0; while kill -0 \"$1\" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.2; i=$((i+1)); done",
-        pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    // comm (field 2) may hold spaces and ')', so the fields are counted after its last ") "; field 22 is then the 20th.
+    private const string TrackedScript = """
+        field22() { shift 19; st=$1; }
+        s=$(cat /proc/$$/stat 2>/dev/null); st=""
+        [ -n "$s" ] && field22 ${s##*") "}
+        echo "drportal-process $$ $st"
+        exec "$@"
+        """;
 
     /// <summary>
-    /// Finds the processes whose environment holds DRPORTAL_RUN=tag and sends SIGTERM to the outermost ones, so they
-    /// clean up as on a cancel (vzdump removes its partial file and unlocks the VM, and ends its own children); after
-    /// 20 s any tagged process still alive gets SIGTERM too. Prints "stopped N" (N outermost processes); exit 1 if
-    /// some lived on another 10 s.
+    /// Stops the one process the portal started and recorded, and nothing else: it signals only
+    /// <paramref name="process"/>'s PID, only while /proc/PID/stat still shows the recorded start time (a reused PID is
+    /// someone else's), and refuses when that process is a VM (kvm/QEMU by argv[0], comm or executable): it then prints
+    /// "refused: ..." and exits 3 without signalling. Otherwise SIGTERM (vzdump and qmrestore clean up and unlock on it)
+    /// and a wait of up to 30 s. Prints one word: "stopped", "gone" (had already ended) or "running" (exit 1, still alive).
     /// </summary>
-    public static RemoteCommand StopTagged(CommandTag tag)
+    /// <exception cref="ArgumentOutOfRangeException">A PID of 1 or less (0 and negatives would signal process groups) or a negative start time.</exception>
+    public static RemoteCommand StopLeftover(HostProcess process)
     {
-        ArgumentNullException.ThrowIfNull(tag);
-        return RemoteCommand.Script(StopTaggedScript, tag.Value);
+        ArgumentNullException.ThrowIfNull(process);
+        if (process.Pid <= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(process), process.Pid, "A leftover's PID is greater than 1.");
+        }
+        if (process.StartTime < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(process), process.StartTime, "A start time is not negative.");
+        }
+        return RemoteCommand.Script(StopLeftoverScript,
+            process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            process.StartTime.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private const string StopTaggedScript = """
-        want="DRPORTAL_RUN=$1"
-        # One grep over every environment (NUL-separated entries); a zombie's is empty, so only live processes match.
-        tagged() { grep -lzxF "$want" /proc/[0-9]*/environ 2>/dev/null | sed 's,^/proc/,,; s,/environ$,,' | grep -vx "$$"; }
-        gone() { [ -z "$(tagged)" ]; }
-        wait_gone() { i=0; while [ $i -lt "$1" ]; do gone && return 0; sleep 0.2; i=$((i+1)); done; return 1; }
-        pids=" $(tagged | tr '\n' ' ') "; roots=""; n=0
-        for p in $pids; do
-          pp=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$p/status" 2>/dev/null)
-          case "$pids" in *" $pp "*) ;; *) roots="$roots $p" ;; esac
+    private const string StopLeftoverScript = """
+        pid=$1; want=$2
+        case "$pid" in ''|*[!0-9]*|0|1) echo "refused: '$pid' is not a process id"; exit 2 ;; esac
+        case "$want" in ''|*[!0-9]*) echo "refused: '$want' is not a start time"; exit 2 ;; esac
+        # Still the process we started: alive (not a zombie) with the recorded start time.
+        ours() {
+          s=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+          [ -n "$s" ] || return 1
+          set -- ${s##*") "}
+          case "$1" in Z|X|x) return 1 ;; esac
+          shift 19
+          [ "$1" = "$want" ]
+        }
+        vm() {
+          a=$(tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null | head -n 1)
+          c=$(cat "/proc/$pid/comm" 2>/dev/null)
+          e=$(readlink "/proc/$pid/exe" 2>/dev/null)
+          for w in "${a%% *}" "$c" "$e"; do
+            case "${w##*/}" in kvm|kvm\ *|qemu-kvm|qemu-system-*) return 0 ;; esac
+          done
+          return 1
+        }
+        ours || { echo gone; exit 0; }
+        if vm; then echo "refused: process $pid is a VM process ($a)"; exit 3; fi
+        if ! kill -TERM "$pid" 2>/dev/null; then
+          ours && { echo "refused: cannot signal process $pid"; exit 4; }
+          echo gone; exit 0
+        fi
+        i=0
+        while [ $i -lt 150 ]; do
+          ours || { echo stopped; exit 0; }
+          sleep 0.2; i=$((i+1))
         done
-        # Roots first, signals after: a child whose parent died mid-loop would look like a root of its own.
-        for p in $roots; do kill -TERM "$p" 2>/dev/null && n=$((n+1)); done
-        echo "stopped $n"
-        wait_gone 100 && exit 0
-        for p in $(tagged); do kill -TERM "$p" 2>/dev/null; done
-        wait_gone 50
+        echo running; exit 1
         """;
 
     /// <summary>

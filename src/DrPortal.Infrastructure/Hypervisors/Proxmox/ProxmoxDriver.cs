@@ -9,10 +9,6 @@ namespace DrPortal.Infrastructure.Hypervisors.Proxmox;
 /// <summary>Proxmox VE driven through its CLI over SSH.</summary>
 internal sealed class ProxmoxDriver(IRemoteShell shell) : IHypervisorDriver
 {
-    /// <summary>
-    /// Runs a long command so that it can be stopped: the shell prints its PID, then becomes the command (exec keeps the PID).
-    /// Cancelling then sends SIGTERM to that PID over a second connection; vzdump and qmrestore clean up on SIGTERM.
-    /// </summary>
     public HypervisorKind Kind => HypervisorKind.Proxmox;
 
     public async Task<IReadOnlyList<VmInfo>> ListVmsAsync(Hypervisor host, CancellationToken ct)
@@ -66,12 +62,17 @@ internal sealed class ProxmoxDriver(IRemoteShell shell) : IHypervisorDriver
         ArgumentNullException.ThrowIfNull(request);
         var command = ProxmoxCommands.Vzdump(request.VmId, request.DumpDirectory, request.Compression, request.Mode, request.BandwidthLimitKiBps);
         var parser = new VzdumpOutputParser(request.Compression);
-        var result = await RunTrackedAsync(host, command, request.Tag, reporter, line =>
+        var result = await RunTrackedAsync(host, command, reporter, line =>
         {
-            if (parser.Read(line) == VzdumpLineKind.Progress && parser.Progress is { } p)
+            if (parser.Read(line) != VzdumpLineKind.Progress)
+            {
+                return false;
+            }
+            if (parser.Progress is { } p)
             {
                 reporter.Progress(new StageProgress(p.Percent, p.BytesDone ?? 0, p.BytesTotal));
             }
+            return true;
         }, ct);
         var verdict = parser.Finish(result.ExitStatus, result.StandardError);
         if (!verdict.Succeeded || verdict.Archive is null || verdict.ArchivePath is null)
@@ -89,65 +90,126 @@ internal sealed class ProxmoxDriver(IRemoteShell shell) : IHypervisorDriver
         ArgumentNullException.ThrowIfNull(request);
         var command = ProxmoxCommands.Qmrestore(request.ArchivePath, request.VmId, request.Force, request.Storage);
         var parser = new QmrestoreOutputParser();
-        var result = await RunTrackedAsync(host, command, request.Tag, reporter, line =>
+        var result = await RunTrackedAsync(host, command, reporter, line =>
         {
-            if (parser.Read(line) == QmrestoreLineKind.Progress && parser.Progress is { } p)
+            if (parser.Read(line) != QmrestoreLineKind.Progress)
+            {
+                return false;
+            }
+            if (parser.Progress is { } p)
             {
                 reporter.Progress(new StageProgress(p.Percent, p.BytesDone ?? 0, p.BytesTotal));
             }
+            return true;
         }, ct);
+        // stderr arrives whole at the end; the parser reads its lines like stdout's, as Proxmox mixes the two.
         var verdict = parser.Finish(result.ExitStatus, result.StandardError);
         if (!verdict.Succeeded)
         {
+            var stub = verdict.StateNotCleanedUp ? $" qmrestore left VM {request.VmId} half-made (its VMID stays taken)." : "";
             throw new HypervisorCommandException(
-                $"Restore into VM {request.VmId} on {host.Name} failed: {verdict.FailureReason ?? "no reason given"}",
+                $"Restore into VM {request.VmId} on {host.Name} failed: {verdict.FailureReason ?? "no reason given"}{stub}",
                 result.ExitStatus, LastLines(result));
         }
         return new RestoreOutcome(verdict.Warnings);
     }
 
-    /// <summary>Runs a long command with its output streamed to the reporter and the parser; cancelling stops it on the host.</summary>
-    private async Task<RemoteResult> RunTrackedAsync(Hypervisor host, RemoteCommand command, CommandTag? tag, IStageReporter reporter, Action<string> parse,
+    /// <summary>
+    /// Runs a long command so that it can be stopped: the shell prints its PID and start time (reported at once through
+    /// <see cref="IStageReporter.HostCommandStarted"/>, so a later attempt can stop it if this portal dies), then becomes
+    /// the command. Output goes to the log and to <paramref name="parse"/>; lines it says are progress go to the live bar
+    /// only, with just the first and the last one logged. Cancelling stops the command on the host.
+    /// </summary>
+    private async Task<RemoteResult> RunTrackedAsync(Hypervisor host, RemoteCommand command, IStageReporter reporter, Func<string, bool> parse,
         CancellationToken ct)
     {
         var endpoint = SshEndpoint.For(host);
-        int? remotePid = null;
-        var tracked = ProxmoxCommands.Tracked(command, tag);
+        HostProcess? process = null;
+        var markerSeen = false;
+        var progressLogged = false;
+        string? unloggedProgress = null;
         try
         {
-            return await shell.RunAsync(endpoint, tracked, ct, line =>
+            var result = await shell.RunAsync(endpoint, ProxmoxCommands.Tracked(command), ct, line =>
             {
-                if (remotePid is null && line.StartsWith(ProxmoxCommands.PidMarker, StringComparison.Ordinal)
-                    && int.TryParse(line.AsSpan(ProxmoxCommands.PidMarker.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                if (!markerSeen && line.StartsWith(ProxmoxCommands.ProcessMarker, StringComparison.Ordinal))
                 {
-                    remotePid = pid;
+                    markerSeen = true;
+                    process = ParseMarker(line);
+                    if (process is not null)
+                    {
+                        reporter.HostCommandStarted(process);
+                    }
                     return;
                 }
+                if (parse(line))
+                {
+                    if (progressLogged)
+                    {
+                        unloggedProgress = line;
+                        return;
+                    }
+                    progressLogged = true;
+                }
+                else if (unloggedProgress is not null)
+                {
+                    // The last progress line goes into the log where it stood, before the lines that followed it.
+                    reporter.Log(unloggedProgress);
+                    unloggedProgress = null;
+                }
                 reporter.Log(line);
-                parse(line);
             });
+            return result with { StandardOutput = WithoutMarker(result.StandardOutput) };
         }
-        catch (OperationCanceledException) when (remotePid is { } pid)
+        catch (OperationCanceledException) when (process is not null)
         {
-            reporter.Log($"Stopping {command.Program} on {host.Name} (pid {pid}).");
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            reporter.Log($"Stopping {command.Program} on {host.Name} (pid {process.Pid}).");
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(40));
             // Ask it to stop and wait until it has (vzdump removes its .dat file and unlocks the VM on SIGTERM).
-            await shell.RunAsync(endpoint, ProxmoxCommands.Terminate(pid), grace.Token);
+            await shell.RunAsync(endpoint, ProxmoxCommands.StopLeftover(process), grace.Token);
             throw;
+        }
+        finally
+        {
+            if (unloggedProgress is not null)
+            {
+                reporter.Log(unloggedProgress);
+            }
         }
     }
 
-    public async Task<int> StopTaggedAsync(Hypervisor host, CommandTag tag, CancellationToken ct)
+    /// <summary>"drportal-process PID STARTTIME"; null when the host could not read its own start time.</summary>
+    internal static HostProcess? ParseMarker(string line)
     {
-        var result = await shell.RunAsync(SshEndpoint.For(host), ProxmoxCommands.StopTagged(tag), ct);
-        var stopped = result.StandardOutput.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("stopped ", StringComparison.Ordinal));
-        var count = stopped is null ? 0 : int.Parse(stopped.AsSpan("stopped ".Length), NumberStyles.None, CultureInfo.InvariantCulture);
-        if (!result.Succeeded)
+        var fields = line.AsSpan(ProxmoxCommands.ProcessMarker.Length).Trim().ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length == 2
+               && int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 1
+               && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
+            ? new HostProcess(pid, start)
+            : null;
+    }
+
+    private static string WithoutMarker(string output) =>
+        output.StartsWith(ProxmoxCommands.ProcessMarker, StringComparison.Ordinal) && output.IndexOf('\n', StringComparison.Ordinal) is var end and >= 0
+            ? output[(end + 1)..]
+            : output;
+
+    public async Task<bool> StopLeftoverAsync(Hypervisor host, HostProcess process, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        var result = await shell.RunAsync(SshEndpoint.For(host), ProxmoxCommands.StopLeftover(process), ct);
+        var verdict = result.StandardOutput.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        return (result.ExitStatus, verdict) switch
         {
-            throw new HypervisorCommandException(
-                $"A command left running on {host.Name} by an earlier attempt ({tag}) did not stop within 30 s.", result.ExitStatus, LastLines(result));
-        }
-        return count;
+            (0, "stopped") => true,
+            (0, "gone") => false,
+            (_, "running") => throw new HypervisorCommandException(
+                $"The command left running on {host.Name} by an earlier attempt (pid {process.Pid}) did not stop within 30 s.", result.ExitStatus, LastLines(result)),
+            _ when verdict.StartsWith("refused: ", StringComparison.Ordinal) => throw new HypervisorCommandException(
+                $"Did not stop pid {process.Pid} on {host.Name}, recorded as left running by an earlier attempt: {verdict["refused: ".Length..]}. Nothing was signalled.",
+                result.ExitStatus, LastLines(result)),
+            _ => throw Failure(host, ProxmoxCommands.StopLeftover(process), result),
+        };
     }
 
     public async Task<string?> GetVmIdentityAsync(Hypervisor host, VmId vmId, CancellationToken ct) =>
@@ -184,12 +246,16 @@ internal sealed class ProxmoxDriver(IRemoteShell shell) : IHypervisorDriver
 
     private static HypervisorCommandException Failure(Hypervisor host, RemoteCommand command, RemoteResult result)
     {
-        var message = result.StandardError.Trim();
+        // Inside a task (qm start, stop, shutdown) Proxmox prints the task's lines on stdout: they say why when stderr is silent.
+        var message = result.StandardError.Trim() is { Length: > 0 } stderr ? stderr
+            : string.Join(" ", result.StandardOutput.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).TakeLast(3));
         return new HypervisorCommandException(
             $"'{command}' failed on {host.Name} (exit {result.ExitStatus}): {(message.Length > 0 ? message : "no error message")}",
             result.ExitStatus, LastLines(result));
     }
 
+    /// <summary>The last output lines for a failure report; the tracked command's marker is internal and never among them.</summary>
     private static List<string> LastLines(RemoteResult result) =>
-        (result.StandardOutput + "\n" + result.StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(20).ToList();
+        (result.StandardOutput + "\n" + result.StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => !l.StartsWith(ProxmoxCommands.ProcessMarker, StringComparison.Ordinal)).TakeLast(20).ToList();
 }

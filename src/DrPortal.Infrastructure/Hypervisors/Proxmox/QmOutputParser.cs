@@ -34,25 +34,36 @@ public static class QmOutputParser
         return vms;
     }
 
-    /// <summary>Parses `qm status`: "status: running|stopped|paused".</summary>
-    public static VmPowerState ParseStatus(string output)
+    /// <summary>
+    /// Parses `qm status`: "status: WORD", where WORD is "stopped" or, for a running VM, QEMU's query-status value
+    /// (running, paused, prelaunch, suspended, postmigrate, inmigrate, io-error, ...). A word it does not know is
+    /// <see cref="VmPowerState.Unknown"/>, never an error; <see cref="StatusWord"/> keeps it.
+    /// </summary>
+    public static VmPowerState ParseStatus(string output) => StatusWord(output) is { } word ? ParseState(word) : VmPowerState.Unknown;
+
+    /// <summary>The raw word of `qm status` ("running", "io-error", ...), or null when no "status:" line was printed.</summary>
+    public static string? StatusWord(string output)
     {
+        ArgumentNullException.ThrowIfNull(output);
         foreach (var line in output.Split('\n'))
         {
             var trimmed = line.Trim();
             if (trimmed.StartsWith("status:", StringComparison.Ordinal))
             {
-                return ParseState(trimmed["status:".Length..].Trim());
+                var word = trimmed["status:".Length..].Trim();
+                return word.Length > 0 ? word : null;
             }
         }
-        return VmPowerState.Unknown;
+        return null;
     }
 
+    // A VM that exists in QEMU but does not run its guest is Paused: paused by hand, suspended to RAM, or not yet
+    // started (prelaunch, as a stop-mode backup leaves it while it reads the disks).
     private static VmPowerState ParseState(string word) => word switch
     {
         "running" => VmPowerState.Running,
         "stopped" => VmPowerState.Stopped,
-        "paused" => VmPowerState.Paused,
+        "paused" or "suspended" or "prelaunch" => VmPowerState.Paused,
         _ => VmPowerState.Unknown,
     };
 }

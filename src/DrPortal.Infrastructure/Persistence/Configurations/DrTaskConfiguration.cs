@@ -44,6 +44,7 @@ internal sealed class DrTaskStageConfiguration : IEntityTypeConfiguration<DrTask
         b.HasIndex(s => new { s.DrTaskId, s.Name }).IsUnique();
         b.Ignore(s => s.Duration);
         b.Ignore(s => s.LastStartedAt);
+        b.Ignore(s => s.HostProcess);
     }
 }
 

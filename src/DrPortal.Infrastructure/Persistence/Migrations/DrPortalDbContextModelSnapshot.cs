@@ -621,6 +621,12 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("datetime(6)");
 
+                    b.Property<int?>("HostPid")
+                        .HasColumnType("int");
+
+                    b.Property<long?>("HostPidStartTime")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Message")
                         .HasMaxLength(500)
                         .HasColumnType("varchar(500)");

@@ -1,7 +1,13 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
+using DrPortal.Core.Remote;
+using DrPortal.Infrastructure.Hypervisors.Proxmox;
 using DrPortal.Tests.Support;
 using DrPortal.Web.Api;
+using MySqlConnector;
 
 namespace DrPortal.Tests.Integration.Lab;
 
@@ -174,12 +180,12 @@ public class FaultTests(LabPortalFixture portal)
     }
 
     [Fact]
-    public async Task KillingThePortal_DuringABackup_StopsTheVzdumpItLeftRunning_AndTheResumedBackupSucceeds()
+    public async Task KillingThePortal_DuringABackup_StopsTheVzdumpItRecorded_AndTheResumedBackupSucceeds()
     {
         await Support.Lab.RunAsync("vm", "create", "pve-dc2", "7500", "--size", "64M", "--fill", "1.0");
         var pair = await PairAsync(portal.Admin, "pve-dc2", 7500, "pve-dr1", 9750);
         var host = portal.Hosts["pve-dc2"];
-        long taskId = 0;
+        HostProcess? leftover = null;
         try
         {
             // vzdump --bwlimit keeps the first backup running long enough to lose its portal in the middle.
@@ -188,18 +194,21 @@ public class FaultTests(LabPortalFixture portal)
             using (var first = await ExternalPortal.StartAsync(portal.ConnectionString, portal.DataDirectory))
             {
                 using var client = await ClientAsync(first);
-                id = taskId = await RequestAsync(client, pair.Id, "backup");
+                id = await RequestAsync(client, pair.Id, "backup");
                 await WaitForStageAsync(client, id, "Backup", 4 << 20);
                 first.Crash();
             }
             await SetBandwidthLimitAsync(host, null);
-            var tag = $"drportal-task-{id}-Backup";
+            var recorded = await RecordedProcessAsync(id, "Backup");
+            Assert.NotNull(recorded);
             // A closed session ends that vzdump at its next output line (it dies of SIGPIPE, cleaning up, as the real one does).
-            await WaitUntilAsync(async () => !await TaggedRunningAsync("pve-dc2", tag), "the vzdump of the killed portal did not end");
+            await WaitUntilAsync(async () => !await IsRunningAsync("pve-dc2", recorded), "the vzdump of the killed portal did not end");
             // When the portal's machine dies outright the host never hears of it, and its vzdump lives on with the VM
-            // locked. That is this one: started with the task's tag, detached from any session.
-            await Support.Lab.ExecAsync("pve-dc2", "sh", "-c",
-                $"DRPORTAL_RUN={tag} setsid vzdump 7500 --dumpdir /var/lib/vz/dump --compress zstd --mode snapshot --bwlimit 1024 </dev/null >/dev/null 2>&1 &");
+            // locked. That is this one: started through the same tracked wrapper, detached from any session, and recorded
+            // on the stage as the lost attempt would have recorded it.
+            leftover = await StartDetachedAsync("pve-dc2",
+                ProxmoxCommands.Vzdump(VmId.From(7500), "/var/lib/vz/dump", BackupCompression.Zstd, BackupMode.Snapshot, 1024));
+            await RecordProcessAsync(id, "Backup", leftover);
             await WaitUntilAsync(async () => (await Support.Lab.ExecAsync("pve-dc2", "qm", "config", "7500")).Contains("lock: backup", StringComparison.Ordinal),
                 "the leftover vzdump did not lock the VM");
 
@@ -207,11 +216,12 @@ public class FaultTests(LabPortalFixture portal)
             using var again = await ClientAsync(second);
             var task = await TaskApi.WaitAsync(again, id, TaskTimeout);
 
-            var log = (await again.GetFromJsonAsync<TaskLogDto>($"/api/v1/tasks/{id}/log", Json.Options))!.Lines.Select(l => l.Line).ToList();
+            var log = await LogAsync(again, id);
             Assert.True(task.Status == "Succeeded", $"{task.Status}: {task.Error}\n{string.Join('\n', log)}");
             Assert.Equal(2, task.Attempts);
-            Assert.Contains(log, l => l.Contains("Stopped 1 command(s) the interrupted attempt left running on pve-dc2", StringComparison.Ordinal));
-            Assert.False(await TaggedRunningAsync("pve-dc2", tag));
+            Assert.Contains(log, l => l.Contains($"Stopped the command (pid {leftover.Pid}) the interrupted attempt left running on pve-dc2", StringComparison.Ordinal));
+            Assert.False(await IsRunningAsync("pve-dc2", leftover));
+            Assert.DoesNotContain(log, l => l.Contains(ProxmoxCommands.ProcessMarker, StringComparison.Ordinal));
             var archive = Assert.Single((await again.GetFromJsonAsync<List<ArchiveDto>>($"/api/v1/archives?pairId={pair.Id}", Json.Options))!);
             Assert.True(archive.Verified);
             // The stopped vzdump cleaned up after itself: no half-written archive and no lock left on the VM.
@@ -222,21 +232,158 @@ public class FaultTests(LabPortalFixture portal)
         {
             await SetBandwidthLimitAsync(host, null);
             await portal.Admin.DeleteAsync($"/api/v1/pairs/{pair.Id}");
-            await Support.Lab.ExecAsync("pve-dc2", "sh", "-c",
-                "for e in /proc/[0-9]*/environ; do tr '\\0' '\\n' < $e 2>/dev/null | grep -qxF \"$1\" && p=${e#/proc/} && kill ${p%/environ}; done; sleep 1; true",
-                "sh", $"DRPORTAL_RUN=drportal-task-{taskId}-Backup");
+            if (leftover is not null)
+            {
+                // By its recorded PID and start time only, through the same builder the portal uses.
+                await Support.Lab.ExecAsync("pve-dc2", ["sh", "-c", "\"$@\"; true", "sh", .. ShellArguments(ProxmoxCommands.StopLeftover(leftover))]);
+            }
             await Support.Lab.RunAsync("vm", "destroy", "pve-dc2", "7500");
         }
     }
 
-    /// <summary>Whether a process with DRPORTAL_RUN=tag runs on the host.</summary>
-    private static async Task<bool> TaggedRunningAsync(string host, string tag) =>
-        (await Support.Lab.ExecAsync(host, "sh", "-c", "cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -xF \"$1\" | head -1; true", "sh", $"DRPORTAL_RUN={tag}"))
-            .Contains(tag, StringComparison.Ordinal);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
+    [Fact]
+    public async Task KillingThePortal_DuringAStopModeBackupOfARunningVm_ThenStartingIt_LeavesTheVmProcessAlone()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        // A stop-mode backup stops the VM and starts it again itself, so the VM's process is vzdump's child. The resume
+        // must not touch it: the VM on the primary host is still the process the interrupted vzdump left running.
+        await Support.Lab.RunAsync("vm", "create", "pve-dc2", "7600", "--size", "64M", "--fill", "1.0", "--running");
+        var pair = await CreatePairAsync(portal.Admin, "pve-dc2", 7600, "pve-dr1", 9760, "Stop");
+        var host = portal.Hosts["pve-dc2"];
+        const string hold = "/run/drportal-test-hold-vzdump-lock";
+        try
+        {
+            await SetBandwidthLimitAsync(host, 4096);
+            long id;
+            using (var first = await ExternalPortal.StartAsync(portal.ConnectionString, portal.DataDirectory))
+            {
+                using var client = await ClientAsync(first);
+                id = await RequestAsync(client, pair.Id, "backup");
+                await WaitForStageAsync(client, id, "Backup", 4 << 20);
+                first.Crash();
+            }
+            await SetBandwidthLimitAsync(host, null);
+            var lost = await RecordedProcessAsync(id, "Backup");
+            Assert.NotNull(lost);
+            await WaitUntilAsync(async () => !await IsRunningAsync("pve-dc2", lost), "the vzdump of the killed portal did not end");
+            await WaitUntilAsync(async () => !(await Support.Lab.ExecAsync("pve-dc2", "qm", "config", "7600")).Contains("lock:", StringComparison.Ordinal),
+                "the interrupted vzdump did not unlock the VM");
+            var vm = await VmProcessAsync("pve-dc2", 7600);
+            Assert.NotNull(vm);
+            // Holding vzdump's global lock parks the resumed backup right after the leftover-stopper ran and before it
+            // stops the VM itself (as a stop-mode backup does), so the VM process can be compared at that moment.
+            await Support.Lab.ExecAsync("pve-dc2", "sh", "-c",
+                "touch \"$1\"; setsid flock /run/vzdump.lock sh -c 'while [ -e \"$1\" ]; do sleep 0.2; done' sh \"$1\" </dev/null >/dev/null 2>&1 &", "sh", hold);
+
+            using var second = await ExternalPortal.StartAsync(portal.ConnectionString, portal.DataDirectory);
+            using var again = await ClientAsync(second);
+            await WaitUntilAsync(async () => (await LogAsync(again, id)).Any(l => l.Contains("trying to get global lock", StringComparison.Ordinal)),
+                "the resumed backup did not reach vzdump's global lock", TimeSpan.FromSeconds(90));
+            var whileResuming = await VmProcessAsync("pve-dc2", 7600);
+            await Support.Lab.ExecAsync("pve-dc2", "rm", "-f", hold);
+            var task = await TaskApi.WaitAsync(again, id, TaskTimeout);
+
+            var log = await LogAsync(again, id);
+            Assert.True(task.Status == "Succeeded", $"{task.Status}: {task.Error}\n{string.Join('\n', log)}");
+            Assert.Equal(2, task.Attempts);
+            Assert.Equal(vm, whileResuming);
+            Assert.Contains(log, l => l.Contains($"The command of the interrupted attempt (pid {lost.Pid}) no longer runs on pve-dc2", StringComparison.Ordinal));
+            // Both attempts found the VM running, and the backup left it running.
+            Assert.Equal(2, log.Count(l => l.Contains("INFO: status = running", StringComparison.Ordinal)));
+            Assert.Contains("status: running", await Support.Lab.ExecAsync("pve-dc2", "qm", "status", "7600"), StringComparison.Ordinal);
+            Assert.NotNull(await VmProcessAsync("pve-dc2", 7600));
+        }
+        finally
+        {
+            await Support.Lab.ExecAsync("pve-dc2", "rm", "-f", hold);
+            await SetBandwidthLimitAsync(host, null);
+            await portal.Admin.DeleteAsync($"/api/v1/pairs/{pair.Id}");
+            await Support.Lab.ExecAsync("pve-dc2", "sh", "-c", "qm stop 7600 2>/dev/null; true");
+            await Support.Lab.RunAsync("vm", "destroy", "pve-dc2", "7600");
+        }
+    }
+
+    private async Task<VmPairDto> CreatePairAsync(HttpClient client, string source, int sourceVm, string target, int targetVm, string backupMode)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/pairs", new
+        {
+            sourceHypervisorId = portal.Hosts[source].Id,
+            sourceVmId = sourceVm,
+            targetHypervisorId = portal.Hosts[target].Id,
+            targetVmId = targetVm,
+            startAfterRestore = false,
+            overwriteExistingTarget = true,
+            backupMode,
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!;
+    }
+
+    private static async Task<List<string>> LogAsync(HttpClient client, long id) =>
+        (await client.GetFromJsonAsync<TaskLogDto>($"/api/v1/tasks/{id}/log", Json.Options))!.Lines.Select(l => l.Line).ToList();
+
+    /// <summary>The host process recorded on the task's stage, read straight from the database.</summary>
+    private async Task<HostProcess?> RecordedProcessAsync(long taskId, string stage)
+    {
+        await using var conn = new MySqlConnection(portal.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new MySqlCommand("SELECT HostPid, HostPidStartTime FROM task_stages WHERE DrTaskId = @t AND Name = @n", conn);
+        cmd.Parameters.AddWithValue("@t", taskId);
+        cmd.Parameters.AddWithValue("@n", stage);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        return await reader.ReadAsync() && !reader.IsDBNull(0) && !reader.IsDBNull(1) ? new HostProcess(reader.GetInt32(0), reader.GetInt64(1)) : null;
+    }
+
+    private async Task RecordProcessAsync(long taskId, string stage, HostProcess process)
+    {
+        await using var conn = new MySqlConnection(portal.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new MySqlCommand("UPDATE task_stages SET HostPid = @p, HostPidStartTime = @s WHERE DrTaskId = @t AND Name = @n", conn);
+        cmd.Parameters.AddWithValue("@p", process.Pid);
+        cmd.Parameters.AddWithValue("@s", process.StartTime);
+        cmd.Parameters.AddWithValue("@t", taskId);
+        cmd.Parameters.AddWithValue("@n", stage);
+        Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+    }
+
+    /// <summary>A command as lab.sh exec takes it: the program and its arguments, each one argument.</summary>
+    private static string[] ShellArguments(RemoteCommand command) => [command.Program, .. command.Arguments];
+
+    /// <summary>Starts a command through <see cref="ProxmoxCommands.Tracked"/>, detached from the session, and returns the process its marker names.</summary>
+    private static async Task<HostProcess> StartDetachedAsync(string host, RemoteCommand command)
+    {
+        var marker = $"/run/drportal-test-marker-{Guid.NewGuid():N}";
+        await Support.Lab.ExecAsync(host, ["sh", "-c", "m=$1; shift; setsid \"$@\" >\"$m\" 2>&1 </dev/null &", "sh", marker, .. ShellArguments(ProxmoxCommands.Tracked(command))]);
+        HostProcess? process = null;
+        await WaitUntilAsync(async () =>
+        {
+            var first = (await Support.Lab.ExecAsync(host, "sh", "-c", "head -n 1 \"$1\" 2>/dev/null; true", "sh", marker)).Trim();
+            process = first.StartsWith(ProxmoxCommands.ProcessMarker, StringComparison.Ordinal) ? ProxmoxDriver.ParseMarker(first) : null;
+            return process is not null;
+        }, "the detached command printed no marker");
+        return process!;
+    }
+
+    /// <summary>Whether the process with that PID and start time still runs on the host.</summary>
+    private static async Task<bool> IsRunningAsync(string host, HostProcess process) =>
+        (await Support.Lab.ExecAsync(host, "sh", "-c", "s=$(cat /proc/$1/stat 2>/dev/null) || exit 0; set -- ${s##*\") \"}; case $1 in Z|X) exit 0;; esac; shift 19; echo \"$1\"",
+            "sh", process.Pid.ToString(CultureInfo.InvariantCulture))).Trim() == process.StartTime.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The VM's kvm process (from its pid file, checked against /proc), or null when it does not run.</summary>
+    private static async Task<HostProcess?> VmProcessAsync(string host, int vmid)
+    {
+        var output = (await Support.Lab.ExecAsync(host, "sh", "-c", """
+            read -r p t < "/run/qemu-server/$1.pid" 2>/dev/null || exit 0
+            s=$(cat /proc/$p/stat 2>/dev/null) || exit 0
+            tr '\0' ' ' < /proc/$p/cmdline | grep -q "^kvm -id $1 " || exit 0
+            set -- ${s##*") "}; shift 19
+            [ "$1" = "$t" ] && echo "$p $t"; true
+            """, "sh", vmid.ToString(CultureInfo.InvariantCulture))).Trim().Split(' ');
+        return output.Length == 2 ? new HostProcess(int.Parse(output[0], CultureInfo.InvariantCulture), long.Parse(output[1], CultureInfo.InvariantCulture)) : null;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, failure);
