@@ -129,8 +129,12 @@ internal sealed class FakeAuditLog : IAuditLog
         return Task.CompletedTask;
     }
 
+    /// <summary>The filters the page asked for last; their meaning is the real store's (tested against MariaDB).</summary>
+    public AuditQuery? LastQuery { get; private set; }
+
     public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken ct)
     {
+        LastQuery = query;
         var matching = Entries.Where(e => query.EntityType is null || e.EntityType == query.EntityType).OrderByDescending(e => e.Id).ToList();
         return Task.FromResult(new AuditPage(matching.Skip(query.Skip).Take(query.Take).ToList(), matching.Count));
     }
@@ -164,7 +168,7 @@ internal sealed class FakeUserAccounts : IUserAccounts
     public Task<Result<UserSummary>> ChangeOwnPasswordAsync(string userId, string? currentPassword, string? newPassword, CancellationToken ct) =>
         Task.FromResult(Result<UserSummary>.Invalid("currentPassword", "Current password is wrong."));
 
-    public Task<Result<UserSummary>> CheckPasswordAsync(string? userName, string? password, CancellationToken ct) => throw new NotSupportedException();
+    public Task<Result<UserSummary>> CheckPasswordAsync(string? userName, string? password, string? clientAddress, CancellationToken ct) => throw new NotSupportedException();
 
     public Task<IReadOnlyList<ApiTokenSummary>> ListTokensAsync(string userId, CancellationToken ct) => Task.FromResult<IReadOnlyList<ApiTokenSummary>>([.. Tokens]);
 
@@ -369,6 +373,16 @@ internal sealed class FakeArchiveStore : IArchiveStore
     {
         Deleted.Add(id);
         return Task.FromResult(NextDeleteResult ?? Result<Archive>.Ok(Archives.Single(a => a.Id == id)));
+    }
+
+    public List<(long Id, bool Protected, string Actor)> ProtectionChanges { get; } = [];
+
+    public Task<Result<Archive>> SetProtectionAsync(long id, bool isProtected, string actor, CancellationToken ct)
+    {
+        ProtectionChanges.Add((id, isProtected, actor));
+        var archive = Archives.Single(a => a.Id == id);
+        archive.IsProtected = isProtected;
+        return Task.FromResult(Result<Archive>.Ok(archive));
     }
 }
 
