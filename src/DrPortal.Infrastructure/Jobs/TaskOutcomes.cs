@@ -99,7 +99,7 @@ internal sealed partial class TaskOutcomes(
             DrTaskStatus.Succeeded => $"{what} succeeded" + (archive is null ? "" : $" ({archive})"),
             DrTaskStatus.SucceededWithWarnings => $"{what} succeeded with {task.WarningCount} warning(s)" + (archive is null ? "" : $" ({archive})"),
             DrTaskStatus.Failed => $"{what} failed{stage}: {task.Error}",
-            DrTaskStatus.Cancelled => $"{what} was cancelled{(cancelledBy is null ? "" : $" by {cancelledBy}")}{(task.CurrentStage is { } c ? $" during {c}" : "")}",
+            DrTaskStatus.Cancelled => $"{what} was cancelled{(cancelledBy is null ? "" : $" by {cancelledBy}")}{(task.Error is { } e ? $": {e}" : "")}",
             _ => $"{what} ended {task.Status}",
         };
         return $"{outcome} (requested by {task.RequestedBy})";

@@ -128,13 +128,14 @@ public class TaskJobStateTests : IClassFixture<PortalFactory>
             Assert.Equal(DrTaskStatus.Cancelled, task.Status);
             var deleted = await WaitForAsync(() =>
                 Monitoring.DeletedJobs(0, 100).Where(j => IsTask(j, taskId, d => d.Job)).Select(j => j.Key).FirstOrDefault());
-            Assert.Contains("was cancelled", Monitoring.JobDetails(deleted).History[0].Reason, StringComparison.Ordinal);
+            var state = Monitoring.JobDetails(deleted).History[0];
+            Assert.True(state.Reason?.Contains("was cancelled", StringComparison.Ordinal) == true, $"{state.StateName}: {state.Reason}");
             Assert.DoesNotContain(Monitoring.SucceededJobs(0, 100), j => IsTask(j, taskId, s => s.Job));
             Assert.DoesNotContain(Monitoring.FailedJobs(0, 100), j => IsTask(j, taskId, f => f.Job));
             await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<DrPortalDbContext>>().CreateDbContextAsync();
             var id = taskId.ToString(CultureInfo.InvariantCulture);
             var outcome = await db.AuditEntries.SingleAsync(a => a.EntityType == "Task" && a.EntityId == id && a.Action == "cancelled");
-            Assert.Contains("was cancelled by admin during Backup (requested by admin)", outcome.Summary, StringComparison.Ordinal);
+            Assert.Contains("was cancelled by admin: Cancelled during Backup. (requested by admin)", outcome.Summary, StringComparison.Ordinal);
         }
         finally
         {
