@@ -76,11 +76,14 @@ public class ArchivesAuditPagesTests : PortalTestContext
         var user = page.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "User");
         page.InvokeAsync(() => user.Instance.ValueChanged.InvokeAsync("alice"));
         page.InvokeAsync(() => page.FindComponent<MudSelect<string>>().Instance.ValueChanged.InvokeAsync("VmPair"));
-        page.InvokeAsync(() => page.FindComponent<MudDateRangePicker>().Instance.DateRangeChanged.InvokeAsync(new DateRange(new DateTime(2026, 11, 1), new DateTime(2026, 11, 30))));
+        var days = page.FindComponents<MudTextField<DateTime?>>();
+        page.InvokeAsync(() => days.Single(f => f.Instance.Label == "From").Instance.ValueChanged.InvokeAsync(new DateTime(2026, 11, 1)));
+        page.InvokeAsync(() => days.Single(f => f.Instance.Label == "To (inclusive)").Instance.ValueChanged.InvokeAsync(new DateTime(2026, 11, 30)));
 
-        page.WaitForAssertion(() => Assert.Equal("VmPair", Audit.LastQuery!.EntityType), Live);
+        page.WaitForAssertion(() => Assert.NotNull(Audit.LastQuery!.To), Live);
         var query = Audit.LastQuery!;
         Assert.Equal("alice", query.Actor);
+        Assert.Equal("VmPair", query.EntityType);
         var (from, to) = (query.From!.Value, query.To!.Value);
         Assert.Equal(new DateTime(2026, 11, 1), from.DateTime);
         Assert.Equal(new DateTime(2026, 12, 1), to.DateTime);

@@ -30,7 +30,8 @@ public partial class AuditLogPage
     private string? _search;
     private string? _user;
     private string? _entityType;
-    private DateRange? _dates;
+    private DateTime? _fromDay;
+    private DateTime? _toDay;
     private bool _filtered;
 
     [Inject]
@@ -39,15 +40,15 @@ public partial class AuditLogPage
     /// <summary>The filter as the API reads it; the same query the table shows.</summary>
     private AuditQuery Query(int skip, int take)
     {
-        var (from, to) = Bounds(_dates);
+        var (from, to) = Bounds(_fromDay, _toDay);
         return new AuditQuery(_search, _entityType, skip, take, _user, from, to);
     }
 
     /// <summary>Whole days in the portal's time zone (the one times are shown in): from the first day's start to the end of the last.</summary>
-    internal static (DateTimeOffset? From, DateTimeOffset? To) Bounds(DateRange? dates)
+    internal static (DateTimeOffset? From, DateTimeOffset? To) Bounds(DateTime? fromDay, DateTime? toDay)
     {
         static DateTimeOffset Midnight(DateTime day) => new(day.Date, TimeZoneInfo.Local.GetUtcOffset(day.Date));
-        return (dates?.Start is { } start ? Midnight(start) : null, dates?.End is { } end ? Midnight(end.AddDays(1)) : null);
+        return (fromDay is { } start ? Midnight(start) : null, toDay is { } end ? Midnight(end.AddDays(1)) : null);
     }
 
     private string ExportUrl
@@ -74,7 +75,7 @@ public partial class AuditLogPage
 
     private async Task<TableData<AuditEntry>> LoadPageAsync(TableState state, CancellationToken ct)
     {
-        _filtered = !string.IsNullOrWhiteSpace(_search) || !string.IsNullOrWhiteSpace(_user) || _entityType is not null || _dates is not null;
+        _filtered = !string.IsNullOrWhiteSpace(_search) || !string.IsNullOrWhiteSpace(_user) || _entityType is not null || _fromDay is not null || _toDay is not null;
         var page = new Core.Audit.AuditPage(Array.Empty<AuditEntry>(), 0);
         await GuardAsync("Loading the audit log", async () =>
         {
@@ -109,9 +110,15 @@ public partial class AuditLogPage
         return RefreshAsync();
     }
 
-    private Task DatesChangedAsync(DateRange? value)
+    private Task FromChangedAsync(DateTime? value)
     {
-        _dates = value is { Start: null, End: null } ? null : value;
+        _fromDay = value;
+        return RefreshAsync();
+    }
+
+    private Task ToChangedAsync(DateTime? value)
+    {
+        _toDay = value;
         return RefreshAsync();
     }
 
