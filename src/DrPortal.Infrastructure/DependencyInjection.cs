@@ -63,6 +63,7 @@ public static class DependencyInjection
         services.AddSingleton<HostLocks>();
         services.AddSingleton<TaskRunner>();
         services.AddSingleton<IArchiveTransport, RsyncTransport>();
+        services.AddSingleton<TaskOutcomes>();
         services.AddTransient<TaskJob>();
         services.AddSingleton<IJobQueue, HangfireJobQueue>();
         // One storage per application, made when first asked for and disposed with it. Registered before AddHangfire,
@@ -112,7 +113,6 @@ public static class DependencyInjection
         services.AddHostedService<ScheduleReconciler>();
         services.AddSingleton<RetentionApplier>();
         services.AddSingleton<IRetentionPruner>(sp => sp.GetRequiredService<RetentionApplier>());
-        services.AddHostedService<RetentionAfterRuns>();
         return services;
     }
 }

@@ -83,6 +83,7 @@ internal static class PortalWeb
         api.MapPreflightApi();
         api.MapTasksApi();
         api.MapSchedulesApi();
+        api.MapAuditApi();
 
         // Hangfire's own dashboard, behind the portal's login and for admins only.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false, AppPath = "/" })

@@ -11,4 +11,7 @@ public interface IArchiveStore
 
     /// <summary>Deletes the repository copy and the row; refused while a task uses the archive.</summary>
     Task<Result<Archive>> DeleteAsync(long id, string actor, CancellationToken ct);
+
+    /// <summary>Marks an archive protected (kept whatever a retention policy says) or lifts that; audited.</summary>
+    Task<Result<Archive>> SetProtectionAsync(long id, bool isProtected, string actor, CancellationToken ct);
 }

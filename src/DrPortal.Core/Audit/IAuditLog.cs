@@ -1,6 +1,14 @@
 namespace DrPortal.Core.Audit;
 
-public sealed record AuditQuery(string? Search = null, string? EntityType = null, int Skip = 0, int Take = 50);
+/// <summary>
+/// Which entries to list: <see cref="Search"/> looks in actor, action, entity and summary; <see cref="Actor"/> is the
+/// user (or schedule) who acted, matched in part; <see cref="EntityType"/> the kind of thing; <see cref="From"/> and
+/// <see cref="To"/> bound the time (from inclusive, to exclusive); <see cref="UpToId"/> pins a listing to the entries
+/// that existed when it started, so paging through an export does not shift as new entries arrive.
+/// </summary>
+public sealed record AuditQuery(
+    string? Search = null, string? EntityType = null, int Skip = 0, int Take = 50,
+    string? Actor = null, DateTimeOffset? From = null, DateTimeOffset? To = null, long? UpToId = null);
 
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, int Total);
 
@@ -11,5 +19,6 @@ public interface IAuditLog
     /// <param name="after">An object serialized as JSON; must not contain secrets.</param>
     Task RecordAsync(string actor, string action, string entityType, string? entityId, string summary, object? before, object? after, CancellationToken ct);
 
+    /// <summary>Newest first.</summary>
     Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken ct);
 }

@@ -80,8 +80,10 @@ public sealed class VmPair
     public object AuditSnapshot() => new
     {
         Id,
+        SourceHost = SourceHypervisor?.Name,
         SourceHypervisorId,
         SourceVmId,
+        TargetHost = TargetHypervisor?.Name,
         TargetHypervisorId,
         TargetVmId,
         ReplicaStart = ReplicaStart.ToString(),

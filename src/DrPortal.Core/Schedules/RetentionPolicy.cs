@@ -31,14 +31,20 @@ public sealed record RetentionPolicy(int KeepLast = 0, int KeepDaily = 0, int Ke
 }
 
 /// <summary>The verdict on one archive, with every reason it is kept (none when it is deleted).</summary>
-public sealed record RetentionDecision(Archive Archive, bool Keep, IReadOnlyList<string> Reasons);
+public sealed record RetentionDecision(Archive Archive, bool Keep, IReadOnlyList<string> Reasons)
+{
+    /// <summary>Deleted because it never became a restore point (no verified repository copy), not because of the policy.</summary>
+    public bool IsIncomplete => !Keep && !Archive.IsVerified;
+}
 
 /// <summary>Applies a <see cref="RetentionPolicy"/> to a pair's archives. Pure: the same input always gives the same verdicts.</summary>
 public static class RetentionPlan
 {
     /// <summary>
-    /// Decides keep or delete for each archive, newest first. Whatever the policy says, the newest verified archive,
-    /// archives in <paramref name="inUse"/> (a queued or running task needs them) and protected archives are kept.
+    /// Decides keep or delete for each archive, newest first. Only verified restore points count towards the policy's
+    /// rules: an unverified archive (a cancelled or failed backup) never takes the place of a good one, and is deleted
+    /// unless a task still uses it. Whatever the policy says, the newest verified archive, archives in
+    /// <paramref name="inUse"/> (a queued or running task needs them) and protected archives are kept.
     /// Days, weeks and months are those of <paramref name="zone"/>.
     /// </summary>
     public static IReadOnlyList<RetentionDecision> Decide(RetentionPolicy policy, IEnumerable<Archive> archives, IReadOnlySet<long> inUse, TimeZoneInfo zone)
@@ -47,22 +53,23 @@ public static class RetentionPlan
         ArgumentNullException.ThrowIfNull(inUse);
         ArgumentNullException.ThrowIfNull(zone);
         var ordered = archives.OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).ToList();
+        var verified = ordered.Where(a => a.IsVerified).ToList();
         var reasons = ordered.ToDictionary(a => a.Id, _ => new List<string>());
 
         if (policy.IsEmpty)
         {
-            ordered.ForEach(a => reasons[a.Id].Add("no retention policy"));
+            verified.ForEach(a => reasons[a.Id].Add("no retention policy"));
         }
-        foreach (var a in ordered.Take(policy.KeepLast))
+        foreach (var a in verified.Take(policy.KeepLast))
         {
             reasons[a.Id].Add("last");
         }
-        KeepNewestPerPeriod(ordered, policy.KeepDaily, zone, d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "daily", reasons);
-        KeepNewestPerPeriod(ordered, policy.KeepWeekly, zone,
+        KeepNewestPerPeriod(verified, policy.KeepDaily, zone, d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "daily", reasons);
+        KeepNewestPerPeriod(verified, policy.KeepWeekly, zone,
             d => string.Create(CultureInfo.InvariantCulture, $"{ISOWeek.GetYear(d)}-W{ISOWeek.GetWeekOfYear(d):00}"), "weekly", reasons);
-        KeepNewestPerPeriod(ordered, policy.KeepMonthly, zone, d => d.ToString("yyyy-MM", CultureInfo.InvariantCulture), "monthly", reasons);
+        KeepNewestPerPeriod(verified, policy.KeepMonthly, zone, d => d.ToString("yyyy-MM", CultureInfo.InvariantCulture), "monthly", reasons);
 
-        if (ordered.FirstOrDefault(a => a.IsVerified) is { } newestVerified)
+        if (verified.FirstOrDefault() is { } newestVerified)
         {
             reasons[newestVerified.Id].Add("newest verified archive");
         }

@@ -92,6 +92,7 @@ public sealed class Schedule
     {
         Id,
         VmPairId,
+        Pair = VmPair?.Describe(),
         Kind = Kind.ToString(),
         Timing = Timing.ToString(),
         DailyAt,

@@ -92,7 +92,8 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
         // A new stamp signs the user out everywhere within the validation interval.
         await users.UpdateSecurityStampAsync(user);
         var after = await SummaryAsync(users, user);
-        await RecordAsync(actor, "update", UserEntity, user.Id, $"Changed user {user.UserName}: role {after.Role}, {(after.IsDisabled ? "disabled" : "enabled")}", before, after, ct);
+        await RecordAsync(actor, "update", UserEntity, user.UserName!, $"Changed user {user.UserName}: role {after.Role}, {(after.IsDisabled ? "disabled" : "enabled")}",
+            Snapshot(before), Snapshot(after), ct);
         return Result<UserSummary>.Ok(after);
     }
 
@@ -117,7 +118,7 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
             return Invalid("password", result);
         }
         await users.SetLockoutEndDateAsync(user, null);
-        await RecordAsync(actor, "reset-password", UserEntity, user.Id, $"Reset the password of {user.UserName}", null, null, ct);
+        await RecordAsync(actor, "reset-password", UserEntity, user.UserName!, $"Reset the password of {user.UserName}", null, null, ct);
         return Result<UserSummary>.Ok(await SummaryAsync(users, user));
     }
 
@@ -146,11 +147,11 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
                 ? Result<UserSummary>.Invalid("currentPassword", "Current password is wrong.")
                 : Invalid("newPassword", result);
         }
-        await RecordAsync(user.UserName!, "change-password", UserEntity, user.Id, $"{user.UserName} changed their password", null, null, ct);
+        await RecordAsync(user.UserName!, "change-password", UserEntity, user.UserName!, $"{user.UserName} changed their password", null, null, ct);
         return Result<UserSummary>.Ok(await SummaryAsync(users, user));
     }
 
-    public async Task<Result<UserSummary>> CheckPasswordAsync(string? userName, string? password, CancellationToken ct)
+    public async Task<Result<UserSummary>> CheckPasswordAsync(string? userName, string? password, string? clientAddress, CancellationToken ct)
     {
         const string failure = "User name or password is wrong, or the account is locked or disabled.";
         if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password))
@@ -160,17 +161,24 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var user = await users.FindByNameAsync(userName.Trim());
-        if (user is null || user.IsDisabled || await users.IsLockedOutAsync(user))
+        // Every attempt is audited with the name as typed and where it came from; the password never is.
+        SignInEvent Event(SignInOutcome outcome, string? detail = null) => new(user?.UserName ?? userName, outcome, SignInEvent.TokenCreation, clientAddress, detail);
+        var refusal = user is null ? "no such user" : user.IsDisabled ? "the account is disabled" : await users.IsLockedOutAsync(user) ? "the account is locked" : null;
+        if (refusal is not null)
         {
+            await Event(SignInOutcome.Failed, refusal).RecordAsync(audit, CancellationToken.None);
             return Result<UserSummary>.Conflict(failure);
         }
-        if (!await users.CheckPasswordAsync(user, password))
+        if (!await users.CheckPasswordAsync(user!, password))
         {
-            await users.AccessFailedAsync(user);
+            await users.AccessFailedAsync(user!);
+            var locked = await users.IsLockedOutAsync(user!);
+            await Event(locked ? SignInOutcome.LockedOut : SignInOutcome.Failed, "wrong password").RecordAsync(audit, CancellationToken.None);
             return Result<UserSummary>.Conflict(failure);
         }
-        await users.ResetAccessFailedCountAsync(user);
-        return Result<UserSummary>.Ok(await SummaryAsync(users, user));
+        await users.ResetAccessFailedCountAsync(user!);
+        await Event(SignInOutcome.SignedIn).RecordAsync(audit, CancellationToken.None);
+        return Result<UserSummary>.Ok(await SummaryAsync(users, user!));
     }
 
     public async Task<IReadOnlyList<ApiTokenSummary>> ListTokensAsync(string userId, CancellationToken ct)
@@ -190,7 +198,8 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
             return Result<NewApiToken>.Invalid(errors);
         }
         await using var db = await contexts.CreateDbContextAsync(ct);
-        if (!await db.Users.AnyAsync(u => u.Id == userId, ct))
+        var owner = await db.Users.Where(u => u.Id == userId).Select(u => u.UserName).FirstOrDefaultAsync(ct);
+        if (owner is null)
         {
             return Result<NewApiToken>.NotFound($"User {userId} does not exist.");
         }
@@ -205,7 +214,7 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
         };
         db.ApiTokens.Add(token);
         var saved = await Persist.SaveAsync(db, token,
-            () => db.AuditEntries.Add(AuditLog.Entry(clock, actor, "create", TokenEntity, token.Id.ToString(CultureInfo.InvariantCulture), $"Created API token '{token.Name}'", null, new { token.Name, token.Hint, token.UserId })),
+            () => db.AuditEntries.Add(AuditLog.Entry(clock, actor, "create", TokenEntity, token.Id.ToString(CultureInfo.InvariantCulture), $"Created API token '{token.Name}' of {owner}", null, new { token.Name, token.Hint, User = owner })),
             () => Result<ApiToken>.Invalid("name", $"You already have a token named '{trimmed}'."), ct);
         return saved.IsOk
             ? Result<NewApiToken>.Ok(new NewApiToken(ToSummary(token), secret))
@@ -220,8 +229,10 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
         {
             return Result<ApiTokenSummary>.NotFound($"Token {tokenId} does not exist.");
         }
+        var owner = await db.Users.Where(u => u.Id == token.UserId).Select(u => u.UserName).FirstOrDefaultAsync(ct) ?? token.UserId;
         db.ApiTokens.Remove(token);
-        db.AuditEntries.Add(AuditLog.Entry(clock, actor, "revoke", TokenEntity, tokenId.ToString(CultureInfo.InvariantCulture), $"Revoked API token '{token.Name}'", new { token.Name, token.Hint, token.UserId }, null));
+        db.AuditEntries.Add(AuditLog.Entry(clock, actor, "revoke", TokenEntity, tokenId.ToString(CultureInfo.InvariantCulture), $"Revoked API token '{token.Name}' of {owner}",
+            new { token.Name, token.Hint, User = owner }, null));
         await db.SaveChangesAsync(ct);
         return Result<ApiTokenSummary>.Ok(ToSummary(token));
     }
@@ -303,7 +314,7 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
         }
         await users.AddToRoleAsync(user, role!);
         var summary = await SummaryAsync(users, user);
-        await RecordAsync(actor, "create", UserEntity, user.Id, $"Created user {name} as {role}", null, summary, ct);
+        await RecordAsync(actor, "create", UserEntity, user.UserName!, $"Created user {name} as {role}", null, Snapshot(summary), ct);
         return Result<UserSummary>.Ok(summary);
     }
 
@@ -341,6 +352,9 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
         var locked = u.LockoutEnd is { } end && end > DateTimeOffset.UtcNow;
         return new UserSummary(u.Id, u.UserName!, roles.FirstOrDefault() ?? Roles.Viewer, u.IsDisabled, locked, u.CreatedAt);
     }
+
+    /// <summary>What the audit keeps of a user: the name people know, not the internal id.</summary>
+    private static object Snapshot(UserSummary u) => new { u.UserName, u.Role, u.IsDisabled, u.IsLockedOut };
 
     private static ApiTokenSummary ToSummary(ApiToken t) => new(t.Id, t.Name, t.Hint, t.CreatedAt, t.LastUsedAt);
 

@@ -16,12 +16,3 @@ internal sealed class HangfireJobQueue(IBackgroundJobClient client) : IJobQueue
 {
     public void Enqueue(long taskId) => client.Enqueue<TaskJob>(JobQueues.Tasks, job => job.RunAsync(taskId, CancellationToken.None));
 }
-
-/// <summary>The Hangfire job: runs one task. Hangfire passes its shutdown token in place of the CancellationToken argument.</summary>
-internal sealed class TaskJob(Tasks.TaskRunner runner)
-{
-    // The runner records failures on the task row; Hangfire must never run a task a second time on its own.
-    [AutomaticRetry(Attempts = 0)]
-    [JobDisplayName("Task {0}")]
-    public Task RunAsync(long taskId, CancellationToken ct) => runner.RunAsync(taskId, ct);
-}

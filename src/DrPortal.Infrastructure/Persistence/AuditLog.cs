@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using DrPortal.Core.Audit;
 using DrPortal.Core.Common;
@@ -7,7 +8,10 @@ namespace DrPortal.Infrastructure.Persistence;
 
 internal sealed class AuditLog(IDbContextFactory<DrPortalDbContext> contexts, IClock clock) : IAuditLog
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Snapshots are read by people: "+00:00" rather than "\u002B00:00". The relaxed encoder is safe here because a
+    // snapshot is only ever shown as text (Blazor encodes it) or written to CSV and the API as a string value, never
+    // placed into HTML or a script as markup.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Builds an entry to be saved in the same SaveChanges as the change it describes.</summary>
     public static AuditEntry Entry(IClock clock, string actor, string action, string entityType, string? entityId, string summary, object? before, object? after) => new()
@@ -39,9 +43,26 @@ internal sealed class AuditLog(IDbContextFactory<DrPortalDbContext> contexts, IC
         }
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            // Parameterised LIKE through EF; the pattern's own wildcards are escaped by EF.Functions.Like's caller below.
+            // EF passes the term as a parameter and matches it literally (no wildcards of the user's reach SQL).
             var term = query.Search.Trim();
             q = q.Where(a => a.Actor.Contains(term) || a.Action.Contains(term) || a.EntityType.Contains(term) || (a.Summary != null && a.Summary.Contains(term)));
+        }
+        if (!string.IsNullOrWhiteSpace(query.Actor))
+        {
+            var actor = query.Actor.Trim();
+            q = q.Where(a => a.Actor.Contains(actor));
+        }
+        if (query.From is { } from)
+        {
+            q = q.Where(a => a.At >= from);
+        }
+        if (query.To is { } to)
+        {
+            q = q.Where(a => a.At < to);
+        }
+        if (query.UpToId is { } upTo)
+        {
+            q = q.Where(a => a.Id <= upTo);
         }
         var total = await q.CountAsync(ct);
         var items = await q.OrderByDescending(a => a.Id)

@@ -67,9 +67,11 @@ internal sealed class HypervisorStore(IDbContextFactory<DrPortalDbContext> conte
             }
         }
         var before = host.AuditSnapshot();
+        var oldName = host.Name;
         host.Apply(input);
         host.UpdatedAt = clock.UtcNow;
-        db.AuditEntries.Add(AuditLog.Entry(clock, actor, "update", EntityType, id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"Changed host {host.Name}", before, host.AuditSnapshot()));
+        db.AuditEntries.Add(AuditLog.Entry(clock, actor, "update", EntityType, id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            oldName == host.Name ? $"Changed host {host.Name}" : $"Changed host {oldName}, now named {host.Name}", before, host.AuditSnapshot()));
         return await SaveAsync(db, host, null, ct);
     }
 

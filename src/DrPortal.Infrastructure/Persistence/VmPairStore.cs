@@ -31,6 +31,7 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
         }
         var pair = new VmPair { CreatedAt = clock.UtcNow, UpdatedAt = clock.UtcNow };
         pair.Apply(input);
+        await NameHostsAsync(db, pair, ct);
         db.VmPairs.Add(pair);
         var result = await Persist.SaveAsync(db, pair,
             () => db.AuditEntries.Add(AuditLog.Entry(clock, actor, "create", EntityType, pair.Id.ToString(CultureInfo.InvariantCulture), $"Added pair {pair.Describe()}", null, pair.AuditSnapshot())),
@@ -55,10 +56,15 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
         {
             return busy;
         }
+        await NameHostsAsync(db, pair, ct);
         var before = pair.AuditSnapshot();
+        var was = pair.Describe();
         pair.Apply(input);
         pair.UpdatedAt = clock.UtcNow;
-        db.AuditEntries.Add(AuditLog.Entry(clock, actor, "update", EntityType, id.ToString(CultureInfo.InvariantCulture), $"Changed pair #{id}", before, pair.AuditSnapshot()));
+        await NameHostsAsync(db, pair, ct);
+        var now = pair.Describe();
+        db.AuditEntries.Add(AuditLog.Entry(clock, actor, "update", EntityType, id.ToString(CultureInfo.InvariantCulture),
+            was == now ? $"Changed pair {now}" : $"Changed pair {was}, now {now}", before, pair.AuditSnapshot()));
         var result = await Persist.SaveAsync(db, pair, null, () => TargetTaken(input), ct);
         return result.IsOk ? Result<VmPair>.Ok((await FindAsync(id, ct))!) : result;
     }
@@ -79,6 +85,13 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
         db.AuditEntries.Add(AuditLog.Entry(clock, actor, "delete", EntityType, id.ToString(CultureInfo.InvariantCulture), $"Deleted pair {pair.Describe()}", pair.AuditSnapshot(), null));
         await db.SaveChangesAsync(ct);
         return Result<VmPair>.Ok(pair);
+    }
+
+    /// <summary>Sets the pair's hosts from the context, so its audit entries name hosts rather than ids.</summary>
+    private static async Task NameHostsAsync(DrPortalDbContext db, VmPair pair, CancellationToken ct)
+    {
+        pair.SourceHypervisor = await db.Hypervisors.FindAsync([pair.SourceHypervisorId], ct) ?? pair.SourceHypervisor;
+        pair.TargetHypervisor = await db.Hypervisors.FindAsync([pair.TargetHypervisorId], ct) ?? pair.TargetHypervisor;
     }
 
     /// <summary>A pair with a queued or running task cannot change under it.</summary>

@@ -1,21 +1,24 @@
 using System.Globalization;
-using System.Threading.Channels;
 using DrPortal.Core.Archives;
 using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
+using DrPortal.Core.Pairs;
+using DrPortal.Core.Remote;
 using DrPortal.Core.Schedules;
 using DrPortal.Core.Tasks;
 using DrPortal.Infrastructure.Persistence;
+using DrPortal.Infrastructure.Tasks;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DrPortal.Infrastructure.Schedules;
 
 /// <summary>
-/// Prunes a pair's archives by a schedule's retention policy, on all three copies: the primary host's, the
-/// recovery host's and the repository's. The decision is <see cref="RetentionPlan"/>'s, the same the preview shows.
+/// Prunes a pair's archives by a retention policy, on all three copies: the primary host's, the recovery host's and
+/// the repository's. The decision is <see cref="RetentionPlan"/>'s, the same the preview shows. It runs after every
+/// successful backup or replication (<see cref="ApplyAfterTaskAsync"/>, called where the task's job ends) and on
+/// "prune now".
 /// </summary>
 internal sealed partial class RetentionApplier(
     IDbContextFactory<DrPortalDbContext> dbFactory,
@@ -29,41 +32,75 @@ internal sealed partial class RetentionApplier(
 
     /// <summary>Applies the schedule's policy now; returns the decisions (the deleted ones are gone, unless a host refused).</summary>
     public async Task<IReadOnlyList<RetentionDecision>> ApplyAsync(int scheduleId, CancellationToken ct) =>
-        await ApplyAsync(scheduleId, $"retention of schedule #{scheduleId}", ct) ?? [];
+        await ApplyScheduleAsync(scheduleId, $"retention of schedule #{scheduleId}", ct) ?? [];
 
     public async Task<Result<IReadOnlyList<RetentionDecision>>> PruneNowAsync(int scheduleId, string actor, CancellationToken ct)
     {
-        var decisions = await ApplyAsync(scheduleId, $"{actor} (prune now, schedule #{scheduleId})", ct);
+        var decisions = await ApplyScheduleAsync(scheduleId, $"{actor} (prune now, schedule #{scheduleId})", ct);
         return decisions is null
             ? Result<IReadOnlyList<RetentionDecision>>.NotFound($"Schedule {scheduleId} does not exist.")
             : Result<IReadOnlyList<RetentionDecision>>.Ok(decisions);
     }
 
-    /// <summary>Null when the schedule does not exist; with no policy every archive is kept and nothing is touched.</summary>
-    private async Task<IReadOnlyList<RetentionDecision>?> ApplyAsync(int scheduleId, string actor, CancellationToken ct)
+    /// <summary>
+    /// After a successful Backup or Replicate: a scheduled run applies its schedule's policy when the schedule has one,
+    /// any other run (and a schedule without a policy) the pair's. Anything else does nothing and returns null.
+    /// </summary>
+    public async Task<IReadOnlyList<RetentionDecision>?> ApplyAfterTaskAsync(long taskId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId, ct);
+        if (task is not { Status: DrTaskStatus.Succeeded or DrTaskStatus.SucceededWithWarnings, Kind: DrTaskKind.Backup or DrTaskKind.Replicate, VmPairId: { } pairId })
+        {
+            return null;
+        }
+        var schedule = task.ScheduleId is { } scheduleId ? await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == scheduleId, ct) : null;
+        if (schedule is { Retention.IsEmpty: false })
+        {
+            return await ApplyAsync(pairId, schedule.Retention, schedule.TimeZone, $"retention of schedule #{schedule.Id} after task #{taskId}", ct);
+        }
+        var pair = await db.VmPairs.AsNoTracking().FirstOrDefaultAsync(p => p.Id == pairId, ct);
+        return pair is null
+            ? null
+            : await ApplyAsync(pairId, pair.Retention, ScheduleInput.ServerTimeZoneId(), $"retention of pair #{pairId} after task #{taskId}", ct);
+    }
+
+    /// <summary>Null when the schedule does not exist.</summary>
+    private async Task<IReadOnlyList<RetentionDecision>?> ApplyScheduleAsync(int scheduleId, string actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var schedule = await db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == scheduleId, ct);
+        return schedule is null ? null : await ApplyAsync(schedule.VmPairId, schedule.Retention, schedule.TimeZone, actor, ct);
+    }
+
+    /// <summary>
+    /// Keeps what <see cref="RetentionPlan"/> keeps and deletes the rest: archives beyond the policy and incomplete ones
+    /// (never verified, unused). With an empty policy every verified archive is kept, but incomplete ones still go.
+    /// </summary>
+    private async Task<IReadOnlyList<RetentionDecision>> ApplyAsync(int pairId, RetentionPolicy policy, string timeZone, string actor, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var schedule = await db.Schedules.AsNoTracking().Include(s => s.VmPair).ThenInclude(p => p!.SourceHypervisor)
-                .Include(s => s.VmPair).ThenInclude(p => p!.TargetHypervisor).FirstOrDefaultAsync(s => s.Id == scheduleId, ct);
-            if (schedule?.VmPair is not { } pair)
+            var pair = await db.VmPairs.AsNoTracking().Include(p => p.SourceHypervisor).Include(p => p.TargetHypervisor).FirstOrDefaultAsync(p => p.Id == pairId, ct);
+            if (pair is null)
             {
-                return null;
+                return [];
             }
             var archives = await db.Archives.AsNoTracking().Where(a => a.VmPairId == pair.Id).ToListAsync(ct);
-            var decisions = RetentionPlan.Decide(schedule.Retention, archives, await InUseAsync(db, ct), TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZone));
+            var zone = TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var found) ? found : TimeZoneInfo.Utc;
+            var decisions = RetentionPlan.Decide(policy, archives, await ArchiveStore.InUseAsync(db, ct), zone);
             foreach (var doomed in decisions.Where(d => !d.Keep))
             {
                 try
                 {
-                    await DeleteAsync(doomed.Archive.Id, pair.SourceHypervisor!, pair.TargetHypervisor!, actor, ct);
+                    await DeleteAsync(doomed, pair, policy, actor, ct);
                 }
-                catch (TransferException ex)
+                catch (Exception ex) when (ex is TransferException or RemoteConnectionException or HostKeyMismatchException)
                 {
                     // The row stays, so the next run tries again; nothing is half-forgotten.
-                    LogDeleteFailed(logger, ex, doomed.Archive.FileName, scheduleId);
+                    LogDeleteFailed(logger, ex, doomed.Archive.FileName, pair.Id);
                 }
             }
             return decisions;
@@ -74,15 +111,17 @@ internal sealed partial class RetentionApplier(
         }
     }
 
-    private async Task DeleteAsync(long archiveId, Hypervisor source, Hypervisor target, string actor, CancellationToken ct)
+    private async Task DeleteAsync(RetentionDecision doomed, VmPair pair, RetentionPolicy policy, string actor, CancellationToken ct)
     {
+        var archiveId = doomed.Archive.Id;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var archive = await db.Archives.FirstOrDefaultAsync(a => a.Id == archiveId, ct);
-        // Checked again here: a restore of this archive may have been requested since the decision.
-        if (archive is null || (await InUseAsync(db, ct)).Contains(archiveId))
+        // Checked again here: a restore of this archive may have been requested, or its protection set, since the decision.
+        if (archive is null || archive.IsProtected || (await ArchiveStore.InUseAsync(db, ct)).Contains(archiveId))
         {
             return;
         }
+        var (source, target) = (pair.SourceHypervisor!, pair.TargetHypervisor!);
         if (archive.OnPrimary)
         {
             var paths = new List<string> { RemotePath(source, archive.FileName) };
@@ -97,63 +136,25 @@ internal sealed partial class RetentionApplier(
             await transport.RemoveRemoteAsync(target, [RemotePath(target, archive.FileName)], ct);
         }
         db.Archives.Remove(archive);
+        var why = doomed.IsIncomplete ? "incomplete: it was never verified" : $"beyond {Describe(policy)}";
         db.AuditEntries.Add(AuditLog.Entry(clock, actor, "prune", "Archive", archiveId.ToString(CultureInfo.InvariantCulture),
-            $"Pruned archive {archive.FileName} of {archive.SourceHypervisorName}/{archive.SourceVmId} by {actor}", archive, null));
+            $"Pruned archive {archive.FileName} of {archive.SourceHypervisorName}/{archive.SourceVmId} ({why}) by {actor}", archive, null));
         await db.SaveChangesAsync(ct);
-        Tasks.ArchiveStore.DeleteRepositoryCopy(options.Value, archive);
+        ArchiveStore.DeleteRepositoryCopy(options.Value, archive);
+    }
+
+    private static string Describe(RetentionPolicy p)
+    {
+        var parts = new[] { ("last", p.KeepLast), ("daily", p.KeepDaily), ("weekly", p.KeepWeekly), ("monthly", p.KeepMonthly) }
+            .Where(x => x.Item2 > 0).Select(x => string.Create(CultureInfo.InvariantCulture, $"keep {x.Item1} {x.Item2}"));
+        return "the retention policy (" + string.Join(", ", parts) + ")";
     }
 
     public void Dispose() => _gate.Dispose();
 
-    private static async Task<IReadOnlySet<long>> InUseAsync(DrPortalDbContext db, CancellationToken ct) =>
-        (await db.Tasks.AsNoTracking().Where(t => t.ActiveKey != null && t.ArchiveId != null).Select(t => t.ArchiveId!.Value).ToListAsync(ct)).ToHashSet();
-
     // Where the task pipeline puts archives on a host (TaskRunner.RemotePath).
     private static string RemotePath(Hypervisor host, string fileName) => $"{host.DumpDirectory.TrimEnd('/')}/{fileName}";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention of schedule {ScheduleId} could not delete {FileName}; it is kept and retried after the next run")]
-    private static partial void LogDeleteFailed(ILogger logger, Exception ex, string fileName, int scheduleId);
-}
-
-/// <summary>
-/// Applies a schedule's retention after each successful run it queued. Listens to the task feed, so the task
-/// pipeline knows nothing of retention; the work happens off the publisher's thread.
-/// </summary>
-internal sealed partial class RetentionAfterRuns(
-    ITaskFeed feed,
-    IDbContextFactory<DrPortalDbContext> dbFactory,
-    RetentionApplier applier,
-    ILogger<RetentionAfterRuns> logger) : BackgroundService
-{
-    private readonly Channel<long> _succeeded = Channel.CreateUnbounded<long>();
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var subscription = feed.Subscribe(u =>
-        {
-            if (u.Status is DrTaskStatus.Succeeded or DrTaskStatus.SucceededWithWarnings && u.Kind is DrTaskKind.Backup or DrTaskKind.Replicate)
-            {
-                _succeeded.Writer.TryWrite(u.TaskId);
-            }
-        });
-        await foreach (var taskId in _succeeded.Reader.ReadAllAsync(stoppingToken))
-        {
-            try
-            {
-                await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
-                var scheduleId = await db.Tasks.Where(t => t.Id == taskId).Select(t => t.ScheduleId).FirstOrDefaultAsync(stoppingToken);
-                if (scheduleId is { } id)
-                {
-                    await applier.ApplyAsync(id, stoppingToken);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogFailed(logger, ex, taskId);
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Retention after task {TaskId} failed")]
-    private static partial void LogFailed(ILogger logger, Exception ex, long taskId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention of pair {PairId} could not delete {FileName}; it is kept and retried after the next run")]
+    private static partial void LogDeleteFailed(ILogger logger, Exception ex, string fileName, int pairId);
 }

@@ -44,10 +44,11 @@ internal sealed partial class ScheduleStore(
         }
         var schedule = new Schedule { CreatedAt = clock.UtcNow, UpdatedAt = clock.UtcNow };
         schedule.Apply(input);
+        var pair = await AttachPairAsync(db, schedule, ct);
         db.Schedules.Add(schedule);
         var saved = await Persist.SaveAsync(db, schedule,
             () => db.AuditEntries.Add(AuditLog.Entry(clock, actor, "create", EntityType, schedule.Id.ToString(CultureInfo.InvariantCulture),
-                $"Added schedule {schedule.Describe()} for pair #{schedule.VmPairId}", null, schedule.AuditSnapshot())),
+                $"Added schedule {schedule.Describe()} for pair {pair}", null, schedule.AuditSnapshot())),
             () => Result<Schedule>.Conflict("The schedule could not be saved."), ct);
         if (!saved.IsOk)
         {
@@ -70,11 +71,13 @@ internal sealed partial class ScheduleStore(
         {
             return invalid;
         }
+        await AttachPairAsync(db, schedule, ct);
         var before = schedule.AuditSnapshot();
         schedule.Apply(input);
         schedule.UpdatedAt = clock.UtcNow;
+        var pair = await AttachPairAsync(db, schedule, ct);
         db.AuditEntries.Add(AuditLog.Entry(clock, actor, "update", EntityType, id.ToString(CultureInfo.InvariantCulture),
-            $"Changed schedule #{id}: {schedule.Describe()}{(schedule.Enabled ? "" : ", disabled")}", before, schedule.AuditSnapshot()));
+            $"Changed schedule #{id} of pair {pair}: {schedule.Describe()}{(schedule.Enabled ? "" : ", disabled")}", before, schedule.AuditSnapshot()));
         await db.SaveChangesAsync(ct);
         SyncJob(id, () => jobs.Sync(schedule));
         return Result<Schedule>.Ok((await FindAsync(id, ct))!);
@@ -83,17 +86,30 @@ internal sealed partial class ScheduleStore(
     public async Task<Result<Schedule>> DeleteAsync(int id, string actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var schedule = await db.Schedules.Include(s => s.VmPair).FirstOrDefaultAsync(s => s.Id == id, ct);
+        var schedule = await db.Schedules.FirstOrDefaultAsync(s => s.Id == id, ct);
         if (schedule is null)
         {
             return Result<Schedule>.NotFound($"Schedule {id} does not exist.");
         }
+        var pair = await AttachPairAsync(db, schedule, ct);
         db.Schedules.Remove(schedule);
         db.AuditEntries.Add(AuditLog.Entry(clock, actor, "delete", EntityType, id.ToString(CultureInfo.InvariantCulture),
-            $"Deleted schedule #{id} ({schedule.Describe()}) of pair #{schedule.VmPairId}", schedule.AuditSnapshot(), null));
+            $"Deleted schedule #{id} ({schedule.Describe()}) of pair {pair}", schedule.AuditSnapshot(), null));
         await db.SaveChangesAsync(ct);
         SyncJob(id, () => jobs.Remove(id));
         return Result<Schedule>.Ok(schedule);
+    }
+
+    /// <summary>Sets the schedule's pair, with its hosts, so the audit names hosts rather than ids; returns the pair's label.</summary>
+    private static async Task<string> AttachPairAsync(DrPortalDbContext db, Schedule schedule, CancellationToken ct)
+    {
+        var pairId = schedule.VmPairId;
+        var pair = await db.VmPairs.Include(p => p.SourceHypervisor).Include(p => p.TargetHypervisor).FirstOrDefaultAsync(p => p.Id == pairId, ct);
+        if (pair is not null)
+        {
+            schedule.VmPair = pair;
+        }
+        return pair?.Describe() ?? $"#{pairId.ToString(CultureInfo.InvariantCulture)}";
     }
 
     public async Task<IReadOnlyList<ScheduleRun>> RunsAsync(int scheduleId, int take, CancellationToken ct)

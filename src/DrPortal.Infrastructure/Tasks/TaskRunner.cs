@@ -259,7 +259,7 @@ internal sealed partial class TaskRunner(
             catch (TransferException ex) when (ex.DiskFull || !ex.Retryable)
             {
                 // Kept partial data only helps a resume; one that cannot come would keep the repository's disk full.
-                DeletePartials(local);
+                ArchiveStore.DeleteLocalCopy(local);
                 throw new StageFailedException(ex.Message + (ex.DiskFull
                     ? $" The partial copy was removed; {ByteSize.Format(new DriveInfo(Path.GetFullPath(local)).AvailableFreeSpace)} is free in the repository now."
                     : " The partial copy was removed."), ex.LastLines);
@@ -616,7 +616,7 @@ internal sealed partial class TaskRunner(
                     if (!archive.InRepository)
                     {
                         var local = runner.Options.RepositoryPathOf(archive);
-                        DeletePartials(local);
+                        ArchiveStore.DeleteLocalCopy(local);
                     }
                     break;
                 case StageName.Push when task.ArchiveId is not null:
@@ -637,23 +637,6 @@ internal sealed partial class TaskRunner(
         }
 
         private async Task SaveAsync() => await db.SaveChangesAsync(CancellationToken.None);
-    }
-
-    /// <summary>Removes an unfinished local copy: the file, rsync's partial data and rsync's temporary files (".name.XXXXXX").</summary>
-    private static void DeletePartials(string localPath)
-    {
-        var dir = Path.GetDirectoryName(localPath)!;
-        var name = Path.GetFileName(localPath);
-        File.Delete(localPath);
-        var partialDir = Path.Combine(dir, Infrastructure.Transport.RsyncArguments.PartialDirectoryName);
-        foreach (var d in new[] { dir, partialDir }.Where(Directory.Exists))
-        {
-            File.Delete(Path.Combine(d, name));
-            foreach (var temp in Directory.EnumerateFiles(d, $".{name}.*"))
-            {
-                File.Delete(temp);
-            }
-        }
     }
 
     private static async Task<string> Sha256Async(string path)

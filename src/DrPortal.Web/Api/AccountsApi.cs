@@ -14,9 +14,9 @@ internal static class AccountsApi
             .WithSummary("Creates the first administrator. Only while no user exists; afterwards 409.");
 
         var tokens = api.MapGroup("/auth/tokens").WithTags("Auth");
-        tokens.MapPost("/", async (CreateTokenRequest body, IUserAccounts accounts, CancellationToken ct) =>
+        tokens.MapPost("/", async (CreateTokenRequest body, HttpContext http, IUserAccounts accounts, CancellationToken ct) =>
             {
-                var user = await accounts.CheckPasswordAsync(body.UserName, body.Password, ct);
+                var user = await accounts.CheckPasswordAsync(body.UserName, body.Password, http.Connection.RemoteIpAddress?.ToString(), ct);
                 if (!user.IsOk)
                 {
                     return user.Status == Core.Common.ResultStatus.Conflict

@@ -97,9 +97,9 @@ public sealed record TaskLogDto(IReadOnlyList<TaskLogLineDto> Lines, long Next);
 
 public sealed record ArchiveDto(
     long Id, int? PairId, int SourceHypervisorId, string SourceHypervisorName, int SourceVmId, string FileName, long SizeBytes, string? Sha256,
-    DateTimeOffset CreatedAt, DateTimeOffset? PulledAt, bool OnPrimary, bool InRepository, bool OnRecovery, bool Verified)
+    DateTimeOffset CreatedAt, DateTimeOffset? PulledAt, bool OnPrimary, bool InRepository, bool OnRecovery, bool Verified, bool Protected)
 {
     public static ArchiveDto From(Archive a) => new(
         a.Id, a.VmPairId, a.SourceHypervisorId, a.SourceHypervisorName, a.SourceVmId, a.FileName, a.SizeBytes, a.Sha256,
-        a.CreatedAt, a.PulledAt, a.OnPrimary, a.InRepository, a.OnRecovery, a.IsVerified);
+        a.CreatedAt, a.PulledAt, a.OnPrimary, a.InRepository, a.OnRecovery, a.IsVerified, a.IsProtected);
 }

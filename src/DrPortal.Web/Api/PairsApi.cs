@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using DrPortal.Core.Accounts;
-using DrPortal.Core.Audit;
 using DrPortal.Core.Common;
 using DrPortal.Core.Pairs;
 using DrPortal.Web.Auth;
@@ -29,11 +28,5 @@ internal static class PairsApi
             (await store.DeleteAsync(id, user.ActorName(), ct)).ToHttp(VmPairDto.From))
             .RequireAuthorization(Policies.CanOperate);
 
-        api.MapGet("/audit", async (string? search, string? entityType, int? skip, int? take, IAuditLog audit, CancellationToken ct) =>
-            {
-                var page = await audit.QueryAsync(new AuditQuery(search, entityType, skip ?? 0, take ?? 50), ct);
-                return TypedResults.Ok(new Page<AuditEntryDto>(page.Items.Select(AuditEntryDto.From).ToList(), page.Total));
-            })
-            .WithTags("Audit");
     }
 }

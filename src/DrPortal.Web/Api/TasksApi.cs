@@ -59,6 +59,16 @@ internal static class TasksApi
         archives.MapDelete("/{id:long}", async (long id, ClaimsPrincipal user, IArchiveStore store, CancellationToken ct) =>
                 (await store.DeleteAsync(id, user.ActorName(), ct)).ToHttp(ArchiveDto.From))
             .RequireAuthorization(Policies.CanOperate);
+        archives.MapPut("/{id:long}/protection", async (long id, ArchiveProtectionRequest body, ClaimsPrincipal user, IArchiveStore store, CancellationToken ct) =>
+            {
+                if (body.Protected is not { } wanted)
+                {
+                    return ApiResults.Problem(Core.Common.Result<Archive>.Invalid("protected", "Protected is required: true keeps the archive whatever retention says, false lets retention decide."));
+                }
+                return (await store.SetProtectionAsync(id, wanted, user.ActorName(), ct)).ToHttp(ArchiveDto.From);
+            })
+            .RequireAuthorization(Policies.CanOperate)
+            .WithSummary("Protects an archive from retention ({\"protected\": true}) or lets retention decide again (false). Audited.");
     }
 
     private static async Task<IResult> RequestAsync(ITaskService tasks, int pairId, DrTaskKind kind, long? archiveId, ClaimsPrincipal user, CancellationToken ct)

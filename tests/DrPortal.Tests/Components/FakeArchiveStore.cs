@@ -24,6 +24,16 @@ internal sealed class FakeArchiveStore : IArchiveStore
         return Task.FromResult(NextDeleteResult ?? Result<Archive>.Ok(Archives.Single(a => a.Id == id)));
     }
 
+    public List<(long Id, bool Protected, string Actor)> ProtectionChanges { get; } = [];
+
+    public Task<Result<Archive>> SetProtectionAsync(long id, bool isProtected, string actor, CancellationToken ct)
+    {
+        ProtectionChanges.Add((id, isProtected, actor));
+        var archive = Archives.Single(a => a.Id == id);
+        archive.IsProtected = isProtected;
+        return Task.FromResult(Result<Archive>.Ok(Copy(archive)));
+    }
+
     /// <summary>Every settable property, so a field added to Archive later is copied too.</summary>
     private static Archive Copy(Archive archive)
     {

@@ -129,8 +129,12 @@ internal sealed class FakeAuditLog : IAuditLog
         return Task.CompletedTask;
     }
 
+    /// <summary>The filters the page asked for last; their meaning is the real store's (tested against MariaDB).</summary>
+    public AuditQuery? LastQuery { get; private set; }
+
     public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken ct)
     {
+        LastQuery = query;
         var matching = Entries.Where(e => query.EntityType is null || e.EntityType == query.EntityType).OrderByDescending(e => e.Id).ToList();
         return Task.FromResult(new AuditPage(matching.Skip(query.Skip).Take(query.Take).ToList(), matching.Count));
     }
@@ -164,7 +168,7 @@ internal sealed class FakeUserAccounts : IUserAccounts
     public Task<Result<UserSummary>> ChangeOwnPasswordAsync(string userId, string? currentPassword, string? newPassword, CancellationToken ct) =>
         Task.FromResult(Result<UserSummary>.Invalid("currentPassword", "Current password is wrong."));
 
-    public Task<Result<UserSummary>> CheckPasswordAsync(string? userName, string? password, CancellationToken ct) => throw new NotSupportedException();
+    public Task<Result<UserSummary>> CheckPasswordAsync(string? userName, string? password, string? clientAddress, CancellationToken ct) => throw new NotSupportedException();
 
     public Task<IReadOnlyList<ApiTokenSummary>> ListTokensAsync(string userId, CancellationToken ct) => Task.FromResult<IReadOnlyList<ApiTokenSummary>>([.. Tokens]);
 

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using DrPortal.Core.Archives;
 using DrPortal.Core.Schedules;
 using DrPortal.Core.Tasks;
+using DrPortal.Infrastructure.Jobs;
 using DrPortal.Infrastructure.Persistence;
 using DrPortal.Infrastructure.Schedules;
 using DrPortal.Tests.Support;
@@ -96,8 +97,23 @@ public class ScheduleRetentionApplyTests : IClassFixture<ScheduleTriggerTests.Po
             removed.Where(r => r.Host.StartsWith("ret-apply-", StringComparison.Ordinal)).Order());
     }
 
+    private TaskOutcomes Outcomes => _portal.Services.GetRequiredService<TaskOutcomes>();
+
+    /// <summary>Ends a queued task as the runner would have (the recording queue runs nothing), then what its job does next.</summary>
+    private async Task<DrTask> FinishAsSucceededAsync(long taskId)
+    {
+        await using (var db = await Contexts.CreateDbContextAsync())
+        {
+            var task = await db.Tasks.Include(t => t.Stages).FirstAsync(t => t.Id == taskId);
+            task.MarkStarted(_portal.Clock.UtcNow);
+            task.Succeed(_portal.Clock.UtcNow);
+            await db.SaveChangesAsync();
+        }
+        return (await Outcomes.FinishAsync(taskId, DrTaskStatus.Running, CancellationToken.None))!;
+    }
+
     [Fact]
-    public async Task SucceededScheduledTask_TriggersRetention_ButAnArchiveInUseIsKept()
+    public async Task SucceededScheduledTask_AppliesTheSchedulesPolicy_ButAnArchiveInUseIsKept()
     {
         var (admin, pair, schedule, archives) = await ArrangeAsync("ret-feed", 9502, 4);
         using var owned = admin;
@@ -106,22 +122,67 @@ public class ScheduleRetentionApplyTests : IClassFixture<ScheduleTriggerTests.Po
         var restore = await tasks.RequestAsync(pair.Id, DrTaskKind.Restore, archives[0].Id, "alice", CancellationToken.None);
         Assert.True(restore.IsOk, restore.Message);
         var scheduled = (await tasks.RequestScheduledAsync(pair.Id, DrTaskKind.Backup, new ScheduledRequest(schedule.Id, false), CancellationToken.None)).Value!.Task;
-        DrTask finished;
+
+        await FinishAsSucceededAsync(scheduled.Id);
+
+        // Keep-last 2 of the schedule, not the pair's keep-last 3.
+        Assert.Equal([archives[3].Id, archives[2].Id, archives[0].Id], await RemainingAsync(pair.Id));
+    }
+
+    [Fact]
+    public async Task SucceededManualBackup_AppliesThePairsPolicy_AndRemovesIncompleteArchives()
+    {
+        var (admin, pair, _, archives) = await ArrangeAsync("ret-manual", 9503, 5);
+        using var owned = admin;
+        // The newest archive is a cancelled backup's: never verified, a partial pull left in the repository.
+        var incomplete = archives[4];
         await using (var db = await Contexts.CreateDbContextAsync())
         {
-            finished = await db.Tasks.Include(t => t.Stages).FirstAsync(t => t.Id == scheduled.Id);
-            finished.Succeed(_portal.Clock.UtcNow);
+            var row = await db.Archives.FirstAsync(a => a.Id == incomplete.Id);
+            (row.InRepository, row.Sha256, row.SizeBytes, row.OnRecovery) = (false, null, 0, false);
             await db.SaveChangesAsync();
         }
+        var repoDir = Path.GetDirectoryName(RepositoryPath(incomplete))!;
+        var partial = Path.Combine(repoDir, ".rsync-partial", incomplete.FileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
+        await File.WriteAllTextAsync(partial, "half");
+        var tasks = _portal.Services.GetRequiredService<ITaskService>();
+        var manual = (await tasks.RequestAsync(pair.Id, DrTaskKind.Backup, null, "alice", CancellationToken.None)).Value!.Task;
 
-        _portal.Services.GetRequiredService<ITaskFeed>().Publish(TaskUpdate.Of(finished));
+        await FinishAsSucceededAsync(manual.Id);
 
-        var expected = new[] { archives[3].Id, archives[2].Id, archives[0].Id };
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!(await RemainingAsync(pair.Id)).SequenceEqual(expected) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-        Assert.Equal(expected, await RemainingAsync(pair.Id));
+        // The pair's default keep-last 3 counts verified archives only: the incomplete one takes no good one's place.
+        Assert.Equal([archives[3].Id, archives[2].Id, archives[1].Id], await RemainingAsync(pair.Id));
+        Assert.False(File.Exists(partial));
+        Assert.False(File.Exists(RepositoryPath(incomplete)));
+        Assert.Contains(("ret-manual-dc", $"/var/lib/vz/dump/{incomplete.FileName}"), _portal.Transport.Removed);
+        Assert.DoesNotContain(("ret-manual-dr", $"/var/lib/vz/dump/{incomplete.FileName}"), _portal.Transport.Removed);
+        await using var check = await Contexts.CreateDbContextAsync();
+        var prunes = await check.AuditEntries.Where(a => a.Action == "prune" && a.Actor == $"retention of pair #{pair.Id} after task #{manual.Id}").ToListAsync();
+        Assert.Equal(2, prunes.Count);
+        Assert.Contains(prunes, p => p.EntityId == incomplete.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) && p.Summary!.Contains("never verified", StringComparison.Ordinal));
+        var outcome = await check.AuditEntries.SingleAsync(a => a.EntityType == "Task" && a.EntityId == manual.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) && a.Action == "succeeded");
+        Assert.Equal("alice", outcome.Actor);
+        Assert.Contains("ret-manual-dc/100 → ret-manual-dr/9503", outcome.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FinishedTwice_RecordsTheOutcomeOnce_AndAProtectedArchiveSurvives()
+    {
+        var (admin, pair, _, archives) = await ArrangeAsync("ret-once", 9504, 5);
+        using var owned = admin;
+        var protect = await admin.PutAsJsonAsync($"/api/v1/archives/{archives[0].Id}/protection", new { @protected = true });
+        Assert.Equal(System.Net.HttpStatusCode.OK, protect.StatusCode);
+        var tasks = _portal.Services.GetRequiredService<ITaskService>();
+        var manual = (await tasks.RequestAsync(pair.Id, DrTaskKind.Backup, null, "bob", CancellationToken.None)).Value!.Task;
+
+        await FinishAsSucceededAsync(manual.Id);
+        // A job handed a task that had already ended (before = finished) does nothing again.
+        await Outcomes.FinishAsync(manual.Id, DrTaskStatus.Succeeded, CancellationToken.None);
+
+        Assert.Equal([archives[4].Id, archives[3].Id, archives[2].Id, archives[0].Id], await RemainingAsync(pair.Id));
+        await using var check = await Contexts.CreateDbContextAsync();
+        var id = manual.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(1, await check.AuditEntries.CountAsync(a => a.EntityType == "Task" && a.EntityId == id && a.Action == "succeeded"));
     }
 }

@@ -77,16 +77,93 @@ public class ScheduleRetentionTests
     }
 
     [Fact]
-    public void Decide_NewestVerifiedArchive_IsKeptEvenIfThePolicyWouldDropIt()
+    public void Decide_NewestVerifiedArchive_IsNamedAsSuch_BehindAnIncompleteOne()
     {
+        var archives = Daily(3);
+        (archives[2].InRepository, archives[2].Sha256) = (false, null);
+
+        var decisions = RetentionPlan.Decide(new RetentionPolicy(KeepDaily: 1), archives, NoneInUse, TimeZoneInfo.Utc);
+
+        Assert.Equal([2L], Kept(decisions));
+        Assert.Equal(["daily 2026-11-24", "newest verified archive"], decisions.Single(d => d.Archive.Id == 2).Reasons);
+    }
+
+    [Fact]
+    public void Decide_UnverifiedArchive_NeverCountsTowardsKeepLast()
+    {
+        // The case: keep-last 2 over a good archive, a cancelled 0-byte one and another good one.
         var archives = Daily(3);
         archives[2].InRepository = false;
         archives[2].Sha256 = null;
+        archives[2].SizeBytes = 0;
+
+        var decisions = RetentionPlan.Decide(new RetentionPolicy(KeepLast: 2), archives, NoneInUse, TimeZoneInfo.Utc);
+
+        Assert.Equal([2L, 1], Kept(decisions));
+        Assert.Equal(["last", "newest verified archive"], decisions.Single(d => d.Archive.Id == 2).Reasons);
+        Assert.Equal(["last"], decisions.Single(d => d.Archive.Id == 1).Reasons);
+    }
+
+    [Theory]
+    [InlineData(1, 0, 0)]
+    [InlineData(0, 3, 0)]
+    [InlineData(0, 0, 2)]
+    public void Decide_UnverifiedArchives_NeverCountTowardsAnyRule(int daily, int weekly, int monthly)
+    {
+        // Each period's newest archive is unverified; the verified one before it in the period is the one kept.
+        var day = new DateTimeOffset(2026, 11, 25, 1, 0, 0, TimeSpan.Zero);
+        var archives = new List<Archive> { At(1, day), At(2, day.AddHours(2), verified: false) };
+
+        var decisions = RetentionPlan.Decide(new RetentionPolicy(KeepDaily: daily, KeepWeekly: weekly, KeepMonthly: monthly), archives, NoneInUse, TimeZoneInfo.Utc);
+
+        Assert.Equal([1L], Kept(decisions));
+        Assert.True(decisions.Single(d => d.Archive.Id == 2).IsIncomplete);
+    }
+
+    [Fact]
+    public void Decide_IncompleteArchive_IsDeletedUnlessATaskUsesIt()
+    {
+        var archives = Daily(4);
+        foreach (var a in archives.Take(2))
+        {
+            (a.InRepository, a.Sha256) = (false, null);
+        }
+
+        // Archive 2 is the one a running backup is still pulling.
+        var decisions = RetentionPlan.Decide(new RetentionPolicy(KeepLast: 5), archives, new HashSet<long> { 2 }, TimeZoneInfo.Utc);
+
+        Assert.Equal([4L, 3, 2], Kept(decisions));
+        var incomplete = decisions.Single(d => d.Archive.Id == 1);
+        Assert.True(incomplete.IsIncomplete);
+        Assert.Empty(incomplete.Reasons);
+        Assert.False(decisions.Single(d => d.Archive.Id == 3).IsIncomplete);
+    }
+
+    [Fact]
+    public void Decide_EmptyPolicy_KeepsEveryRestorePoint_ButNotIncompleteArchives()
+    {
+        var archives = Daily(3);
+        (archives[1].InRepository, archives[1].Sha256) = (true, null);
+
+        var decisions = RetentionPlan.Decide(RetentionPolicy.None, archives, NoneInUse, TimeZoneInfo.Utc);
+
+        Assert.Equal([3L, 1], Kept(decisions));
+        Assert.Equal(["no retention policy"], decisions.Single(d => d.Archive.Id == 1).Reasons);
+    }
+
+    [Fact]
+    public void Decide_ProtectedArchive_IsKeptAsProtected_EvenWhenIncomplete()
+    {
+        var archives = Daily(4);
+        archives[0].IsProtected = true;
+        (archives[1].InRepository, archives[1].Sha256, archives[1].IsProtected) = (false, null, true);
 
         var decisions = RetentionPlan.Decide(new RetentionPolicy(KeepLast: 1), archives, NoneInUse, TimeZoneInfo.Utc);
 
-        Assert.Equal([3L, 2], Kept(decisions));
-        Assert.Contains("newest verified archive", decisions.Single(d => d.Archive.Id == 2).Reasons);
+        Assert.Equal([4L, 2, 1], Kept(decisions));
+        Assert.Equal(["protected"], decisions.Single(d => d.Archive.Id == 1).Reasons);
+        Assert.Equal(["protected"], decisions.Single(d => d.Archive.Id == 2).Reasons);
+        Assert.False(decisions.Single(d => d.Archive.Id == 3).Keep);
     }
 
     [Fact]

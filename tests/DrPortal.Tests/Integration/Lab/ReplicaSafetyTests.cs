@@ -175,6 +175,44 @@ public class ReplicaSafetyTests(LabPortalFixture portal)
         }
     }
 
+    [Fact]
+    public async Task AFailedRestoreIntoAFreeVmid_RemovesTheStubItLeft_SoTheNextRunCanCreateTheVm()
+    {
+        await Support.Lab.RunAsync("vm", "create", "pve-dc1", "5740", "--size", "16M", "--fill", "0.3");
+        // pve-dr1 once more, registered with a restore storage it does not have: qmrestore fails inside its task.
+        var dr1 = await Support.Lab.HostAsync("pve-dr1");
+        var created = await Admin.PostAsJsonAsync("/api/v1/hypervisors", new
+        {
+            name = "dr1-nostorage", address = dr1.Address, sshPort = 22, site = "Recovery", sshUser = "root", restoreStorage = "nosuch",
+        });
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var host = (await created.Content.ReadFromJsonAsync<HypervisorDto>(Json.Options))!;
+        var key = dr1.HostKey.Split(' ');
+        await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Core.Hosts.IHypervisorStore>(portal.Services)
+            .PinHostKeyAsync(host.Id, new Core.Hosts.HostKey(key[0], Convert.FromBase64String(key[1])), "test", CancellationToken.None);
+        var response = await Admin.PostAsJsonAsync("/api/v1/pairs", new
+        {
+            sourceHypervisorId = portal.Hosts["pve-dc1"].Id, sourceVmId = 5740, targetHypervisorId = host.Id, targetVmId = 9574,
+        });
+        var pair = (await response.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!;
+        try
+        {
+            var task = await ReplicateAsync(pair.Id);
+
+            Assert.Equal("Failed", task.Status);
+            Assert.Equal("Failed", task.Stages.Single(s => s.Name == "Restore").Status);
+            Assert.Contains("storage 'nosuch' does not exist", task.Error, StringComparison.Ordinal);
+            Assert.Contains("What the failed restore left at VM 9574 (free before this task) was removed.", task.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("9574", await Support.Lab.ExecAsync("pve-dr1", "qm", "list"), StringComparison.Ordinal);
+            Assert.Contains("gone", await Support.Lab.ExecAsync("pve-dr1", "sh", "-c", "[ -e /etc/pve/qemu-server/9574.conf ] && echo there || echo gone"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await CleanupAsync(pair, ("pve-dc1", 5740));
+            await Admin.DeleteAsync($"/api/v1/hypervisors/{host.Id}");
+        }
+    }
+
     private async Task WaitForPushBytesAsync(long taskId, long bytes)
     {
         var deadline = DateTime.UtcNow + TaskTimeout;

@@ -9,7 +9,7 @@ using MudBlazor;
 
 namespace DrPortal.Web.Components.Pages.Archives;
 
-/// <summary>The archives in the repository, per pair: checksums, copies, age; delete and "restore this" for operators.</summary>
+/// <summary>The archives in the repository, per pair: checksums, copies, age; protect, delete and "restore this" for operators.</summary>
 public partial class ArchivesPage
 {
     private List<Archive> _archives = [];
@@ -17,6 +17,7 @@ public partial class ArchivesPage
     private List<VmPair> _pairs = [];
     private int? _pairId;
     private bool _loading = true;
+    private readonly HashSet<long> _busy = [];
 
     [Inject]
     private IArchiveStore Store { get; set; } = default!;
@@ -98,11 +99,37 @@ public partial class ArchivesPage
         });
     }
 
+    private async Task SetProtectionAsync(Archive archive, bool protect)
+    {
+        if (!CanOperate || !_busy.Add(archive.Id))
+        {
+            return;
+        }
+        try
+        {
+            await GuardAsync(protect ? "Protecting the archive" : "Lifting the protection", async () =>
+            {
+                var result = await Store.SetProtectionAsync(archive.Id, protect, User.ActorName(), Aborted);
+                if (Report(result, protect
+                        ? $"{archive.FileName} is protected: retention keeps it."
+                        : $"{archive.FileName} is no longer protected: retention decides."))
+                {
+                    archive.IsProtected = result.Value!.IsProtected;
+                }
+            });
+        }
+        finally
+        {
+            _busy.Remove(archive.Id);
+        }
+    }
+
     private async Task DeleteAsync(Archive archive)
     {
         if (!CanOperate
             || !await Dialogs.ConfirmAsync("Delete archive", $"Delete {archive.FileName} ({Display.Bytes(archive.SizeBytes)}) from the repository?",
-                detail: "The repository copy and its vzdump log are removed for good. Copies on the hosts, and VMs restored from it, stay."))
+                detail: (archive.IsProtected ? "It is protected from retention, but a delete removes it all the same. " : "")
+                        + "The repository copy and its vzdump log are removed for good. Copies on the hosts, and VMs restored from it, stay."))
         {
             return;
         }
