@@ -183,7 +183,12 @@ public class ReplicaSafetyTests(LabPortalFixture portal)
         var dr1 = await Support.Lab.HostAsync("pve-dr1");
         var created = await Admin.PostAsJsonAsync("/api/v1/hypervisors", new
         {
-            name = "dr1-nostorage", address = dr1.Address, sshPort = 22, site = "Recovery", sshUser = "root", restoreStorage = "nosuch",
+            name = "dr1-nostorage",
+            address = dr1.Address,
+            sshPort = 22,
+            site = "Recovery",
+            sshUser = "root",
+            restoreStorage = "nosuch",
         });
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         var host = (await created.Content.ReadFromJsonAsync<HypervisorDto>(Json.Options))!;
@@ -192,7 +197,10 @@ public class ReplicaSafetyTests(LabPortalFixture portal)
             .PinHostKeyAsync(host.Id, new Core.Hosts.HostKey(key[0], Convert.FromBase64String(key[1])), "test", CancellationToken.None);
         var response = await Admin.PostAsJsonAsync("/api/v1/pairs", new
         {
-            sourceHypervisorId = portal.Hosts["pve-dc1"].Id, sourceVmId = 5740, targetHypervisorId = host.Id, targetVmId = 9574,
+            sourceHypervisorId = portal.Hosts["pve-dc1"].Id,
+            sourceVmId = 5740,
+            targetHypervisorId = host.Id,
+            targetVmId = 9574,
         });
         var pair = (await response.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!;
         try
