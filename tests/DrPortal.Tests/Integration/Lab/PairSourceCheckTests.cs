@@ -19,7 +19,7 @@ public class PairSourceCheckTests(LabPortalFixture portal)
 
     private HttpClient Admin => portal.Admin;
 
-    private object Body(int sourceHost, int sourceVm, int targetVm, bool? confirmUnverifiedSource = null) => new
+    private object Body(int sourceHost, int sourceVm, int targetVm, bool confirmUnverifiedSource = false) => new
     {
         sourceHypervisorId = sourceHost,
         sourceVmId = sourceVm,

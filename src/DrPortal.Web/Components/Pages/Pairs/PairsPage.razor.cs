@@ -17,7 +17,6 @@ public partial class PairsPage
     private static readonly Func<VmPair, object> BySource = p => $"{p.SourceHypervisor?.Name}/{p.SourceVmId:D9}";
     private static readonly Func<VmPair, object> ByTarget = p => $"{p.TargetHypervisor?.Name}/{p.TargetVmId:D9}";
     private static readonly Func<VmPair, object> ByOverwrite = p => p.OverwriteExistingTarget;
-    private static readonly Func<VmPair, object> ByNote = p => p.Note ?? "";
 
     private List<VmPair> _pairs = [];
     private Dictionary<int, DrTask> _lastRuns = [];
@@ -178,6 +177,7 @@ public partial class PairsPage
         return HostName(p.SourceHypervisor, p.SourceHypervisorId).Contains(term, StringComparison.OrdinalIgnoreCase)
             || HostName(p.TargetHypervisor, p.TargetHypervisorId).Contains(term, StringComparison.OrdinalIgnoreCase)
             || p.SourceVmId.ToString(CultureInfo.InvariantCulture).Contains(term, StringComparison.Ordinal)
+            || (p.SourceVmName?.Contains(term, StringComparison.OrdinalIgnoreCase) ?? false)
             || p.TargetVmId.ToString(CultureInfo.InvariantCulture).Contains(term, StringComparison.Ordinal)
             || (p.Note?.Contains(term, StringComparison.OrdinalIgnoreCase) ?? false);
     }
