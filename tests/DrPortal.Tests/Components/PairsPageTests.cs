@@ -18,8 +18,14 @@ public class PairsPageTests : PortalTestContext
         var dr = Hosts.Add("pve-dr1", Site.Recovery);
         _pair = new VmPair
         {
-            Id = 1, SourceHypervisor = dc, SourceHypervisorId = dc.Id, SourceVmId = 101, SourceVmName = "billing-db",
-            TargetHypervisor = dr, TargetHypervisorId = dr.Id, TargetVmId = 9101,
+            Id = 1,
+            SourceHypervisor = dc,
+            SourceHypervisorId = dc.Id,
+            SourceVmId = 101,
+            SourceVmName = "billing-db",
+            TargetHypervisor = dr,
+            TargetHypervisorId = dr.Id,
+            TargetVmId = 9101,
         };
         Pairs.Pairs.Add(_pair);
     }
