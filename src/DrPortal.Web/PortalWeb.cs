@@ -24,7 +24,9 @@ internal static class PortalWeb
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "DrPortal API";
-            doc.Info.Description = "Disaster-recovery switch for virtual machines. Authenticate with a cookie (browser) or 'Authorization: Bearer <token>'.";
+            // Markdown: a bare <token> is read as an HTML tag and vanishes; in a code span it is shown as typed.
+            doc.Info.Description = "Disaster-recovery switch for virtual machines. Authenticate with a cookie (browser) or the header `Authorization: Bearer <token>` " +
+                "with an API token made on the Account page.";
             return Task.CompletedTask;
         }));
         services.AddHttpContextAccessor();
@@ -74,7 +76,18 @@ internal static class PortalWeb
         app.MapStaticAssets().AllowAnonymous();
         // The API description holds no data; it is public so tools can read it before they hold a token.
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/api/docs", o => o.WithTitle("DrPortal API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+        app.MapScalarApiReference("/api/docs", o => o
+                .WithTitle("DrPortal API")
+                .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                // A DR portal runs where the internet may be gone: the bundle is served by the package itself, and
+                // everything that would reach a vendor server (fonts, AI agent, MCP, telemetry, request proxy, the
+                // developer toolbar with its deploy button) is off; no request proxy is set.
+                .DisableDefaultFonts()
+                .DisableAgent()
+                .DisableMcp()
+                .DisableTelemetry()
+                .HideDeveloperTools())
+            .AllowAnonymous();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(Core.Accounts.Policies.CanView).DisableAntiforgery();
         api.MapAccountsApi();

@@ -60,6 +60,11 @@ public sealed class VmPair
     {
         SourceHypervisorId = input.SourceHypervisorId;
         SourceVmId = input.SourceVmId;
+        if (TargetHypervisorId != input.TargetHypervisorId || TargetVmId != input.TargetVmId)
+        {
+            // Another target: whatever is there was not restored by this pair.
+            ReplicaIdentity = null;
+        }
         TargetHypervisorId = input.TargetHypervisorId;
         TargetVmId = input.TargetVmId;
         ReplicaStart = input.ReplicaStart;

@@ -26,6 +26,12 @@ public sealed record VmPairInput
 
     public string? Note { get; set; }
 
+    /// <summary>
+    /// Saves the pair although its source host could not be asked whether the source VM exists (host unreachable,
+    /// key not trusted). Not stored: it answers for this one save.
+    /// </summary>
+    public bool ConfirmUnverifiedSource { get; set; }
+
     /// <summary>A new pair keeps its last three good restore points (the newest verified one is kept whatever the policy).</summary>
     public static RetentionPolicy DefaultRetention { get; } = new(KeepLast: 3);
 
@@ -53,7 +59,9 @@ public sealed record VmPairInput
         var errors = new ValidationErrors();
         if (source is null)
         {
-            errors.Add(nameof(SourceHypervisorId), "Source host does not exist.");
+            errors.Add(nameof(SourceHypervisorId), SourceHypervisorId == 0
+                ? "Pick a source host: the primary-site host that runs the VM to protect."
+                : $"Host #{SourceHypervisorId} no longer exists; pick another source host.");
         }
         else if (source.Site != Site.Primary)
         {
@@ -61,7 +69,9 @@ public sealed record VmPairInput
         }
         if (target is null)
         {
-            errors.Add(nameof(TargetHypervisorId), "Target host does not exist.");
+            errors.Add(nameof(TargetHypervisorId), TargetHypervisorId == 0
+                ? "Pick a target host: the recovery-site host the VM is restored to."
+                : $"Host #{TargetHypervisorId} no longer exists; pick another target host.");
         }
         else if (target.Site != Site.Recovery)
         {
@@ -69,11 +79,11 @@ public sealed record VmPairInput
         }
         if (!VmId.IsValid(SourceVmId))
         {
-            errors.Add(nameof(SourceVmId), VmId.ErrorMessage);
+            errors.Add(nameof(SourceVmId), SourceVmId == 0 ? $"Pick or type the source VM's VMID. {VmId.ErrorMessage}" : VmId.ErrorMessage);
         }
         if (!VmId.IsValid(TargetVmId))
         {
-            errors.Add(nameof(TargetVmId), VmId.ErrorMessage);
+            errors.Add(nameof(TargetVmId), TargetVmId == 0 ? $"Type the VMID the replica gets on the recovery host. {VmId.ErrorMessage}" : VmId.ErrorMessage);
         }
         if (!Enum.IsDefined(Compression))
         {

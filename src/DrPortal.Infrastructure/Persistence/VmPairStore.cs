@@ -1,13 +1,21 @@
 using System.Globalization;
 using DrPortal.Core.Common;
+using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Pairs;
 using Microsoft.EntityFrameworkCore;
 
 namespace DrPortal.Infrastructure.Persistence;
 
-internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts, IClock clock) : IVmPairStore
+internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts, IClock clock, IHostConnections connections) : IVmPairStore
 {
     private const string EntityType = "VmPair";
+
+    /// <summary>How long a save waits for the source host to list its VMs before it calls the host unreachable.</summary>
+    private static readonly TimeSpan SourceCheckTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>How many of the host's VMs a "does not exist" message names.</summary>
+    private const int VmsNamed = 15;
 
     public async Task<IReadOnlyList<VmPair>> ListAsync(CancellationToken ct)
     {
@@ -24,13 +32,14 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
     public async Task<Result<VmPair>> CreateAsync(VmPairInput input, string actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var invalid = await ValidateAsync(db, input, null, ct);
+        var (invalid, sourceVm) = await ValidateAsync(db, input, null, ct);
         if (invalid is not null)
         {
             return invalid;
         }
         var pair = new VmPair { CreatedAt = clock.UtcNow, UpdatedAt = clock.UtcNow };
         pair.Apply(input);
+        pair.SourceVmName = sourceVm?.Name;
         await NameHostsAsync(db, pair, ct);
         db.VmPairs.Add(pair);
         var result = await Persist.SaveAsync(db, pair,
@@ -47,7 +56,7 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
         {
             return Result<VmPair>.NotFound($"VM pair {id} does not exist.");
         }
-        var invalid = await ValidateAsync(db, input, id, ct);
+        var (invalid, sourceVm) = await ValidateAsync(db, input, id, ct);
         if (invalid is not null)
         {
             return invalid;
@@ -58,8 +67,11 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
         }
         await NameHostsAsync(db, pair, ct);
         var before = pair.AuditSnapshot();
+        var sameSource = pair.SourceHypervisorId == input.SourceHypervisorId && pair.SourceVmId == input.SourceVmId;
         var was = pair.Describe();
         pair.Apply(input);
+        // A source saved unverified keeps the name last seen for that same VM; a different VM's name would mislead.
+        pair.SourceVmName = sourceVm?.Name ?? (sameSource ? pair.SourceVmName : null);
         pair.UpdatedAt = clock.UtcNow;
         await NameHostsAsync(db, pair, ct);
         var now = pair.Describe();
@@ -109,23 +121,89 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
         return tracking ? q : q.AsNoTracking();
     }
 
-    private static async Task<Result<VmPair>?> ValidateAsync(DrPortalDbContext db, VmPairInput input, int? selfId, CancellationToken ct)
+    /// <summary>
+    /// Every field error at once, so a form shows them together; then, if the source fields are sound, the source host
+    /// is asked whether the VM exists. Returns the refusal, or the source VM as its host listed it (null when unverified).
+    /// </summary>
+    private async Task<(Result<VmPair>? Invalid, VmInfo? SourceVm)> ValidateAsync(DrPortalDbContext db, VmPairInput input, int? selfId, CancellationToken ct)
     {
         var source = await db.Hypervisors.AsNoTracking().FirstOrDefaultAsync(h => h.Id == input.SourceHypervisorId, ct);
         var target = await db.Hypervisors.AsNoTracking().FirstOrDefaultAsync(h => h.Id == input.TargetHypervisorId, ct);
         var errors = input.Validate(source, target);
-        if (!errors.IsEmpty)
+        if (!errors.Has(nameof(VmPairInput.TargetVmId))
+            && await db.VmPairs.AnyAsync(p => p.TargetHypervisorId == input.TargetHypervisorId && p.TargetVmId == input.TargetVmId && p.Id != selfId, ct))
         {
-            return Result<VmPair>.Invalid(errors);
+            errors.Add(nameof(VmPairInput.TargetVmId), TargetTakenMessage(input));
         }
-        if (await db.VmPairs.AnyAsync(p => p.TargetHypervisorId == input.TargetHypervisorId && p.TargetVmId == input.TargetVmId && p.Id != selfId, ct))
+        VmInfo? sourceVm = null;
+        if (source is not null && !errors.Has(nameof(VmPairInput.SourceHypervisorId)) && !errors.Has(nameof(VmPairInput.SourceVmId)))
         {
-            return TargetTaken(input);
+            sourceVm = await CheckSourceVmAsync(source, input, errors, ct);
+        }
+        return (errors.IsEmpty ? null : Result<VmPair>.Invalid(errors), sourceVm);
+    }
+
+    /// <summary>
+    /// Asks the source host for its VMs. A VM it does not list is refused (a pair for it would fail at its first run);
+    /// a host that cannot be asked is refused too unless the user confirmed saving unverified.
+    /// </summary>
+    private async Task<VmInfo?> CheckSourceVmAsync(Hypervisor source, VmPairInput input, ValidationErrors errors, CancellationToken ct)
+    {
+        var vmid = input.SourceVmId.ToString(CultureInfo.InvariantCulture);
+        string reason;
+        if (source.HostKeyFingerprint is null)
+        {
+            // Not even a handshake with a host whose key nobody has confirmed.
+            reason = $"the host key of {source.Name} is not trusted yet (an administrator trusts it on the Hosts page)";
+        }
+        else
+        {
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            bounded.CancelAfter(SourceCheckTimeout);
+            Result<IReadOnlyList<VmInfo>> listed;
+            try
+            {
+                listed = await connections.ListVmsAsync(source.Id, bounded.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                listed = Result<IReadOnlyList<VmInfo>>.Conflict($"{source.Name} did not answer within {SourceCheckTimeout.TotalSeconds:0} s");
+            }
+            if (listed.IsOk)
+            {
+                var vms = listed.Value!;
+                if (vms.FirstOrDefault(v => v.VmId == input.SourceVmId) is { } found)
+                {
+                    return found;
+                }
+                errors.Add(nameof(VmPairInput.SourceVmId), $"VM {vmid} does not exist on {source.Name}. {Existing(source, vms)}");
+                return null;
+            }
+            reason = (listed.Message ?? "it did not answer").TrimEnd('.');
+        }
+        if (!input.ConfirmUnverifiedSource)
+        {
+            errors.Add(nameof(VmPairInput.ConfirmUnverifiedSource),
+                $"Could not check that VM {vmid} exists on {source.Name}: {reason}. Fix the connection and save again, " +
+                "or save anyway if you are sure the VM exists (API: confirmUnverifiedSource = true); a missing VM fails at the pair's first run.");
         }
         return null;
     }
 
+    private static string Existing(Hypervisor source, IReadOnlyList<VmInfo> vms)
+    {
+        if (vms.Count == 0)
+        {
+            return $"{source.Name} has no VMs; create the VM first or pick another host.";
+        }
+        var named = string.Join(", ", vms.OrderBy(v => v.VmId).Take(VmsNamed).Select(v => $"{v.VmId.ToString(CultureInfo.InvariantCulture)} ({v.Name})"));
+        var more = vms.Count > VmsNamed ? $" and {(vms.Count - VmsNamed).ToString(CultureInfo.InvariantCulture)} more" : "";
+        return $"Pick one of the VMs on {source.Name}: {named}{more}.";
+    }
+
     private static Result<VmPair> TargetTaken(VmPairInput input) =>
-        Result<VmPair>.Invalid(nameof(VmPairInput.TargetVmId),
-            $"VMID {input.TargetVmId} on the target host already belongs to another pair; a recovery VM can have only one source.");
+        Result<VmPair>.Invalid(nameof(VmPairInput.TargetVmId), TargetTakenMessage(input));
+
+    private static string TargetTakenMessage(VmPairInput input) =>
+        $"VMID {input.TargetVmId.ToString(CultureInfo.InvariantCulture)} on the target host already belongs to another pair; a recovery VM can have only one source. Pick another target VMID.";
 }

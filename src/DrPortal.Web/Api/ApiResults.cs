@@ -21,7 +21,7 @@ internal static class ApiResults
     };
 
     /// <summary>Errors are keyed by input property; the API names them as the JSON fields the client sent.</summary>
-    private static Dictionary<string, string[]> JsonFieldNames(IDictionary<string, string[]> errors) =>
+    internal static Dictionary<string, string[]> JsonFieldNames(IDictionary<string, string[]> errors) =>
         errors.ToDictionary(e => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => e.Value);
 
     public static IResult NotFound(string message) =>

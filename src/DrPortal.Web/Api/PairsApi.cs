@@ -19,14 +19,35 @@ internal static class PairsApi
         pairs.MapGet("/{id:int}", async (int id, IVmPairStore store, CancellationToken ct) =>
             await store.FindAsync(id, ct) is { } p ? TypedResults.Ok(VmPairDto.From(p)) : ApiResults.NotFound($"VM pair {id} does not exist."));
         pairs.MapPost("/", async (VmPairInput body, ClaimsPrincipal user, IVmPairStore store, CancellationToken ct) =>
-            (await store.CreateAsync(body, user.ActorName(), ct)).ToHttp(VmPairDto.From, p => $"/api/v1/pairs/{p.Id}"))
-            .RequireAuthorization(Policies.CanOperate);
+                Saved(await store.CreateAsync(body, user.ActorName(), ct), p => $"/api/v1/pairs/{p.Id}"))
+            .RequireAuthorization(Policies.CanOperate)
+            .WithSummary(SaveSummary);
         pairs.MapPut("/{id:int}", async (int id, VmPairInput body, ClaimsPrincipal user, IVmPairStore store, CancellationToken ct) =>
-            (await store.UpdateAsync(id, body, user.ActorName(), ct)).ToHttp(VmPairDto.From))
-            .RequireAuthorization(Policies.CanOperate);
+                Saved(await store.UpdateAsync(id, body, user.ActorName(), ct)))
+            .RequireAuthorization(Policies.CanOperate)
+            .WithSummary(SaveSummary);
         pairs.MapDelete("/{id:int}", async (int id, ClaimsPrincipal user, IVmPairStore store, CancellationToken ct) =>
             (await store.DeleteAsync(id, user.ActorName(), ct)).ToHttp(VmPairDto.From))
             .RequireAuthorization(Policies.CanOperate);
 
+    }
+
+    private const string SaveSummary =
+        "Saves a pair after asking the source host whether the source VM exists: a missing VM is refused (400, sourceVmId); " +
+        "a host that cannot be asked is refused with 422 (confirmUnverifiedSource) unless confirmUnverifiedSource is true.";
+
+    /// <summary>
+    /// A save refused only because the source host could not be asked is 422, not 400: the request is well formed and
+    /// the client can repeat it with confirmUnverifiedSource once it has decided to.
+    /// </summary>
+    private static IResult Saved(Result<VmPair> result, Func<VmPairDto, string>? createdAt = null)
+    {
+        if (result is { Status: ResultStatus.Invalid, Errors: { } errors }
+            && errors.ToDictionary() is { Count: 1 } fields && fields.ContainsKey(nameof(VmPairInput.ConfirmUnverifiedSource)))
+        {
+            return Results.ValidationProblem(ApiResults.JsonFieldNames(fields), statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "The source VM could not be checked. Nothing was changed.");
+        }
+        return result.ToHttp(VmPairDto.From, createdAt);
     }
 }

@@ -44,6 +44,11 @@ window.drPortal = {
         if (element && element.dataset.follow !== "false") element.scrollTop = element.scrollHeight;
     },
 
+    // The IANA zone the browser runs in ("Europe/Berlin"), so the portal shows times the way the user reads a clock.
+    timeZone() {
+        try { return Intl.DateTimeFormat().resolvedOptions().timeZone || null; } catch { return null; }
+    },
+
     setTheme(value) {
         try { localStorage.setItem("drportal-theme", value); } catch { /* private mode: the choice lasts for this page only */ }
     },

@@ -36,4 +36,18 @@ public class HostDialogTests : PortalTestContext
         Assert.False(dialog.Result.IsCompleted);
         Assert.Equal("10.0.0.999", Assert.Single(Hosts.Submitted).Address);
     }
+
+    [Fact]
+    public async Task Open_NameFocusedAndLeftEmpty_ShowsNoErrorBeforeSave()
+    {
+        var provider = RenderProviders();
+        await ShowDialogAsync(provider, new DialogParameters<HostDialog>());
+
+        // The dialog focuses Name on open; leaving it for the next field is not yet a mistake.
+        provider.Find("[data-test=host-name]").Blur();
+        provider.Find("[data-test=host-address]").Blur();
+
+        Assert.DoesNotContain("is required", provider.Markup, StringComparison.Ordinal);
+        Assert.Empty(provider.FindAll(".mud-input-error"));
+    }
 }

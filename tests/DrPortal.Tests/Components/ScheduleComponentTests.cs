@@ -89,7 +89,7 @@ public class ScheduleComponentTests : PortalTestContext
         Assert.Contains("Europe/Berlin", page.Find("[data-test=schedule-row-timing]").TextContent);
         // 02:30 in Berlin tomorrow is 01:30 UTC: 13 h 30 min from now.
         var next = page.Find("[data-test=schedule-row-next]");
-        Assert.Contains("Thu 11-26 02:30", next.TextContent);
+        Assert.Contains("2026-11-26 02:30", next.TextContent);
         Assert.Contains("UTC+01:00 · in 13 h", next.TextContent);
         Assert.Equal("Thu 2026-11-26 02:30 UTC+01:00", next.QuerySelector("[title]")!.GetAttribute("title"));
         var last = page.Find("[data-test=schedule-row-last]");

@@ -30,6 +30,8 @@ public class PairProtectionApiTests(ScheduleTriggerTests.Portal portal) : IClass
             targetHypervisorId = recovery.Id,
             targetVmId = targetVm,
             rpoMinutes,
+            // The hosts' keys are not trusted, so the source VM cannot be checked.
+            confirmUnverifiedSource = true,
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (admin, (await response.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!);

@@ -13,8 +13,12 @@ public class PairsApiTests : IClassFixture<PortalFactory>
 
     public PairsApiTests(PortalFactory portal) => _portal = portal;
 
-    internal static object PairBody(int sourceHost, int sourceVm, int targetHost, int targetVm, string? note = null) =>
-        new { sourceHypervisorId = sourceHost, sourceVmId = sourceVm, targetHypervisorId = targetHost, targetVmId = targetVm, replicaStart = "Off", overwriteExistingTarget = false, note };
+    /// <summary>
+    /// A pair on hosts whose keys nobody trusted: the portal cannot ask the source host for its VMs, so these tests
+    /// confirm saving unverified (the source check itself is tested against the lab in PairSourceCheckTests).
+    /// </summary>
+    internal static object PairBody(int sourceHost, int sourceVm, int targetHost, int targetVm, string? note = null, bool confirmUnverifiedSource = true) =>
+        new { sourceHypervisorId = sourceHost, sourceVmId = sourceVm, targetHypervisorId = targetHost, targetVmId = targetVm, replicaStart = "Off", overwriteExistingTarget = false, note, confirmUnverifiedSource };
 
     internal static async Task<VmPairDto> CreatePairAsync(HttpClient client, int sourceHost, int sourceVm, int targetHost, int targetVm)
     {
@@ -127,5 +131,43 @@ public class PairsApiTests : IClassFixture<PortalFactory>
 
         Assert.Equal(HttpStatusCode.BadRequest, control.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+    }
+
+    [Fact]
+    public async Task Create_SourceHostNotTrustedWithoutConfirmation_Is422NamingConfirmUnverifiedSource()
+    {
+        var (admin, primary, recovery) = await ArrangeAsync("unverified");
+        using var owned = admin;
+
+        var refused = await admin.PostAsJsonAsync("/api/v1/pairs", PairBody(primary.Id, 150, recovery.Id, 9150, confirmUnverifiedSource: false));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        var message = problem.GetProperty("errors").GetProperty("confirmUnverifiedSource")[0].GetString();
+        Assert.Contains($"Could not check that VM 150 exists on {primary.Name}", message, StringComparison.Ordinal);
+        Assert.Contains("host key", message, StringComparison.Ordinal);
+        var pairs = await admin.GetFromJsonAsync<List<VmPairDto>>("/api/v1/pairs", Json.Options);
+        Assert.DoesNotContain(pairs!, p => p.SourceHypervisorId == primary.Id);
+
+        var confirmed = await admin.PostAsJsonAsync("/api/v1/pairs", PairBody(primary.Id, 150, recovery.Id, 9150, confirmUnverifiedSource: true));
+        Assert.Equal(HttpStatusCode.Created, confirmed.StatusCode);
+        var saved = (await confirmed.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!;
+        Assert.Null(saved.SourceVmName);
+    }
+
+    [Fact]
+    public async Task Create_NothingPicked_EveryFieldSaysWhatToPickAtOnce()
+    {
+        using var admin = await _portal.CreateAdminClientAsync();
+
+        var response = await admin.PostAsJsonAsync("/api/v1/pairs", new { replicaStart = "Off" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.StartsWith("Pick a source host", errors.GetProperty("sourceHypervisorId")[0].GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("Pick a target host", errors.GetProperty("targetHypervisorId")[0].GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("Pick or type the source VM's VMID", errors.GetProperty("sourceVmId")[0].GetString(), StringComparison.Ordinal);
+        Assert.True(errors.TryGetProperty("targetVmId", out _));
+        Assert.DoesNotContain("does not exist", errors.ToString(), StringComparison.Ordinal);
     }
 }

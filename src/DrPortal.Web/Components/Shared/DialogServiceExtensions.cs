@@ -8,15 +8,22 @@ internal static class DialogServiceExtensions
 
     public static readonly DialogOptions Medium = new() { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseOnEscapeKey = true };
 
+    /// <summary>
+    /// A form that asks before it discards what was typed: Escape and clicks beside the dialog go to the form
+    /// (which closes at once when nothing changed), not to the dialog service.
+    /// </summary>
+    public static readonly DialogOptions MediumForm = new() { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseOnEscapeKey = false, BackdropClick = false };
+
     public static readonly DialogOptions Large = new() { MaxWidth = MaxWidth.Large, FullWidth = true, CloseOnEscapeKey = true };
 
     /// <summary>Asks before a destructive action; true only when the user confirmed.</summary>
     public static async Task<bool> ConfirmAsync(
         this IDialogService dialogs, string title, string message, string confirmText = "Delete", string? detail = null,
-        string dismissText = "Cancel", Color color = Color.Error)
+        string dismissText = "Cancel", Color color = Color.Error, IReadOnlyList<string>? items = null)
     {
         var parameters = new DialogParameters<ConfirmDialog>
         {
+            { d => d.Items, items },
             { d => d.Message, message },
             { d => d.ConfirmText, confirmText },
             { d => d.Detail, detail },

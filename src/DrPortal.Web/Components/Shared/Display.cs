@@ -25,19 +25,16 @@ internal static class Display
         _ => site.ToString(),
     };
 
-    /// <summary>The portal server's local time, to the second.</summary>
-    public static string When(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+    /// <summary>The portal server's time, to the second; pages that know the user's zone use <see cref="DisplayTime"/>.</summary>
+    public static string When(DateTimeOffset at) => DisplayTime.When(at, TimeZoneInfo.Local);
 
     public static string When(DateTimeOffset? at) => at is { } value ? When(value) : "never";
 
-    /// <summary>A compact time for tables: the time alone today, the date without the year this year (server local time).</summary>
-    public static string Moment(DateTimeOffset at, DateTimeOffset now)
-    {
-        var local = at.ToLocalTime();
-        var today = now.ToLocalTime();
-        var format = local.Date == today.Date ? "HH:mm:ss" : local.Year == today.Year ? "MM-dd HH:mm" : "yyyy-MM-dd HH:mm";
-        return local.ToString(format, CultureInfo.InvariantCulture);
-    }
+    /// <summary>
+    /// A compact time for tables, always with its ISO date (a bare time or "12-02" leaves the day to guess); server time.
+    /// Pages that know the user's zone use <see cref="DisplayTime.Moment"/>. <paramref name="now"/> is kept for callers.
+    /// </summary>
+    public static string Moment(DateTimeOffset at, DateTimeOffset now) => DisplayTime.Moment(at, TimeZoneInfo.Local);
 
     public static string Megabytes(long mb) =>
         mb >= 1024 ? (mb / 1024d).ToString("0.#", CultureInfo.InvariantCulture) + " GiB" : mb.ToString(CultureInfo.InvariantCulture) + " MiB";
@@ -102,6 +99,9 @@ internal static class Display
             : wait.TotalDays < 1 ? $"in {(int)wait.TotalHours} h"
             : $"in {(int)wait.TotalDays} d";
     }
+
+    /// <summary>"SHA256:q2Lw0Vt4…": enough to recognise a host key on screen; the whole one goes in a tooltip and a copy button.</summary>
+    public static string ShortFingerprint(string fingerprint) => fingerprint.Length > 16 ? fingerprint[..15] + "…" : fingerprint;
 
     /// <summary>The first characters of a checksum, enough to tell archives apart on screen.</summary>
     public static string ShortHash(string? sha256) => sha256 is null ? "—" : sha256.Length > 12 ? sha256[..12] + "…" : sha256;

@@ -12,8 +12,11 @@ public sealed class FormErrors
 
     public bool IsEmpty => _errors.Count == 0;
 
-    /// <summary>The first message for the field, or null; suited to MudBlazor's ErrorText.</summary>
-    public string? this[string field] => _errors.TryGetValue(field, out var messages) && messages.Length > 0 ? messages[0] : null;
+    /// <summary>
+    /// Every message for the field in one text, or null; suited to MudBlazor's ErrorText. All of them at once, so a user
+    /// does not fix one rule only to be told the next.
+    /// </summary>
+    public string? this[string field] => _errors.TryGetValue(field, out var messages) && messages.Length > 0 ? string.Join(" ", messages) : null;
 
     public bool Has(string field) => _errors.ContainsKey(field);
 

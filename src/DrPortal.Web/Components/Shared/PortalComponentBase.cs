@@ -20,6 +20,13 @@ public abstract class PortalComponentBase : ComponentBase, IDisposable
     [Inject]
     protected ISnackbar Snackbar { get; set; } = default!;
 
+    /// <summary>Cascaded by the layout once the browser has told it; UTC before.</summary>
+    [CascadingParameter]
+    private UserTimeZone? UserTimeZone { get; set; }
+
+    /// <summary>The zone times are shown in (see <see cref="DisplayTime"/>).</summary>
+    protected TimeZoneInfo Zone => (UserTimeZone ?? Shared.UserTimeZone.Utc).Zone;
+
     [Inject]
     private ILoggerFactory LoggerFactory { get; set; } = default!;
 

@@ -2,8 +2,10 @@ using System.Globalization;
 using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Pairs;
+using DrPortal.Core.Schedules;
 using DrPortal.Core.Tasks;
 using DrPortal.Web.Auth;
+using DrPortal.Web.Components.Pages.Schedules;
 using DrPortal.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -15,7 +17,6 @@ public partial class PairsPage
     private static readonly Func<VmPair, object> BySource = p => $"{p.SourceHypervisor?.Name}/{p.SourceVmId:D9}";
     private static readonly Func<VmPair, object> ByTarget = p => $"{p.TargetHypervisor?.Name}/{p.TargetVmId:D9}";
     private static readonly Func<VmPair, object> ByOverwrite = p => p.OverwriteExistingTarget;
-    private static readonly Func<VmPair, object> ByNote = p => p.Note ?? "";
 
     private List<VmPair> _pairs = [];
     private Dictionary<int, DrTask> _lastRuns = [];
@@ -42,6 +43,9 @@ public partial class PairsPage
 
     [Inject]
     private IPairProtection Protection { get; set; } = default!;
+
+    [Inject]
+    private IScheduleStore ScheduleStore { get; set; } = default!;
 
     private bool CanOperate => User.CanOperate();
 
@@ -157,6 +161,9 @@ public partial class PairsPage
         base.Dispose(disposing);
     }
 
+    private static string ScheduleLine(Schedule s) =>
+        $"#{s.Id.ToString(CultureInfo.InvariantCulture)} {s.Kind.ToString().ToLowerInvariant()} {ScheduleDisplay.Timing(s)} ({s.TimeZone}){(s.Enabled ? "" : ", disabled")}{(s.Note is { Length: > 0 } note ? $": {note}" : "")}";
+
     private static string HostName(Hypervisor? host, int id) => host?.Name ?? $"host #{id.ToString(CultureInfo.InvariantCulture)}";
 
     private bool Matches(VmPair p)
@@ -169,13 +176,14 @@ public partial class PairsPage
         return HostName(p.SourceHypervisor, p.SourceHypervisorId).Contains(term, StringComparison.OrdinalIgnoreCase)
             || HostName(p.TargetHypervisor, p.TargetHypervisorId).Contains(term, StringComparison.OrdinalIgnoreCase)
             || p.SourceVmId.ToString(CultureInfo.InvariantCulture).Contains(term, StringComparison.Ordinal)
+            || (p.SourceVmName?.Contains(term, StringComparison.OrdinalIgnoreCase) ?? false)
             || p.TargetVmId.ToString(CultureInfo.InvariantCulture).Contains(term, StringComparison.Ordinal)
             || (p.Note?.Contains(term, StringComparison.OrdinalIgnoreCase) ?? false);
     }
 
     private async Task AddAsync()
     {
-        var added = await Dialogs.ShowForResultAsync<PairDialog, VmPair>("Add VM pair", new DialogParameters<PairDialog>(), DialogServiceExtensions.Medium);
+        var added = await Dialogs.ShowForResultAsync<PairDialog, VmPair>("Add VM pair", new DialogParameters<PairDialog>(), DialogServiceExtensions.MediumForm);
         if (added is not null)
         {
             Snackbar.Add($"Pair {added.Describe()} added.", Severity.Success);
@@ -186,7 +194,7 @@ public partial class PairsPage
     private async Task EditAsync(VmPair pair)
     {
         var parameters = new DialogParameters<PairDialog> { { d => d.Pair, pair } };
-        var saved = await Dialogs.ShowForResultAsync<PairDialog, VmPair>($"Edit VM pair #{pair.Id}", parameters, DialogServiceExtensions.Medium);
+        var saved = await Dialogs.ShowForResultAsync<PairDialog, VmPair>($"Edit VM pair #{pair.Id}", parameters, DialogServiceExtensions.MediumForm);
         if (saved is not null)
         {
             Snackbar.Add($"Pair {saved.Describe()} saved.", Severity.Success);
@@ -196,9 +204,21 @@ public partial class PairsPage
 
     private async Task DeleteAsync(VmPair pair)
     {
-        if (!CanOperate
-            || !await Dialogs.ConfirmAsync("Delete VM pair", $"Delete pair {pair.Describe()}?",
-                detail: "Only the pairing is removed; the VMs and archives on the hosts stay as they are."))
+        if (!CanOperate)
+        {
+            return;
+        }
+        // Deleting a pair deletes its schedules with it (the database cascades): the user must see which before agreeing.
+        IReadOnlyList<Schedule> schedules = [];
+        if (!await GuardAsync("Loading the pair's schedules", async () => schedules = await ScheduleStore.ListAsync(pair.Id, Aborted)))
+        {
+            return;
+        }
+        var detail = schedules.Count == 0
+            ? "Only the pairing is removed; the VMs and archives on the hosts stay as they are. The pair has no schedules."
+            : $"The VMs and archives on the hosts stay as they are, but the pair's {schedules.Count} schedule(s) are deleted with it:";
+        if (!await Dialogs.ConfirmAsync("Delete VM pair", $"Delete pair {pair.Describe()}?", detail: detail,
+                items: [.. schedules.Select(ScheduleLine)]))
         {
             return;
         }

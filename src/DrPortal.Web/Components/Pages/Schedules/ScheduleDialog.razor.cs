@@ -15,14 +15,6 @@ public partial class ScheduleDialog
 
     private const string DefaultDailyAt = "02:00";
 
-    private static readonly RetentionRule[] RetentionRules =
-    [
-        new(nameof(RetentionPolicy.KeepLast), "Keep last", "the newest N", "schedule-keep-last", p => p.KeepLast, (p, v) => p with { KeepLast = v }),
-        new(nameof(RetentionPolicy.KeepDaily), "Daily", "newest of N days", "schedule-keep-daily", p => p.KeepDaily, (p, v) => p with { KeepDaily = v }),
-        new(nameof(RetentionPolicy.KeepWeekly), "Weekly", "newest of N weeks", "schedule-keep-weekly", p => p.KeepWeekly, (p, v) => p with { KeepWeekly = v }),
-        new(nameof(RetentionPolicy.KeepMonthly), "Monthly", "newest of N months", "schedule-keep-monthly", p => p.KeepMonthly, (p, v) => p with { KeepMonthly = v }),
-    ];
-
     private static readonly (string Cron, string Words)[] CronExamples =
     [
         ("30 2 * * *", "daily 02:30"),
@@ -35,7 +27,7 @@ public partial class ScheduleDialog
     private static readonly string[] Fields =
     [
         nameof(ScheduleInput.VmPairId), nameof(ScheduleInput.Kind), nameof(ScheduleInput.DailyAt), nameof(ScheduleInput.Cron),
-        nameof(ScheduleInput.TimeZone), nameof(ScheduleInput.Note), .. RetentionRules.Select(r => r.Field),
+        nameof(ScheduleInput.TimeZone), nameof(ScheduleInput.Note), .. RetentionFields.FieldsOf(nameof(ScheduleInput.Retention)),
     ];
 
     private readonly FormErrors _errors = new();
@@ -145,10 +137,10 @@ public partial class ScheduleDialog
         Changed(nameof(ScheduleInput.Cron));
     }
 
-    private void RetentionChanged(RetentionRule rule, int value)
+    private void RetentionChanged(RetentionPolicy policy)
     {
-        _policy = rule.With(_policy, value);
-        Changed(rule.Field);
+        _policy = policy;
+        Preview();
     }
 
     private Task<IEnumerable<string>> SearchZonesAsync(string? text, CancellationToken ct) => Task.FromResult(TimeZoneChoices.Search(text));
@@ -177,12 +169,5 @@ public partial class ScheduleDialog
             _failure = result.Status == ResultStatus.Invalid ? null : Display.Refusal(result);
         });
         _saving = false;
-    }
-
-    /// <summary>One retention count of the form: its error key is the store's ("Retention.KeepLast").</summary>
-    private sealed record RetentionRule(
-        string Name, string Label, string Hint, string DataTest, Func<RetentionPolicy, int> Get, Func<RetentionPolicy, int, RetentionPolicy> With)
-    {
-        public string Field => $"{nameof(ScheduleInput.Retention)}.{Name}";
     }
 }

@@ -32,13 +32,9 @@ internal static class ScheduleDisplay
         return local.ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " " + Offset(local.Offset);
     }
 
-    /// <summary>The same moment for a table: "Wed 12-02 02:30" within the current year of the zone, with the year otherwise.</summary>
-    public static string Short(DateTimeOffset at, TimeZoneInfo zone, DateTimeOffset now)
-    {
-        var local = TimeZoneInfo.ConvertTime(at, zone);
-        var format = local.Year == TimeZoneInfo.ConvertTime(now, zone).Year ? "ddd MM-dd HH:mm" : "ddd yyyy-MM-dd HH:mm";
-        return local.ToString(format, CultureInfo.InvariantCulture);
-    }
+    /// <summary>The same moment for a table, always with its ISO date ("Wed 12-02" leaves month and day to guess): "2026-12-02 02:30".</summary>
+    public static string Short(DateTimeOffset at, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     public static string Offset(TimeSpan offset) =>
         offset == TimeSpan.Zero ? "UTC" : "UTC" + (offset < TimeSpan.Zero ? "-" : "+") + offset.ToString("hh\\:mm", CultureInfo.InvariantCulture);
