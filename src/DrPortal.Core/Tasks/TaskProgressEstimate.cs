@@ -6,7 +6,7 @@ namespace DrPortal.Core.Tasks;
 /// The whole is weighted over the task's planned stages by the work each does (<see cref="WeightOf"/>): Backup reads
 /// and compresses the whole disk and Restore decompresses and writes it (30 and 25), Pull and Push each move the
 /// compressed archive once (20 each), Start waits for a boot (4) and Cleanup removes a file (1). A Replicate weighs
-/// 100 in all; a Backup or Restore plans fewer stages and counts only those. Done and skipped stages count whole,
+/// 100 in all (the pre-flight check takes seconds and weighs nothing); a Backup or Restore plans fewer stages and counts only those. Done and skipped stages count whole,
 /// the running stage by its own percent.
 /// </para>
 /// <para>
@@ -36,6 +36,7 @@ public sealed record TaskProgressEstimate(
     /// <summary>The share of a task's work a stage stands for (see the type's remarks for why these figures).</summary>
     public static double WeightOf(StageName stage) => stage switch
     {
+        StageName.Preflight => 0,
         StageName.Backup => 30,
         StageName.Pull => 20,
         StageName.Push => 20,

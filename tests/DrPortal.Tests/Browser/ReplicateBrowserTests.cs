@@ -61,7 +61,7 @@ public class ReplicateBrowserTests(LabBrowserPortal portal) : BrowserTest<LabBro
             // The task page tells the same story: every stage done, the log ends with the runner's last line.
             await taskRow.Locator("[data-test=task-row-link]").ClickAsync();
             await Expect(Page.Locator("[data-test=task-status]")).ToHaveTextAsync("succeeded");
-            await Expect(Page.Locator("[data-test=stage-row][data-status=Succeeded]")).ToHaveCountAsync(6);
+            await Expect(Page.Locator("[data-test=stage-row][data-status=Succeeded]")).ToHaveCountAsync(7);
             await Expect(Page.Locator("[data-test=task-log]")).ToContainTextAsync("Finished.");
             await Expect(Page.Locator("[data-test=task-archive] a")).ToContainTextAsync($"vzdump-qemu-{SourceVm}-");
 

@@ -35,7 +35,7 @@ public class TaskComponentTests : PortalTestContext
         Assert.Equal("40 %", progress.Find("[data-test=task-percent]").TextContent.Trim());
         Assert.Equal("40", progress.Find(".mud-progress-linear").GetAttribute("aria-valuenow"));
         Assert.Equal("1 min 28 s", progress.Find("[data-test=task-eta]").TextContent.Trim());
-        Assert.Equal("Pull 2/6:", progress.Find("[data-test=task-stage-name]").TextContent.Trim());
+        Assert.Equal("Pull 3/7:", progress.Find("[data-test=task-stage-name]").TextContent.Trim());
         Assert.Equal("50 %", progress.Find("[data-test=task-stage-percent]").TextContent.Trim());
         Assert.Equal("16 MiB of 32 MiB", progress.Find("[data-test=task-bytes]").TextContent.Trim());
         Assert.Equal("4 MiB/s", progress.Find("[data-test=task-rate]").TextContent.Trim());

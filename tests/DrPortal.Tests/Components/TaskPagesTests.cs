@@ -438,7 +438,7 @@ public class TaskPagesTests : PortalTestContext
         var overview = Render<TaskOverview>();
 
         overview.WaitForAssertion(() => Assert.Equal("82.5 %", overview.Find("[data-test=dashboard-running-row] [data-test=task-percent]").TextContent.Trim()));
-        Assert.Equal("Restore 4/6:", overview.Find("[data-test=task-stage-name]").TextContent.Trim());
+        Assert.Equal("Restore 5/7:", overview.Find("[data-test=task-stage-name]").TextContent.Trim());
     }
 
     [Fact]
@@ -508,7 +508,7 @@ public class TaskPagesTests : PortalTestContext
 
         var page = Render<TaskDetailPage>(p => p.Add(c => c.Id, task.Id));
 
-        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-test=stage-row]").Count));
+        page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("[data-test=stage-row]").Count));
         var row = page.Find("[data-test=stage-row][data-stage=Backup]");
         Assert.Equal("45 s", row.QuerySelector("[data-test=stage-duration]")!.TextContent.Trim());
         Assert.Equal("attempt 2", row.QuerySelector("[data-test=stage-attempts]")!.TextContent.Trim());

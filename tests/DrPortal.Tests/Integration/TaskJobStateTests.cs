@@ -109,17 +109,20 @@ public class TaskJobStateTests : IClassFixture<PortalFactory>
     [Fact]
     public async Task CancelledTask_IsADeletedJob_NotASucceededOne()
     {
-        // A port that accepts connections and never says a word: the backup hangs in the SSH handshake until cancelled.
+        // A port that accepts connections and never says a word: the pre-flight check hangs in the SSH handshake until cancelled.
         var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         try
         {
             var (admin, pair) = await UnreachablePairAsync("job-cancel", 9802, ((IPEndPoint)silent.LocalEndpoint).Port);
             using var owned = admin;
+            // A trusted key, so the pre-flight check connects (and hangs) instead of refusing an untrusted host at once.
+            await _portal.Services.GetRequiredService<Core.Hosts.IHypervisorStore>()
+                .PinHostKeyAsync(pair.SourceHypervisorId, new Core.Hosts.HostKey("ssh-ed25519", new byte[51]), "test", CancellationToken.None);
             var tasks = _portal.Services.GetRequiredService<ITaskService>();
             var accepted = await admin.PostAsync($"/api/v1/pairs/{pair.Id}/backup", null);
             var taskId = (await accepted.Content.ReadFromJsonAsync<TaskAccepted>(Json.Options))!.TaskId;
-            await WaitForAsync(() => tasks.FindAsync(taskId, CancellationToken.None).GetAwaiter().GetResult() is { Status: DrTaskStatus.Running, CurrentStage: StageName.Backup } t ? t : null);
+            await WaitForAsync(() => tasks.FindAsync(taskId, CancellationToken.None).GetAwaiter().GetResult() is { Status: DrTaskStatus.Running, CurrentStage: StageName.Preflight } t ? t : null);
 
             var cancel = await admin.PostAsync($"/api/v1/tasks/{taskId}/cancel", null);
             Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
@@ -135,7 +138,7 @@ public class TaskJobStateTests : IClassFixture<PortalFactory>
             await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<DrPortalDbContext>>().CreateDbContextAsync();
             var id = taskId.ToString(CultureInfo.InvariantCulture);
             var outcome = await db.AuditEntries.SingleAsync(a => a.EntityType == "Task" && a.EntityId == id && a.Action == "cancelled");
-            Assert.Contains("was cancelled by admin: Cancelled during Backup. (requested by admin)", outcome.Summary, StringComparison.Ordinal);
+            Assert.Contains("was cancelled by admin: Cancelled during Preflight. (requested by admin)", outcome.Summary, StringComparison.Ordinal);
         }
         finally
         {

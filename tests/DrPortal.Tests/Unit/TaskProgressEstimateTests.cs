@@ -46,7 +46,7 @@ public class TaskProgressEstimateTests
         // Backup 30 done, half of Pull's 20, out of 100.
         Assert.Equal(40, estimate.Percent, 6);
         Assert.Equal(50, estimate.StagePercent, 6);
-        Assert.Equal((StageName.Pull, 2, 6), (estimate.Stage!.Value, estimate.StageNumber, estimate.StageCount));
+        Assert.Equal((StageName.Pull, 3, 7), (estimate.Stage!.Value, estimate.StageNumber, estimate.StageCount));
     }
 
     [Fact]

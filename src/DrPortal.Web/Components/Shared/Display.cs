@@ -41,25 +41,8 @@ internal static class Display
 
     public static string Gigabytes(double gb) => gb.ToString("0.##", CultureInfo.InvariantCulture) + " GiB";
 
-    private static readonly string[] ByteUnits = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-
     /// <summary>A size in binary units with three significant digits at most: "512 B", "1.5 MiB", "23.4 GiB".</summary>
-    public static string Bytes(long bytes)
-    {
-        if (bytes < 1024)
-        {
-            return bytes.ToString(CultureInfo.InvariantCulture) + " B";
-        }
-        double value = bytes;
-        var unit = 0;
-        while (value >= 1024 && unit < ByteUnits.Length - 1)
-        {
-            value /= 1024;
-            unit++;
-        }
-        var format = value >= 100 ? "0" : value >= 10 ? "0.#" : "0.##";
-        return value.ToString(format, CultureInfo.InvariantCulture) + " " + ByteUnits[unit];
-    }
+    public static string Bytes(long bytes) => Core.Common.ByteSize.Format(bytes);
 
     /// <summary>A transfer rate, or a dash when the tool did not report one.</summary>
     public static string Rate(double? bytesPerSecond) =>
