@@ -116,6 +116,8 @@ public class ArchivesAuditPagesTests : PortalTestContext
 
         page.Find("[data-test=audit-expand]").Click();
 
+        // MudBlazor's button runs its handler asynchronously: under load the row opens a moment after the click.
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-test=audit-after]")), Live);
         var after = page.Find("[data-test=audit-after]");
         Assert.Contains("2026-12-02T10:00:00+00:00", after.TextContent, StringComparison.Ordinal);
         Assert.Contains("\"<b>bold</b>\"", after.TextContent, StringComparison.Ordinal);

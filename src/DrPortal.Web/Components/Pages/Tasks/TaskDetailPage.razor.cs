@@ -36,6 +36,9 @@ public partial class TaskDetailPage
     [Inject]
     private IClock Clock { get; set; } = default!;
 
+    /// <summary>A tooltip with the second, the offset and the zone of a moment the page shows.</summary>
+    private string? FullTime(DateTimeOffset? at) => at is { } value ? DisplayTime.Full(value, Zone) : null;
+
     private string ArchivesHref => _task?.VmPairId is { } pairId ? $"archives?pairId={pairId}" : "archives";
 
     protected override async Task LoadAsync()

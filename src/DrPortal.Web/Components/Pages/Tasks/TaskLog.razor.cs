@@ -1,4 +1,6 @@
+using System.Globalization;
 using DrPortal.Core.Tasks;
+using DrPortal.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 
@@ -32,6 +34,23 @@ public partial class TaskLog
     /// <summary>Whether the task is still running; the log is polled while it is, and a few times after.</summary>
     [Parameter]
     public bool Active { get; set; }
+
+    /// <summary>
+    /// Each line with its time in the user's zone: the first line, and the first of each new day, carry the ISO date too,
+    /// so a bare time never leaves the day to guess and the rest stay short.
+    /// </summary>
+    private IEnumerable<(DrTaskLogLine Line, string Stamp)> Stamped()
+    {
+        string? day = null;
+        foreach (var line in _lines)
+        {
+            var local = TimeZoneInfo.ConvertTime(line.At, Zone);
+            var lineDay = local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var time = local.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+            yield return (line, lineDay == day ? time : $"{lineDay} {time}");
+            day = lineDay;
+        }
+    }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {

@@ -84,7 +84,13 @@ public partial class TasksPage
             _offPage.Remove(task.Id);
             _newestSeen = Math.Max(_newestSeen, task.Id);
         }
+        // The count sits outside the table, which re-renders only itself after a load.
+        var totalChanged = _total != page.Total;
         _total = page.Total;
+        if (totalChanged)
+        {
+            StateHasChanged();
+        }
         return new TableData<DrTask> { Items = page.Items, TotalItems = page.Total };
     }
 
