@@ -29,13 +29,13 @@ public static class ReplicaTargetRules
         if (pair.OverwriteExistingTarget)
         {
             return (TargetFate.ReplacesOther, own
-                ? $"{vm} is this pair's replica but someone started it; 'replace existing target' is on, so it is stopped and replaced."
-                : $"{vm} was not created by this pair; 'replace existing target' is on, so it is {(running ? "stopped and " : "")}replaced.");
+                ? $"{vm} is this pair's replica but someone started it; 'replace a VM this pair did not create' is on, so it is stopped and replaced."
+                : $"{vm} was not created by this pair; 'replace a VM this pair did not create' is on, so it is {(running ? "stopped and " : "")}replaced.");
         }
         return (TargetFate.Refused, own
             ? $"{vm} is this pair's replica, but it is running and this pair leaves replicas stopped, so someone started it (a failover or a test?). " +
-              $"Nothing was changed. Stop it on {targetHost} if it may be replaced, or turn on 'replace existing target' on the pair."
+              $"Nothing was changed. Stop it on {targetHost} if it may be replaced, or turn on 'replace a VM this pair did not create' on the pair."
             : $"{vm} exists and was not created by this pair (or was recreated since its last restore). Nothing was changed. " +
-              "Pick another target VMID, remove that VM, or turn on 'replace existing target' on the pair to replace it.");
+              "Pick another target VMID, remove that VM, or turn on 'replace a VM this pair did not create' on the pair to replace it.");
     }
 }

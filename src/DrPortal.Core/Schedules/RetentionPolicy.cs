@@ -15,6 +15,7 @@ public sealed record RetentionPolicy(int KeepLast = 0, int KeepDaily = 0, int Ke
 
     public static RetentionPolicy None { get; } = new();
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsEmpty => KeepLast == 0 && KeepDaily == 0 && KeepWeekly == 0 && KeepMonthly == 0;
 
     public void Validate(ValidationErrors errors, string field)

@@ -52,7 +52,7 @@ public class ReplicaTargetRulesTests
 
         Assert.Equal(TargetFate.Refused, fate);
         Assert.Contains("was not created by this pair", message, StringComparison.Ordinal);
-        Assert.Contains("turn on 'replace existing target'", message, StringComparison.Ordinal);
+        Assert.Contains("turn on 'replace a VM this pair did not create'", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -116,7 +116,7 @@ public class ReplicationTests(LabPortalFixture portal)
             var restored = await WaitAsync(Admin, (await RequestAsync(pair.Id, "replicate")).TaskId, TaskTimeout);
 
             Assert.True(restored.Status == "Succeeded", $"{restored.Status}: {restored.Error}\n{await LogAsync(restored.Id)}");
-            Assert.Contains("was not created by this pair; 'replace existing target' is on", await LogAsync(restored.Id), StringComparison.Ordinal);
+            Assert.Contains("was not created by this pair; 'replace a VM this pair did not create' is on", await LogAsync(restored.Id), StringComparison.Ordinal);
             Assert.Equal("Skipped", restored.Stages.Single(s => s.Name == "Start").Status);
             Assert.Equal(await Support.Lab.ChecksumAsync("pve-dc1", 5200), await Support.Lab.ChecksumAsync("pve-dr1", 9520));
         }
