@@ -79,6 +79,8 @@ internal sealed class PairPreflight(
         }
         var checks = new List<PreflightCheck>();
         var name = $"Source VM {pair.SourceVmId}";
+        // Both questions at once: each is its own SSH round trip.
+        var space = HostSpaceAsync(source, source.DumpDirectory, expectedSize, "the new archive", ct);
         try
         {
             var vms = await drivers.For(source).ListVmsAsync(source, ct);
@@ -92,9 +94,10 @@ internal sealed class PairPreflight(
         }
         catch (Exception ex) when (IsHostFailure(ex))
         {
+            await space;
             return [new PreflightCheck(name, PreflightStatus.Failed, $"{source.Name} cannot be asked: {ex.Message}")];
         }
-        checks.Add(await HostSpaceAsync(source, source.DumpDirectory, expectedSize, "the new archive", ct));
+        checks.Add(await space);
         return checks;
     }
 
