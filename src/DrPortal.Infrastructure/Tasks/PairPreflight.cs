@@ -45,7 +45,7 @@ internal sealed class PairPreflight(
 
     /// <param name="archive">For a Restore: the archive to restore; null when it does not exist.</param>
     /// <param name="expectedSize">The size the new archive will probably have (the last good one's), when known.</param>
-    public async Task<PreflightReport> CheckAsync(VmPair pair, DrTaskKind kind, Archive? archive, long? expectedSize, CancellationToken ct)
+    private async Task<PreflightReport> CheckAsync(VmPair pair, DrTaskKind kind, Archive? archive, long? expectedSize, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(pair);
         var source = pair.SourceHypervisor ?? throw new ArgumentException("The pair's source host is not loaded.", nameof(pair));

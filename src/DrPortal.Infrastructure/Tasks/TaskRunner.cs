@@ -188,13 +188,9 @@ internal sealed partial class TaskRunner(
         /// <summary>Everything that can be known before the backup: a run that would fail at its last stage fails here, in seconds.</summary>
         private async Task<(StageStatus, string?)> PreflightAsync()
         {
-            var archive = task.Kind == DrTaskKind.Restore && task.ArchiveId is { } id
-                ? await db.Archives.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, CancellationToken.None)
-                : null;
-            var previous = await db.Archives.AsNoTracking()
-                .Where(a => a.VmPairId == Pair.Id && a.InRepository && a.Sha256 != null)
-                .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).FirstOrDefaultAsync(CancellationToken.None);
-            var report = await runner.Preflight.CheckAsync(Pair, task.Kind, archive, previous?.SizeBytes, ct);
+            // The same report the confirmation dialog showed, asked again now.
+            var report = await runner.Preflight.CheckAsync(Pair.Id, task.Kind, task.ArchiveId, ct)
+                ?? throw new StageFailedException("The VM pair of this task was deleted.");
             foreach (var check in report.Checks)
             {
                 reporter.Log($"{(check.Status switch { PreflightStatus.Passed => "ok  ", PreflightStatus.Warning => "warn", _ => "FAIL" })} {check.Name}: {check.Message}");
