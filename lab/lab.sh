@@ -411,7 +411,6 @@ up_host() {
     [ -z "$old" ] || kill "$old" 2>/dev/null || true
     start_sshd "$name"
   fi
-  if [ "$kind" = libvirt ] && ! libvirtd_pid "$name" >/dev/null; then start_libvirtd "$name"; fi
 }
 
 # ------------------------------------------------------------------ libvirt hosts
@@ -466,6 +465,29 @@ start_libvirtd() {
     </dev/null >>"$hd/libvirt/libvirtd.log" 2>&1 &
 }
 
+# A running libvirt host whose libvirtd has probed QEMU already (its capabilities cache is filled).
+caps_source() {
+  local name
+  for name in $(known_hosts); do
+    [ "$(kind_of "$name")" = libvirt ] || continue
+    compgen -G "$(host_dir "$name")/libvirt/cache/qemu/capabilities/*.xml" >/dev/null && libvirtd_pid "$name" >/dev/null \
+      && { printf '%s' "$name"; return 0; }
+  done
+  return 1
+}
+
+# Probing QEMU takes libvirtd ~5 s; every host runs the same QEMU on the same machine, so a new
+# host starts from the capabilities cache of one that has probed (libvirtd still checks it is valid).
+seed_caps() {
+  local name="$1" src dst
+  src="$(caps_source)" || return 0
+  [ "$src" != "$name" ] || return 0
+  dst="$(host_dir "$name")/libvirt/cache/qemu/capabilities"
+  compgen -G "$dst/*.xml" >/dev/null && return 0
+  mkdir -p "$dst"
+  cp -a "$(host_dir "$src")/libvirt/cache/qemu/capabilities/." "$dst/"
+}
+
 wait_libvirtd() {
   local name="$1" i hd; hd="$(host_dir "$name")"
   for i in $(seq 1 150); do
@@ -475,15 +497,25 @@ wait_libvirtd() {
   die "libvirtd of '$name' does not answer (see $hd/libvirt/libvirtd.log)"
 }
 
-# PIDs of a libvirt host's QEMU processes, from the pid files libvirtd keeps in /run/libvirt/qemu,
-# each checked to be a process of that host.
+# PIDs of a libvirt host's QEMU processes, from the pid file libvirtd keeps for each running domain
+# (/run/libvirt/qemu/<name>.pid beside its status file <name>.xml; driver.pid is libvirtd's own),
+# each checked to be a QEMU process of that host.
 qemu_pids() {
   local name="$1" pid
   ns_alive "$name" || return 0
-  for pid in $(in_host "$name" sh -c 'cat /run/libvirt/qemu/*.pid 2>/dev/null' || true); do
-    if [[ "$pid" =~ ^[0-9]+$ ]] && in_host_mnt "$name" "$pid"; then printf '%s\n' "$pid"; fi
+  for pid in $(in_host "$name" sh -c 'for f in /run/libvirt/qemu/*.pid; do
+      [ -f "${f%.pid}.xml" ] && [ -f "$f" ] && { cat "$f"; echo; }; done; true' || true); do
+    if [[ "$pid" =~ ^[0-9]+$ ]] && in_host_mnt "$name" "$pid" && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == qemu-system* ]]; then
+      printf '%s\n' "$pid"
+    fi
   done
   return 0
+}
+
+# A process that has exited but not been reaped yet (a zombie) counts as gone.
+pid_alive() {
+  local st; st="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [ -n "$st" ] && [ "${st%% *}" != Z ]
 }
 
 # Stops the domains' QEMU processes and then libvirtd of every libvirt host, by recorded PID.
@@ -498,7 +530,7 @@ stop_libvirt_hosts() {
     [ -z "$pids" ] || kill_pids TERM $pids
     for i in $(seq 1 30); do
       alive=""
-      for p in $pids; do [ ! -d "/proc/$p" ] || alive+="$p "; done
+      for p in $pids; do ! pid_alive "$p" || alive+="$p "; done
       pids="$alive"; [ -z "$pids" ] && break
       sleep 0.1
     done
@@ -506,8 +538,8 @@ stop_libvirt_hosts() {
     [ -z "$pids" ] || kill_pids KILL $pids
     if [ -n "$pid" ]; then
       kill_pids TERM "$pid"
-      for i in $(seq 1 30); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-      [ ! -d "/proc/$pid" ] || kill_pids KILL "$pid"
+      for i in $(seq 1 30); do pid_alive "$pid" || break; sleep 0.1; done
+      ! pid_alive "$pid" || kill_pids KILL "$pid"
     fi
   done
 }
@@ -530,14 +562,24 @@ cmd_up() {
   ensure_bridge
   ensure_ns_dir
   ensure_emubin
-  local i
+  local i kvm=() pending=() first="" name
   for i in "${!HOST_NAMES[@]}"; do
+    [ "$(kind_of "${HOST_NAMES[$i]}")" = libvirt ] || continue
     up_host "${HOST_NAMES[$i]}" "${HOST_ADDRS[$i]}"
+    kvm+=("${HOST_NAMES[$i]}")
+    libvirtd_pid "${HOST_NAMES[$i]}" >/dev/null || pending+=("${HOST_NAMES[$i]}")
   done
-  # The libvirt daemons start in the background, side by side: wait for them only now.
+  # One libvirtd probes QEMU while the Proxmox hosts come up; the others then start from its cache.
+  if [ ${#pending[@]} -gt 0 ] && ! caps_source >/dev/null; then
+    first="${pending[0]}"; pending=("${pending[@]:1}")
+    start_libvirtd "$first"
+  fi
   for i in "${!HOST_NAMES[@]}"; do
-    [ "$(kind_of "${HOST_NAMES[$i]}")" != libvirt ] || wait_libvirtd "${HOST_NAMES[$i]}"
+    [ "$(kind_of "${HOST_NAMES[$i]}")" = libvirt ] || up_host "${HOST_NAMES[$i]}" "${HOST_ADDRS[$i]}"
   done
+  [ -z "$first" ] || wait_libvirtd "$first"
+  for name in "${pending[@]}"; do seed_caps "$name"; start_libvirtd "$name"; done
+  for name in "${kvm[@]}"; do wait_libvirtd "$name"; done
   trap - ERR
   cmd_status
 }
