@@ -55,7 +55,7 @@ class LabError(Exception):
 
 def valid_name(text):
     """A domain name, or LabError naming the rule."""
-    if not isinstance(text, str) or not NAME_RE.match(text) or text in ('.', '..'):
+    if not isinstance(text, str) or not NAME_RE.fullmatch(text) or text in ('.', '..'):
         raise LabError("invalid domain name %r (1-64 of A-Z a-z 0-9 _ . + -, not starting with '.' or '-')"
                        % (text,))
     return text
@@ -69,7 +69,7 @@ def name_arg(text):
 
 
 def memory_arg(text):
-    if not re.match(r'^[0-9]{1,5}$', text) or not 16 <= int(text) <= 4096:
+    if not re.fullmatch(r"[0-9]{1,5}", text) or not 16 <= int(text) <= 4096:
         raise argparse.ArgumentTypeError("invalid memory '%s' (16..4096 MiB)" % text)
     return int(text)
 
@@ -114,7 +114,7 @@ def domain_xml(name, memory_mib, disks, macs=(), virt_type='qemu', domain_uuid=N
     devices = ET.SubElement(dom, 'devices')
     ET.SubElement(devices, 'emulator').text = EMULATOR
     for dev, path in disks:
-        if not DEV_RE.match(dev):
+        if not DEV_RE.fullmatch(dev):
             raise LabError('invalid disk target %r' % (dev,))
         disk = ET.SubElement(devices, 'disk', type='file', device='disk')
         ET.SubElement(disk, 'driver', name='qemu', type='qcow2')
@@ -158,7 +158,7 @@ def block_runs(indexes, max_blocks=WRITE_CHUNK // BLOCK):
 
 def qemu_io_write(source_file, offset, length):
     """One qemu-io 'write' command filling [offset, offset+length) from a file of random data."""
-    if not PATH_RE.match(source_file) or not isinstance(offset, int) or not isinstance(length, int) \
+    if not PATH_RE.fullmatch(source_file) or not isinstance(offset, int) or not isinstance(length, int) \
             or offset < 0 or length <= 0:
         raise LabError('invalid qemu-io write (%r, %r, %r)' % (source_file, offset, length))
     return 'write -q -s %s %d %d' % (source_file, offset, length)
@@ -168,7 +168,7 @@ def hmp_qemu_io(name, alias, command):
     """A virsh command line (for virsh's own parser) that runs a qemu-io command inside the
     running QEMU on one disk's virtio backend: writes go through the block layer, bitmaps see them."""
     valid_name(name)
-    if not ALIAS_RE.match(alias or ''):
+    if not ALIAS_RE.fullmatch(alias or ''):
         raise LabError('invalid disk alias %r' % (alias,))
     if "'" in command or '"' in command or '\n' in command:
         raise LabError('invalid qemu-io command %r' % (command,))
