@@ -71,7 +71,7 @@ public sealed class Hypervisor
         Kind = input.Kind;
         Site = input.Site;
         SshUser = input.SshUser!.Trim();
-        StagingDirectory = input.StagingDirectory!.Trim();
+        StagingDirectory = input.StagingDirectory?.Trim() ?? "";
         RestoreStorage = string.IsNullOrWhiteSpace(input.RestoreStorage) ? null : input.RestoreStorage.Trim();
         BandwidthLimitKiBps = input.BandwidthLimitKiBps;
         Note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();

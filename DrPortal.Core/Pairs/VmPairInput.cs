@@ -106,6 +106,18 @@ public sealed record VmPairInput
             }
             BackupOptions = new Dictionary<string, string>(HypervisorProfiles.CompleteOptions(profile, BackupOptions, errors, nameof(BackupOptions)), StringComparer.Ordinal);
         }
+        else
+        {
+            // Without a source host the kind is unknown: only say what is missing.
+            if (string.IsNullOrWhiteSpace(SourceVm))
+            {
+                errors.Add(nameof(SourceVm), "Pick or type the source VM once its host is chosen.");
+            }
+            if (string.IsNullOrWhiteSpace(TargetVm))
+            {
+                errors.Add(nameof(TargetVm), "Type the name the replica gets on the recovery host.");
+            }
+        }
         if (!Enum.IsDefined(ReplicaStart))
         {
             errors.Add(nameof(ReplicaStart), "Replica start must be Off, LinksDown or Connected.");

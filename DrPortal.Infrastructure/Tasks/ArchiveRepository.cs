@@ -8,7 +8,7 @@ namespace DrPortal.Infrastructure.Tasks;
 /// The portal's repository of restore points on its own disk: &lt;repository&gt;/&lt;source host&gt;/&lt;VM&gt;/&lt;file&gt;.
 /// The one place that knows local paths, hashes local files and removes them with the partial data rsync keeps.
 /// </summary>
-internal sealed class ArchiveRepository(IOptions<DrPortalOptions> options) : IArchiveRepository
+public sealed class ArchiveRepository(IOptions<DrPortalOptions> options) : IArchiveRepository
 {
     public string Root => options.Value.RepositoryDirectory;
 

@@ -59,7 +59,7 @@ public sealed class LabPortalFixture : PortalFactory
             sshPort = 22,
             site = labHost.Site.Equals("recovery", StringComparison.OrdinalIgnoreCase) ? "Recovery" : "Primary",
             sshUser = "root",
-            dumpDirectory = "/var/lib/vz/dump",
+            stagingDirectory = "/var/lib/vz/dump",
         });
         if (created.StatusCode != HttpStatusCode.Created)
         {

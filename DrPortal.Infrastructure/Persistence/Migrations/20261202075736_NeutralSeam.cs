@@ -11,30 +11,6 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropIndex(
-                name: "IX_vm_pairs_SourceHypervisorId_SourceVmId",
-                table: "vm_pairs");
-
-            migrationBuilder.DropIndex(
-                name: "IX_vm_pairs_TargetHypervisorId_TargetVmId",
-                table: "vm_pairs");
-
-            migrationBuilder.DropColumn(
-                name: "BackupMode",
-                table: "vm_pairs");
-
-            migrationBuilder.DropColumn(
-                name: "Compression",
-                table: "vm_pairs");
-
-            migrationBuilder.DropColumn(
-                name: "SourceVmId",
-                table: "vm_pairs");
-
-            migrationBuilder.DropColumn(
-                name: "TargetVmId",
-                table: "vm_pairs");
-
             migrationBuilder.DropColumn(
                 name: "SourceArchivePath",
                 table: "tasks");
@@ -46,18 +22,6 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
             migrationBuilder.DropColumn(
                 name: "TargetArchivePath",
                 table: "tasks");
-
-            migrationBuilder.DropColumn(
-                name: "LogFileName",
-                table: "archives");
-
-            migrationBuilder.DropColumn(
-                name: "Sha256",
-                table: "archives");
-
-            migrationBuilder.DropColumn(
-                name: "SourceVmId",
-                table: "archives");
 
             migrationBuilder.RenameColumn(
                 name: "DumpDirectory",
@@ -172,6 +136,16 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                 })
                 .Annotation("MySql:CharSet", "utf8mb4");
 
+            // Round-one rows carry on in the seam's terms, before the columns they came from go.
+            migrationBuilder.Sql("UPDATE vm_pairs SET SourceVm = CAST(SourceVmId AS CHAR), TargetVm = CAST(TargetVmId AS CHAR), " +
+                "BackupOptions = JSON_OBJECT('compress', LOWER(Compression), 'mode', LOWER(BackupMode));");
+            migrationBuilder.Sql("UPDATE archives SET SourceVm = CAST(SourceVmId AS CHAR);");
+            // A round-one archive was one vzdump file (its checksum known once pulled) and its log beside it. The log's
+            // checksum was never taken: the portal takes it at its first start on the new version (ManifestBackfill).
+            migrationBuilder.Sql("INSERT INTO archive_files (ArchiveId, Name, Role, SizeBytes, Sha256) SELECT Id, Label, 'archive', SizeBytes, Sha256 FROM archives;");
+            migrationBuilder.Sql("INSERT INTO archive_files (ArchiveId, Name, Role, SizeBytes, Sha256) SELECT Id, LogFileName, 'log', 0, NULL FROM archives WHERE LogFileName IS NOT NULL;");
+
+            // The new indexes first: the old one also serves the foreign key of SourceHypervisorId.
             migrationBuilder.CreateIndex(
                 name: "IX_vm_pairs_SourceHypervisorId_SourceVm",
                 table: "vm_pairs",
@@ -182,6 +156,42 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                 table: "vm_pairs",
                 columns: new[] { "TargetHypervisorId", "TargetVm" },
                 unique: true);
+
+            migrationBuilder.DropIndex(
+                name: "IX_vm_pairs_SourceHypervisorId_SourceVmId",
+                table: "vm_pairs");
+
+            migrationBuilder.DropIndex(
+                name: "IX_vm_pairs_TargetHypervisorId_TargetVmId",
+                table: "vm_pairs");
+
+            migrationBuilder.DropColumn(
+                name: "BackupMode",
+                table: "vm_pairs");
+
+            migrationBuilder.DropColumn(
+                name: "Compression",
+                table: "vm_pairs");
+
+            migrationBuilder.DropColumn(
+                name: "SourceVmId",
+                table: "vm_pairs");
+
+            migrationBuilder.DropColumn(
+                name: "TargetVmId",
+                table: "vm_pairs");
+
+            migrationBuilder.DropColumn(
+                name: "LogFileName",
+                table: "archives");
+
+            migrationBuilder.DropColumn(
+                name: "Sha256",
+                table: "archives");
+
+            migrationBuilder.DropColumn(
+                name: "SourceVmId",
+                table: "archives");
 
             migrationBuilder.CreateIndex(
                 name: "IX_archives_ParentArchiveId",
