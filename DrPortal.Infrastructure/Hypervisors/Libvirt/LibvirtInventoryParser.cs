@@ -133,7 +133,7 @@ public static class LibvirtInventoryParser
             int? cpus = int.TryParse(Info.GetValueOrDefault("CPU(s)"), NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : null;
             var uuid = Info.GetValueOrDefault("UUID");
             return new VmInfo(VmRef.Of(Name), Name, state, MemoryMiB(Info.GetValueOrDefault("Max memory")),
-                Math.Round(DiskBytes / (1024d * 1024 * 1024), 3), state == VmPowerState.Running ? Pid : null,
+                DiskBytes / (1024d * 1024 * 1024), state == VmPowerState.Running ? Pid : null,
                 string.IsNullOrEmpty(uuid) ? null : uuid, cpus);
         }
     }
