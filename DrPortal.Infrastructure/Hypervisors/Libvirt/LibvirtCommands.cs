@@ -80,26 +80,27 @@ public static partial class LibvirtCommands
             """, Domain(domain), HostPath.Require(stagingDirectory, nameof(stagingDirectory)), backupXml, checkpointXml ?? "");
     }
 
-    /// <summary>The line before each <c>domjobinfo</c> block of <see cref="WaitForJob"/>; the completed job's block follows <see cref="CompletedMarker"/>.</summary>
+    /// <summary>The line after each <c>domjobinfo</c> block of <see cref="WaitForJob"/>; the completed job's block follows <see cref="CompletedMarker"/>.</summary>
     public const string PollMarker = "@poll";
 
     public const string CompletedMarker = "@completed";
 
     /// <summary>
     /// Waits on the host for the domain's job to end, printing its <c>domjobinfo</c> every half second (progress), then
-    /// the completed job's statistics. Runs tracked: a portal that dies leaves a PID the next attempt stops.
+    /// the completed job's statistics (read once: libvirt forgets them when read). Blank lines are dropped. Runs
+    /// tracked: a portal that dies leaves a PID the next attempt stops.
     /// </summary>
     public static RemoteCommand WaitForJob(string domain) => RemoteCommand.Script(ScriptHeader + """
         d=$1
         while :; do
           out=$(v domjobinfo --domain "$d" 2>&1) || { printf '%s\n' "$out" >&2; exit 1; }
+          printf '%s\n' "$out" | sed '/^ *$/d'
           echo "@poll"
-          printf '%s\n' "$out"
           printf '%s\n' "$out" | grep -q '^Job type: *None' && break
           sleep 0.5
         done
         echo "@completed"
-        v domjobinfo --domain "$d" --completed
+        v domjobinfo --domain "$d" --completed | sed '/^ *$/d'
         """, Domain(domain));
 
     public static RemoteCommand JobInfo(string domain) => Virsh("domjobinfo", "--domain", Domain(domain));

@@ -445,20 +445,19 @@ internal sealed class LibvirtDriver(HostCommandRunner runner, LibvirtProfile pro
             block.Clear();
         }
         var command = LibvirtCommands.WaitForJob(domain);
+        // Every line is progress: the runner logs the first and the last, and the outcome is logged below in a sentence.
         var result = await runner.RunTrackedAsync(host, command, reporter, line =>
         {
             if (inCompleted)
             {
                 completed.AppendLine(line);
-                return false;
             }
-            if (line == LibvirtCommands.CompletedMarker)
+            else if (line == LibvirtCommands.CompletedMarker)
             {
                 Flush();
                 inCompleted = true;
-                return true;
             }
-            if (line == LibvirtCommands.PollMarker)
+            else if (line == LibvirtCommands.PollMarker)
             {
                 Flush();
             }
@@ -484,6 +483,7 @@ internal sealed class LibvirtDriver(HostCommandRunner runner, LibvirtProfile pro
         {
             reporter.Progress(new StageProgress(100, job.BytesProcessed ?? job.BytesTotal.Value, job.BytesTotal));
         }
+        reporter.Log($"The backup job of domain {domain} completed: {ByteSize.Format(job.BytesProcessed ?? 0)} written.");
     }
 
     private async Task WaitForNoJobAsync(Hypervisor host, string domain, CancellationToken ct)
