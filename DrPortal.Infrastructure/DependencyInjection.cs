@@ -8,6 +8,7 @@ using DrPortal.Core.Pairs;
 using DrPortal.Core.Remote;
 using DrPortal.Core.Schedules;
 using DrPortal.Core.Tasks;
+using DrPortal.Infrastructure.Hypervisors.Libvirt;
 using DrPortal.Infrastructure.Hypervisors.Proxmox;
 using DrPortal.Infrastructure.Jobs;
 using DrPortal.Infrastructure.Persistence;
@@ -45,6 +46,7 @@ public static class DependencyInjection
         services.AddSingleton<IPortalKey, PortalKey>();
         services.AddSingleton<IRemoteShell, SshNetRemoteShell>();
         services.AddSingleton<IHypervisorDriver, ProxmoxDriver>();
+        services.AddLibvirtDriver();
         services.AddSingleton<Hypervisors.HypervisorDrivers>();
         services.AddSingleton<PairPreflight>();
         services.AddSingleton<IPairPreflight>(sp => sp.GetRequiredService<PairPreflight>());
