@@ -9,6 +9,7 @@ using DrPortal.Core.Remote;
 using DrPortal.Core.Schedules;
 using DrPortal.Core.Tasks;
 using DrPortal.Core.Tasks.Pipeline;
+using DrPortal.Infrastructure.Hypervisors.Libvirt;
 using DrPortal.Infrastructure.Hypervisors.Proxmox;
 using DrPortal.Infrastructure.Jobs;
 using DrPortal.Infrastructure.Persistence;
@@ -47,6 +48,7 @@ public static class DependencyInjection
         services.AddSingleton<IRemoteShell, SshNetRemoteShell>();
         services.AddSingleton<HostCommandRunner>();
         services.AddProxmoxDriver();
+        services.AddLibvirtDriver();
         services.AddSingleton<HypervisorDrivers>();
         services.AddSingleton<HypervisorProfiles>();
         services.AddSingleton<ArchiveRepository>();

@@ -1,4 +1,3 @@
-using DrPortal.Infrastructure.Remote;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -6,6 +5,7 @@ using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Remote;
 using DrPortal.Infrastructure.Hypervisors.Proxmox;
+using DrPortal.Infrastructure.Remote;
 using DrPortal.Tests.Support;
 using DrPortal.Web.Api;
 using MySqlConnector;
