@@ -8,11 +8,8 @@ public sealed class DrPortalOptions
     /// <summary>Where the portal keeps its SSH key, Data Protection keys and archive repository.</summary>
     public string DataDirectory { get; set; } = ".data";
 
-    /// <summary>The archive repository: &lt;data&gt;/repository/&lt;source host&gt;/&lt;vmid&gt;/&lt;file&gt;.</summary>
+    /// <summary>The repository of restore points: &lt;data&gt;/repository/&lt;source host&gt;/&lt;VM&gt;/&lt;file&gt;.</summary>
     public string RepositoryDirectory => Path.Combine(DataDirectory, "repository");
-
-    /// <summary>Where the repository copy of an archive lives.</summary>
-    public string RepositoryPathOf(Core.Archives.Archive archive) => Path.Combine(RepositoryDirectory, archive.RepositoryRelativePath);
 
     public const int DefaultWorkers = 4;
 

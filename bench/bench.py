@@ -74,8 +74,8 @@ def scheduled_round(portal, pair_ids):
 
 def pair(portal, hosts, source, vmid, target, target_vmid):
     status, body = portal.call('POST', '/api/v1/pairs', {
-        'sourceHypervisorId': hosts[source], 'sourceVmId': vmid, 'targetHypervisorId': hosts[target],
-        'targetVmId': target_vmid, 'replicaStart': 'Connected', 'overwriteExistingTarget': True})
+        'sourceHypervisorId': hosts[source], 'sourceVm': str(vmid), 'targetHypervisorId': hosts[target],
+        'targetVm': str(target_vmid), 'replicaStart': 'Connected', 'overwriteExistingTarget': True})
     if status != 201:
         sys.exit('bench: pair failed: %s' % body)
     return body['id']

@@ -105,6 +105,8 @@ def seed(portal, data_dir, create_vms):
     _, existing = portal.call('GET', '/api/v1/hypervisors')
     by_name = {h['name']: h for h in existing}
     for host in json.loads(lab('status', '--json'))['hosts']:
+        if host.get('kind', 'proxmox') != 'proxmox':
+            continue  # registered as Proxmox hosts below; libvirt hosts are not seeded (yet)
         h = by_name.get(host['name'])
         if h is None:
             status, h = portal.call('POST', '/api/v1/hypervisors', {

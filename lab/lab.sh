@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The DrPortal lab: emulated Proxmox VE hosts on this machine (see lab/README.md).
+# The DrPortal lab: emulated Proxmox VE hosts and real libvirt/KVM hosts on this machine
+# (see lab/README.md).
 #
 # Each host is a network namespace behind a veth on the bridge drlab0
 # (10.250.0.1/24 on the portal's side) plus its own mount and UTS namespaces:
-# its own /etc (overlay), /var (overlay), /var/lib/vz, /root, /tmp and /run,
-# the Proxmox CLI emulator in /usr/sbin, a host name equal to the node name,
-# and its own sshd listening on its lab address only.
+# its own /etc (overlay), /var (overlay), /root, /tmp and /run, a host name equal to
+# the node name, and its own sshd listening on its lab address only.
+# Proxmox hosts (pve-*) get /var/lib/vz and the Proxmox CLI emulator in /usr/sbin;
+# libvirt hosts (kvm-*) get their own real libvirtd (QEMU driver), private
+# /etc/libvirt, /var/lib/libvirt, /var/log/libvirt, /var/cache/libvirt, /run/libvirt,
+# and a bridge br0 inside their network namespace for the domains' NICs.
 set -euo pipefail
 
 LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,7 +19,10 @@ PY=/usr/bin/python3
 BRIDGE=drlab0
 NET=10.250.0
 BRIDGE_ADDR="$NET.1"
-DEFAULT_HOSTS="${LAB_HOSTS:-pve-dc1,pve-dc2,pve-dr1}"
+DEFAULT_HOSTS="${LAB_HOSTS:-pve-dc1,pve-dc2,pve-dr1,kvm-dc1,kvm-dr1}"
+# The bridge inside each libvirt host's network namespace that the domains' NICs join.
+KVM_BRIDGE=br0
+LIBVIRT_COMMANDS=(libvirtd virsh qemu-img qemu-io qemu-system-x86_64)
 EMU_COMMANDS=(vzdump qmrestore qm pvesh pveversion)
 ROOT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # Inside a host the lab's own files are reachable here, whatever covers their real paths.
@@ -27,20 +34,24 @@ die() { printf 'lab: %s\n' "$1" >&2; exit "${2:-1}"; }
 usage() {
   cat <<'EOF'
 usage: lab.sh <command> [args]
-  up [--hosts NAME[=ADDR],...]      start the hosts (default pve-dc1,pve-dc2,pve-dr1); harmless when up
+  up [--hosts NAME[=ADDR],...]      start the hosts (default pve-dc1,pve-dc2,pve-dr1,kvm-dc1,kvm-dr1);
+                                    harmless when up. kvm-* hosts run libvirt, the others emulate Proxmox
+  plan [--hosts NAME[=ADDR],...]    print '<name> <address> <site> <kind>' per host 'up' would start; changes nothing
   down                              remove every namespace, link, process, mount and file of the lab
   status [--json]                   hosts, addresses, site, sshd, host keys, link state
   authorize <public-key-file>       add a key to root's authorized_keys on every host
   password <host> <password>|--stdin|--off
                                     allow/forbid root password login on one host
-  vm create <host> <vmid> [--name N] [--size 256M] [--fill 0.5] [--disks 1] [--memory 512] [--running]
-  vm change <host> <vmid> --percent P
-  vm checksum <host> <vmid>         '<drive> <sha256>' per disk
+  vm create <pve-host> <vmid> [--name N] [--size 256M] [--fill 0.5] [--disks 1] [--memory 512] [--running]
+  vm create <kvm-host> <name> [--size 256M] [--fill 0.5] [--disks 1] [--memory 32] [--running]
+  vm change <host> <vmid|name> --percent P
+  vm checksum <host> <vmid|name>    '<drive> <sha256>' per disk (guest-visible content)
   vm list <host>
-  vm destroy <host> <vmid>
+  vm destroy <host> <vmid|name>
   shape <host> --rate 42mbit [--delay 5ms] | --off
   cut <host> | heal <host>          take the host's link down / up
   fill <host> --free 10M | --off    leave only that much space in the host's dump directory
+                                    (kvm hosts: /var/lib/libvirt/drportal)
   exec <host> [-- command...]       run a command (default: a shell) inside the host
 EOF
 }
@@ -53,6 +64,8 @@ need_root() {
 
 host_dir() { printf '%s/hosts/%s' "$STATE" "$1"; }
 netns_of() { printf 'drlab-%s' "$1"; }
+# A host's kind follows from its name: kvm-* hosts run libvirt, every other host emulates Proxmox.
+kind_of() { case "$1" in kvm-*) echo libvirt ;; *) echo proxmox ;; esac; }
 veth_of() { printf 'drlab-v%s' "${1##*.}"; }
 
 known_hosts() {
@@ -67,8 +80,10 @@ known_hosts() {
 load_host() {
   local env; env="$(host_dir "$1")/host.env"
   [ -f "$env" ] || die "unknown lab host '$1' (hosts: $(known_hosts | tr '\n' ' '))"
+  KIND=""
   # shellcheck disable=SC1090
   . "$env"
+  [ -n "$KIND" ] || KIND="$(kind_of "$1")"
 }
 
 is_mounted() { awk -v p="$1" '$5 == p { found = 1 } END { exit !found }' /proc/self/mountinfo; }
@@ -109,7 +124,8 @@ sshd_listening() {
 # ------------------------------------------------------------------ hosts and addresses
 
 # Fills HOST_NAMES/HOST_ADDRS from "NAME[=ADDR],...": pve-dcN -> .1N (primary), pve-drN -> .2N
-# (recovery); other names get the next free address of their site (names with 'dr' -> recovery).
+# (recovery), kvm-dcN -> .(15+N) and kvm-drN -> .(25+N) for N 1..4 (above pve-dc1..4 / pve-dr1..4);
+# other names get the next free address of their site (names with 'dr' -> recovery).
 plan_hosts() {
   local spec="$1" item name addr n i used=" " pending=()
   HOST_NAMES=(); HOST_ADDRS=()
@@ -130,6 +146,8 @@ plan_hosts() {
     elif [ -z "$addr" ]; then
       if [[ "$name" =~ ^pve-dc([1-9])$ ]]; then addr="$NET.1${BASH_REMATCH[1]}"
       elif [[ "$name" =~ ^pve-dr([1-9])$ ]]; then addr="$NET.2${BASH_REMATCH[1]}"
+      elif [[ "$name" =~ ^kvm-dc([1-4])$ ]]; then addr="$NET.$((15 + BASH_REMATCH[1]))"
+      elif [[ "$name" =~ ^kvm-dr([1-4])$ ]]; then addr="$NET.$((25 + BASH_REMATCH[1]))"
       fi
     fi
     if [ -n "$addr" ]; then
@@ -165,6 +183,23 @@ plan_hosts() {
 
 site_of() { case "${1##*.}" in 1?) echo primary ;; *) echo recovery ;; esac; }
 
+# 'plan': what 'up' would start, one '<name> <address> <site> <kind>' line per host; changes nothing.
+cmd_plan() {
+  local spec="$DEFAULT_HOSTS"
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --hosts) [ $# -ge 2 ] || die "--hosts needs a value"; spec="$2"; shift 2 ;;
+      --hosts=*) spec="${1#--hosts=}"; shift ;;
+      *) die "unknown option for plan: $1" ;;
+    esac
+  done
+  plan_hosts "$spec"
+  local i
+  for i in "${!HOST_NAMES[@]}"; do
+    printf '%s %s %s %s\n' "${HOST_NAMES[$i]}" "${HOST_ADDRS[$i]}" "$(site_of "${HOST_ADDRS[$i]}")" "$(kind_of "${HOST_NAMES[$i]}")"
+  done
+}
+
 # ------------------------------------------------------------------ up
 
 check_tools() {
@@ -184,6 +219,19 @@ check_tools() {
     /etc|/etc/*|/var|/var/*|/run|/run/*|/usr/sbin|/usr/sbin/*)
       die "the state directory cannot live under /etc, /var, /run or /usr/sbin (the hosts overlay them): $STATE" ;;
   esac
+}
+
+# What a libvirt host needs from the machine: the daemon with its QEMU driver, the clients, QEMU.
+check_libvirt_tools() {
+  local missing=() t
+  for t in "${LIBVIRT_COMMANDS[@]}"; do
+    command -v "$t" >/dev/null 2>&1 || [ -x "/usr/sbin/$t" ] || missing+=("$t")
+  done
+  compgen -G '/usr/lib/*/libvirt/connection-driver/libvirt_driver_qemu.so' >/dev/null || missing+=("libvirtd's QEMU driver")
+  [ ${#missing[@]} -eq 0 ] || die "missing for the libvirt hosts: ${missing[*]} (Debian: libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils; not libvirt-daemon-system)"
+  # libvirtd's QEMU driver looks up user and group libvirt-qemu at start even when qemu.conf says root.
+  getent group libvirt-qemu >/dev/null || groupadd --system libvirt-qemu
+  getent passwd libvirt-qemu >/dev/null || useradd --system --no-create-home -g libvirt-qemu --shell /usr/sbin/nologin libvirt-qemu
 }
 
 ensure_bridge() {
@@ -251,7 +299,7 @@ EOF
 # The host's own view of the machine, set up once in its new mount and UTS namespaces.
 HOST_SETUP='
 set -euo pipefail
-name=$1 addr=$2 hd=$3 state=$4 lab=$5 emuparent=$6 in=$7
+name=$1 addr=$2 hd=$3 state=$4 lab=$5 emuparent=$6 in=$7 kind=$8
 hostname "$name"
 # Copies of other namespaces files would keep those namespaces alive: drop them here.
 awk -v s="$state/ns" '\''$5 ~ "^/run/netns(/|$)" || index($5, s) == 1 { print $5 }'\'' /proc/self/mountinfo \
@@ -259,25 +307,37 @@ awk -v s="$state/ns" '\''$5 ~ "^/run/netns(/|$)" || index($5, s) == 1 { print $5
 # First the lab'"'"'s own files under /run/drlab, while their real paths are still visible
 # (they may live under /root or /tmp, which this host is about to get its own of).
 mount -t tmpfs -o mode=0755,size=64m drlab-run /run
-mkdir -p /run/sshd /run/lock/qemu-server /run/qemu-server "$in/host" "$in/lab" "$in/emulator"
+mkdir -p /run/sshd "$in/host" "$in/lab" "$in/emulator"
 chmod 0755 /run/sshd
 mount --bind "$hd" "$in/host"
 mount --bind "$lab" "$in/lab" && mount -o remount,bind,ro "$in/lab"
 mount --bind "$emuparent" "$in/emulator" && mount -o remount,bind,ro "$in/emulator"
 mount -t overlay drlab-etc -o "lowerdir=/etc,upperdir=$hd/etc.upper,workdir=$hd/etc.work" /etc
 mount -t overlay drlab-var -o "lowerdir=/var,upperdir=$hd/var.upper,workdir=$hd/var.work" /var
-mount -t overlay drlab-sbin -o "lowerdir=$state/emubin:/usr/sbin" /usr/sbin
-mkdir -p /var/lib/vz /var/log/vzdump /var/tmp
-mount --bind "$in/host/vz" /var/lib/vz
+mkdir -p /var/tmp
 mount --bind "$in/host/tmp" /tmp
 mount --bind "$in/host/root" /root
 printf "%s\n" "$name" >/etc/hostname
 printf "127.0.0.1\tlocalhost\n%s\t%s.drlab %s\n" "$addr" "$name" "$name" >/etc/hosts
-mkdir -p "/etc/pve/nodes/$name/qemu-server" /etc/pve/firewall /etc/pve/priv
-ln -sfn "nodes/$name/qemu-server" /etc/pve/qemu-server
-ln -sfn "nodes/$name" /etc/pve/local
-# A real node restores VM disks only onto a storage whose content includes images.
-printf "dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup,images\n" >/etc/pve/storage.cfg
+if [ "$kind" = libvirt ]; then
+  # libvirtd and QEMU keep everything in these; /run/libvirt stays on the host'"'"'s /run tmpfs,
+  # so its pid files and sockets never outlive the host.
+  mkdir -p /etc/libvirt /var/lib/libvirt /var/log/libvirt /var/cache/libvirt /run/libvirt
+  mount --bind "$in/host/libvirt/etc" /etc/libvirt
+  mount --bind "$in/host/libvirt/lib" /var/lib/libvirt
+  mount --bind "$in/host/libvirt/log" /var/log/libvirt
+  mount --bind "$in/host/libvirt/cache" /var/cache/libvirt
+else
+  mkdir -p /run/lock/qemu-server /run/qemu-server
+  mount -t overlay drlab-sbin -o "lowerdir=$state/emubin:/usr/sbin" /usr/sbin
+  mkdir -p /var/lib/vz /var/log/vzdump
+  mount --bind "$in/host/vz" /var/lib/vz
+  mkdir -p "/etc/pve/nodes/$name/qemu-server" /etc/pve/firewall /etc/pve/priv
+  ln -sfn "nodes/$name/qemu-server" /etc/pve/qemu-server
+  ln -sfn "nodes/$name" /etc/pve/local
+  # A real node restores VM disks only onto a storage whose content includes images.
+  printf "dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup,images\n" >/etc/pve/storage.cfg
+fi
 # The hosts never accept the machine'\''s own root password.
 sed -i -E "s|^root:[^:]*:|root:*:|" /etc/shadow
 '
@@ -291,7 +351,7 @@ create_host_namespaces() {
     : >"$f"
   done
   unshare --mount="$STATE/ns/$name.mnt" --uts="$STATE/ns/$name.uts" --propagation private -- \
-    /bin/bash -c "$HOST_SETUP" host-setup "$name" "$ADDR" "$hd" "$STATE" "$LAB_DIR" "$(cat "$STATE/emulator.parent")" "$IN_HOST" \
+    /bin/bash -c "$HOST_SETUP" host-setup "$name" "$ADDR" "$hd" "$STATE" "$LAB_DIR" "$(cat "$STATE/emulator.parent")" "$IN_HOST" "$KIND" \
     || die "could not set up the namespaces of '$name'"
 }
 
@@ -310,11 +370,16 @@ start_sshd() {
 }
 
 up_host() {
-  local name="$1" addr="$2" hd; hd="$(host_dir "$name")"
+  local name="$1" addr="$2" hd kind; hd="$(host_dir "$name")"; kind="$(kind_of "$name")"
   local ns veth; ns="$(netns_of "$name")"; veth="$(veth_of "$addr")"
-  mkdir -p "$hd"/{etc.upper,etc.work,var.upper,var.work,vz/dump,vz/images,vz/template/iso,vz/template/cache,root/.ssh,tmp,ssh}
+  mkdir -p "$hd"/{etc.upper,etc.work,var.upper,var.work,root/.ssh,tmp,ssh}
+  if [ "$kind" = libvirt ]; then
+    prepare_libvirt_dirs "$name"
+  else
+    mkdir -p "$hd"/{vz/dump,vz/images,vz/template/iso,vz/template/cache}
+  fi
   if [ ! -f "$hd/host.env" ]; then
-    printf 'NAME=%s\nADDR=%s\nSITE=%s\nNETNS=%s\nVETH=%s\n' "$name" "$addr" "$(site_of "$addr")" "$ns" "$veth" >"$hd/host.env"
+    printf 'NAME=%s\nADDR=%s\nSITE=%s\nNETNS=%s\nVETH=%s\nKIND=%s\n' "$name" "$addr" "$(site_of "$addr")" "$ns" "$veth" "$kind" >"$hd/host.env"
   fi
   chmod 700 "$hd" "$hd/root" "$hd/root/.ssh" "$hd/ssh"; chmod 1777 "$hd/tmp"
   [ -f "$hd/ssh/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C "root@$name" -f "$hd/ssh/ssh_host_ed25519_key"
@@ -334,6 +399,11 @@ up_host() {
   fi
   in_netns "$name" ip addr replace "$addr/24" dev eth0
   in_netns "$name" ip link set eth0 up
+  if [ "$kind" = libvirt ]; then
+    # The domains' NICs join this bridge; it has no uplink and no address: guests stay inside the host.
+    in_netns "$name" ip link show "$KVM_BRIDGE" >/dev/null 2>&1 || in_netns "$name" ip link add "$KVM_BRIDGE" type bridge
+    in_netns "$name" ip link set "$KVM_BRIDGE" up
+  fi
 
   ns_alive "$name" || create_host_namespaces "$name"
   if ! sshd_pid "$name" >/dev/null || ! sshd_listening "$name" "$addr"; then
@@ -341,6 +411,137 @@ up_host() {
     [ -z "$old" ] || kill "$old" 2>/dev/null || true
     start_sshd "$name"
   fi
+}
+
+# ------------------------------------------------------------------ libvirt hosts
+
+# State directory layout of a libvirt host: libvirt/{etc,lib,log,cache} become its /etc/libvirt,
+# /var/lib/libvirt, /var/log/libvirt and /var/cache/libvirt; libvirtd's pid file and log sit beside them.
+prepare_libvirt_dirs() {
+  local name="$1" lv; lv="$(host_dir "$name")/libvirt"
+  mkdir -p "$lv"/{lib/images,lib/drportal,log,cache}
+  if [ ! -d "$lv/etc" ]; then
+    mkdir -p "$lv/etc.new"
+    [ ! -d /etc/libvirt ] || cp -a /etc/libvirt/. "$lv/etc.new/"
+    mv "$lv/etc.new" "$lv/etc"
+  fi
+  # qemu.conf: QEMU runs as root without security driver, namespaces or cgroups (no PID namespace,
+  # no systemd here), and writes its stdout/stderr to a file (no virtlogd).
+  cat >"$lv/etc/qemu.conf" <<'EOF'
+# Written by lab/lab.sh for a lab libvirt host (rewritten by 'up').
+user = "root"
+group = "root"
+security_driver = "none"
+namespaces = [ ]
+cgroup_controllers = [ ]
+stdio_handler = "file"
+EOF
+  # virsh without -c (an SSH session's) talks to this host's own daemon.
+  grep -qx 'uri_default = "qemu:///system"' "$lv/etc/libvirt.conf" 2>/dev/null \
+    || printf 'uri_default = "qemu:///system"\n' >>"$lv/etc/libvirt.conf"
+  chmod 700 "$lv"
+}
+
+# PID of the host's libvirtd, from its pid file, when that process is alive inside the host.
+libvirtd_pid() {
+  local pid
+  pid="$(cat "$(host_dir "$1")/libvirt/libvirtd.pid" 2>/dev/null)" || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] && in_host_mnt "$1" "$pid" && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = libvirtd ] || return 1
+  printf '%s' "$pid"
+}
+
+# True when process $2 lives in the mount namespace of host $1 (so it was started inside that host).
+in_host_mnt() {
+  local ns="$STATE/ns/$1.mnt"
+  is_mounted "$ns" || return 1
+  [ "$(stat -L -c %i "/proc/$2/ns/mnt" 2>/dev/null)" = "$(stat -L -c %i "$ns" 2>/dev/null)" ]
+}
+
+# Starts libvirtd in the background inside the host; wait_libvirtd waits for it to answer.
+start_libvirtd() {
+  local name="$1" hd; hd="$(host_dir "$name")"
+  rm -f "$hd/libvirt/libvirtd.pid"
+  in_host "$name" setsid /usr/sbin/libvirtd -p "$IN_HOST/host/libvirt/libvirtd.pid" \
+    </dev/null >>"$hd/libvirt/libvirtd.log" 2>&1 &
+}
+
+# A running libvirt host whose libvirtd has probed QEMU already (its capabilities cache is filled).
+caps_source() {
+  local name
+  for name in $(known_hosts); do
+    [ "$(kind_of "$name")" = libvirt ] || continue
+    compgen -G "$(host_dir "$name")/libvirt/cache/qemu/capabilities/*.xml" >/dev/null && libvirtd_pid "$name" >/dev/null \
+      && { printf '%s' "$name"; return 0; }
+  done
+  return 1
+}
+
+# Probing QEMU takes libvirtd ~5 s; every host runs the same QEMU on the same machine, so a new
+# host starts from the capabilities cache of one that has probed (libvirtd still checks it is valid).
+seed_caps() {
+  local name="$1" src dst
+  src="$(caps_source)" || return 0
+  [ "$src" != "$name" ] || return 0
+  dst="$(host_dir "$name")/libvirt/cache/qemu/capabilities"
+  compgen -G "$dst/*.xml" >/dev/null && return 0
+  mkdir -p "$dst"
+  cp -a "$(host_dir "$src")/libvirt/cache/qemu/capabilities/." "$dst/"
+}
+
+wait_libvirtd() {
+  local name="$1" i hd; hd="$(host_dir "$name")"
+  for i in $(seq 1 150); do
+    if libvirtd_pid "$name" >/dev/null && in_host "$name" virsh -q -c qemu:///system version >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  die "libvirtd of '$name' does not answer (see $hd/libvirt/libvirtd.log)"
+}
+
+# PIDs of a libvirt host's QEMU processes, from the pid file libvirtd keeps for each running domain
+# (/run/libvirt/qemu/<name>.pid beside its status file <name>.xml; driver.pid is libvirtd's own),
+# each checked to be a QEMU process of that host.
+qemu_pids() {
+  local name="$1" pid
+  ns_alive "$name" || return 0
+  for pid in $(in_host "$name" sh -c 'for f in /run/libvirt/qemu/*.pid; do
+      [ -f "${f%.pid}.xml" ] && [ -f "$f" ] && { cat "$f"; echo; }; done; true' || true); do
+    if [[ "$pid" =~ ^[0-9]+$ ]] && in_host_mnt "$name" "$pid" && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == qemu-system* ]]; then
+      printf '%s\n' "$pid"
+    fi
+  done
+  return 0
+}
+
+# A process that has exited but not been reaped yet (a zombie) counts as gone.
+pid_alive() {
+  local st; st="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [ -n "$st" ] && [ "${st%% *}" != Z ]
+}
+
+# Stops the domains' QEMU processes and then libvirtd of every libvirt host, by recorded PID.
+stop_libvirt_hosts() {
+  local name pids pid p i alive
+  for name in $(known_hosts); do
+    load_host "$name"
+    [ "$KIND" = libvirt ] || continue
+    pids="$(qemu_pids "$name")"
+    pid="$(libvirtd_pid "$name" || true)"
+    # shellcheck disable=SC2086
+    [ -z "$pids" ] || kill_pids TERM $pids
+    for i in $(seq 1 30); do
+      alive=""
+      for p in $pids; do ! pid_alive "$p" || alive+="$p "; done
+      pids="$alive"; [ -z "$pids" ] && break
+      sleep 0.1
+    done
+    # shellcheck disable=SC2086
+    [ -z "$pids" ] || kill_pids KILL $pids
+    if [ -n "$pid" ]; then
+      kill_pids TERM "$pid"
+      for i in $(seq 1 30); do pid_alive "$pid" || break; sleep 0.1; done
+      ! pid_alive "$pid" || kill_pids KILL "$pid"
+    fi
+  done
 }
 
 cmd_up() {
@@ -356,14 +557,29 @@ cmd_up() {
   check_tools
   mkdir -p "$STATE/hosts"; chmod 700 "$STATE"
   plan_hosts "$spec"
+  case " ${HOST_NAMES[*]} " in *" kvm-"*) check_libvirt_tools ;; esac
   trap 'log "up failed; the lab may be half up: lab.sh down cleans up"' ERR
   ensure_bridge
   ensure_ns_dir
   ensure_emubin
-  local i
+  local i kvm=() pending=() first="" name
   for i in "${!HOST_NAMES[@]}"; do
+    [ "$(kind_of "${HOST_NAMES[$i]}")" = libvirt ] || continue
     up_host "${HOST_NAMES[$i]}" "${HOST_ADDRS[$i]}"
+    kvm+=("${HOST_NAMES[$i]}")
+    libvirtd_pid "${HOST_NAMES[$i]}" >/dev/null || pending+=("${HOST_NAMES[$i]}")
   done
+  # One libvirtd probes QEMU while the Proxmox hosts come up; the others then start from its cache.
+  if [ ${#pending[@]} -gt 0 ] && ! caps_source >/dev/null; then
+    first="${pending[0]}"; pending=("${pending[@]:1}")
+    start_libvirtd "$first"
+  fi
+  for i in "${!HOST_NAMES[@]}"; do
+    [ "$(kind_of "${HOST_NAMES[$i]}")" = libvirt ] || up_host "${HOST_NAMES[$i]}" "${HOST_ADDRS[$i]}"
+  done
+  [ -z "$first" ] || wait_libvirtd "$first"
+  for name in "${pending[@]}"; do seed_caps "$name"; start_libvirtd "$name"; done
+  for name in "${kvm[@]}"; do wait_libvirtd "$name"; done
   trap - ERR
   cmd_status
 }
@@ -384,6 +600,8 @@ lab_pids() {
 cmd_down() {
   need_root
   local pids i
+  # libvirt hosts first, by their recorded PIDs: QEMU from libvirtd's pid files, then libvirtd.
+  stop_libvirt_hosts
   pids="$(lab_pids | sort -u)"
   if [ -n "$pids" ]; then
     # shellcheck disable=SC2086
@@ -503,18 +721,21 @@ cmd_password() {
 
 # ------------------------------------------------------------------ VMs
 
+# Proxmox hosts: labvm.py (VMs of the emulator); libvirt hosts: labkvm.py (real domains through virsh).
+vm_tool() { if [ "$KIND" = libvirt ]; then echo "$IN_HOST/lab/lib/labkvm.py"; else echo "$IN_HOST/lab/lib/labvm.py"; fi; }
+
 cmd_vm() {
   need_root
   local sub="${1:-}"; shift || true
   case "$sub" in
     create|change|checksum|destroy)
-      [ $# -ge 2 ] || die "usage: lab.sh vm $sub <host> <vmid> [options]"
+      [ $# -ge 2 ] || die "usage: lab.sh vm $sub <host> <vmid|name> [options]"
       local name="$1"; shift; load_host "$name"
-      in_host "$name" "$PY" "$IN_HOST/lab/lib/labvm.py" "$sub" "$@" ;;
+      in_host "$name" "$PY" "$(vm_tool)" "$sub" "$@" ;;
     list)
       [ $# -eq 1 ] || die "usage: lab.sh vm list <host>"
       load_host "$1"
-      in_host "$1" "$PY" "$IN_HOST/lab/lib/labvm.py" list ;;
+      in_host "$1" "$PY" "$(vm_tool)" list ;;
     *) die "usage: lab.sh vm create|change|checksum|list|destroy <host> ..." ;;
   esac
 }
@@ -612,15 +833,19 @@ size_bytes() {
   printf '%s' "$n"
 }
 
-# The dump directory moves onto a small ext4 of its own (a loop device inside the host's
-# mount namespace) holding the existing files and exactly the requested free space.
+# The dump directory (a libvirt host's: the staging directory of DrPortal's libvirt driver)
+# moves onto a small ext4 of its own (a loop device inside the host's mount namespace) holding
+# the existing files and exactly the requested free space.
 cmd_fill() {
   need_root
   [ $# -eq 2 ] || [ $# -eq 3 ] || die "usage: lab.sh fill <host> --free 10M | --off"
   local name="$1"; shift
   load_host "$name"
   local hd; hd="$(host_dir "$name")"
-  local dump=/var/lib/vz/dump under="$IN_HOST/host/vz/dump" stage=/run/drlab-fill
+  local dump=/var/lib/vz/dump under="$IN_HOST/host/vz/dump" real="$hd/vz/dump" stage=/run/drlab-fill
+  if [ "$KIND" = libvirt ]; then
+    dump=/var/lib/libvirt/drportal under="$IN_HOST/host/libvirt/lib/drportal" real="$hd/libvirt/lib/drportal"
+  fi
   if [ "$1" = "--off" ]; then
     [ -f "$hd/fill.loop" ] || { log "$name: dump directory is not filled"; return; }
     in_host "$name" sh -c "rm -f '$dump/lost+found/.drlab-filler'; find '$dump' -mindepth 1 -maxdepth 1 ! -name lost+found -exec mv -t '$under' {} +; umount '$dump'"
@@ -632,7 +857,7 @@ cmd_fill() {
   [ "$1" = "--free" ] && [ $# -eq 2 ] || die "usage: lab.sh fill <host> --free 10M | --off"
   local free; free="$(size_bytes "$2")" || die "invalid size '$2' (e.g. 10M, 512K, 1G)"
   [ ! -f "$hd/fill.loop" ] || cmd_fill "$name" --off
-  local used; used="$(du -sb "$hd/vz/dump" | cut -f1)"
+  local used; used="$(du -sb "$real" | cut -f1)"
   local size=$(( ((used + free) * 11 / 10 + (16 << 20)) >> 20 << 20 ))
   truncate -s "$size" "$hd/fill.img"
   mkfs.ext4 -q -F -m 0 -O ^has_journal -L drlab-fill "$hd/fill.img"
@@ -666,6 +891,7 @@ cmd_exec() {
 cmd="${1:-}"; shift || true
 case "$cmd" in
   up) cmd_up "$@" ;;
+  plan) cmd_plan "$@" ;;
   down) cmd_down "$@" ;;
   status) cmd_status "$@" ;;
   authorize) cmd_authorize "$@" ;;

@@ -1,8 +1,9 @@
 namespace DrPortal.Core.Archives;
 
 /// <summary>
-/// One backup archive of a pair's source VM: the file vzdump wrote, its checksum, and where copies exist.
-/// The repository copy is the one the portal keeps; the host copies are working copies.
+/// One restore point of a pair's source VM: a manifest of files (each with its size and SHA-256) that its hypervisor
+/// kind's driver named and made, the driver's metadata, and where copies exist. The repository copy is the one the
+/// portal keeps; the host copies are working copies. An incremental point needs its parent (and the parent's) to restore.
 /// </summary>
 public sealed class Archive
 {
@@ -13,20 +14,29 @@ public sealed class Archive
 
     public int SourceHypervisorId { get; set; }
     public string SourceHypervisorName { get; set; } = "";
-    public int SourceVmId { get; set; }
 
-    /// <summary>vzdump's file name, e.g. vzdump-qemu-100-2026_11_25-10_00_00.vma.zst.</summary>
-    public string FileName { get; set; } = "";
+    /// <summary>The source VM as its kind names it (a VMID, a domain name).</summary>
+    public string SourceVm { get; set; } = "";
 
-    /// <summary>The vzdump log kept beside the archive, if it was pulled.</summary>
-    public string? LogFileName { get; set; }
+    /// <summary>The point's name for people, unique per source host (Proxmox: the archive's file name).</summary>
+    public string Label { get; set; } = "";
 
+    public const int LabelMaxLength = 255;
+
+    /// <summary>The driver's own facts about the point (e.g. a libvirt checkpoint and disk list), handed back to it later.</summary>
+    public string? Metadata { get; set; }
+
+    public const int MetadataMaxLength = 8000;
+
+    /// <summary>The point this one holds the changes since; null for a full point.</summary>
+    public long? ParentArchiveId { get; set; }
+
+    public List<ArchiveFile> Files { get; set; } = [];
+
+    /// <summary>Bytes of all files.</summary>
     public long SizeBytes { get; set; }
 
-    /// <summary>Lower-case hex SHA-256 of the archive, computed by the portal on its repository copy.</summary>
-    public string? Sha256 { get; set; }
-
-    /// <summary>When vzdump made it (from the file name, host local time as written).</summary>
+    /// <summary>When it was made.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? PulledAt { get; set; }
@@ -39,10 +49,17 @@ public sealed class Archive
     /// <summary>Kept whatever a retention policy says.</summary>
     public bool IsProtected { get; set; }
 
-    /// <summary>The repository copy exists and its checksum is known: it may be restored.</summary>
-    public bool IsVerified => InRepository && Sha256 is not null;
+    public bool IsIncremental => ParentArchiveId is not null;
 
-    /// <summary>Relative path inside the repository: &lt;source host&gt;/&lt;vmid&gt;/&lt;file&gt;.</summary>
-    public string RepositoryRelativePath =>
-        Path.Combine(SourceHypervisorName, SourceVmId.ToString(System.Globalization.CultureInfo.InvariantCulture), FileName);
+    /// <summary>The repository copy of every file exists and its checksum is known: it may be restored (with its chain).</summary>
+    public bool IsVerified => InRepository && Files.Count > 0 && Files.All(f => f.Sha256 is not null);
+
+    /// <summary>Relative folder inside the repository that holds its files: &lt;source host&gt;/&lt;VM&gt;.</summary>
+    public string RepositoryFolder => Path.Combine(SourceHypervisorName, SourceVm);
+
+    public string RepositoryRelativePath(ArchiveFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return Path.Combine(RepositoryFolder, file.Name);
+    }
 }

@@ -23,9 +23,9 @@ public static partial class TextRules
     [GeneratedRegex("^(/[A-Za-z0-9._-]+)+\\z")]
     public static partial Regex AbsolutePath();
 
-    /// <summary>Proxmox storage identifiers (pve-storage's "pve-storage-id" format).</summary>
-    [GeneratedRegex("^[a-z][a-z0-9._-]{0,63}\\z", RegexOptions.IgnoreCase)]
-    public static partial Regex StorageId();
+    /// <summary>An absolute path of safe characters, at most 255 long, with no "." or ".." segment.</summary>
+    public static bool IsSafeAbsolutePath(string? path) =>
+        path is { Length: <= 255 } && AbsolutePath().IsMatch(path) && !path.Split('/').Any(p => p is "." or "..");
 
     public static bool HasControlCharacters(string value) => value.Any(char.IsControl);
 

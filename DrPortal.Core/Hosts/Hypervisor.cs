@@ -1,8 +1,13 @@
 namespace DrPortal.Core.Hosts;
 
+/// <summary>A kind of hypervisor the switch drives; each has its own folder under Infrastructure/Hypervisors.</summary>
 public enum HypervisorKind
 {
+    /// <summary>Proxmox VE, over SSH: vzdump, qmrestore, qm.</summary>
     Proxmox,
+
+    /// <summary>libvirt with QEMU/KVM, over SSH: virsh, qemu-img.</summary>
+    Libvirt,
 }
 
 /// <summary>Which side of the switch a host stands on.</summary>
@@ -18,7 +23,6 @@ public enum Site
 /// <summary>A hypervisor host the portal drives over SSH.</summary>
 public sealed class Hypervisor
 {
-    public const string DefaultDumpDirectory = "/var/lib/vz/dump";
     public const string DefaultSshUser = "root";
 
     public int Id { get; set; }
@@ -28,7 +32,10 @@ public sealed class Hypervisor
     public HypervisorKind Kind { get; set; } = HypervisorKind.Proxmox;
     public Site Site { get; set; } = Site.Primary;
     public string SshUser { get; set; } = DefaultSshUser;
-    public string DumpDirectory { get; set; } = DefaultDumpDirectory;
+    /// <summary>The directory on the host where backups are written and restore points are received; its kind's default unless the admin chose one.</summary>
+    public string StagingDirectory { get; set; } = "";
+
+    /// <summary>Where restored disks go, in the kind's terms (Proxmox: a storage id); null keeps the kind's default.</summary>
     public string? RestoreStorage { get; set; }
 
     /// <summary>Bandwidth limit for archive transfers to and from this host, in KiB/s; null for none.</summary>
@@ -64,7 +71,7 @@ public sealed class Hypervisor
         Kind = input.Kind;
         Site = input.Site;
         SshUser = input.SshUser!.Trim();
-        DumpDirectory = input.DumpDirectory!.Trim();
+        StagingDirectory = input.StagingDirectory?.Trim() ?? "";
         RestoreStorage = string.IsNullOrWhiteSpace(input.RestoreStorage) ? null : input.RestoreStorage.Trim();
         BandwidthLimitKiBps = input.BandwidthLimitKiBps;
         Note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
@@ -94,7 +101,7 @@ public sealed class Hypervisor
         Kind = Kind.ToString(),
         Site = Site.ToString(),
         SshUser,
-        DumpDirectory,
+        StagingDirectory,
         RestoreStorage,
         BandwidthLimitKiBps,
         Note,

@@ -1,4 +1,5 @@
 using DrPortal.Core.Common;
+using DrPortal.Core.Hypervisors;
 
 namespace DrPortal.Core.Hosts;
 
@@ -11,7 +12,9 @@ public sealed record HypervisorInput
     public HypervisorKind Kind { get; set; } = HypervisorKind.Proxmox;
     public Site Site { get; set; } = Site.Primary;
     public string? SshUser { get; set; } = Hypervisor.DefaultSshUser;
-    public string? DumpDirectory { get; set; } = Hypervisor.DefaultDumpDirectory;
+
+    /// <summary>Empty takes the kind's default (see <see cref="IHypervisorProfile.DefaultStagingDirectory"/>).</summary>
+    public string? StagingDirectory { get; set; }
     public string? RestoreStorage { get; set; }
     public int? BandwidthLimitKiBps { get; set; }
     public string? Note { get; set; }
@@ -24,15 +27,18 @@ public sealed record HypervisorInput
         Kind = h.Kind,
         Site = h.Site,
         SshUser = h.SshUser,
-        DumpDirectory = h.DumpDirectory,
+        StagingDirectory = h.StagingDirectory,
         RestoreStorage = h.RestoreStorage,
         BandwidthLimitKiBps = h.BandwidthLimitKiBps,
         Note = h.Note,
     };
 
-    public ValidationErrors Validate()
+    /// <summary>Checks every field; the kind's own rules (restore storage) come from its profile, and an empty staging directory becomes the kind's default.</summary>
+    public ValidationErrors Validate(HypervisorProfiles profiles)
     {
+        ArgumentNullException.ThrowIfNull(profiles);
         var errors = new ValidationErrors();
+        var profile = profiles.Find(Kind);
         TextRules.RequireName(errors, nameof(Name), Name?.Trim(), "Name");
         if (!HostAddress.IsValid(Address?.Trim(), out var addressError))
         {
@@ -42,9 +48,9 @@ public sealed record HypervisorInput
         {
             errors.Add(nameof(SshPort), "SSH port must be from 1 to 65535.");
         }
-        if (!Enum.IsDefined(Kind))
+        if (profile is null)
         {
-            errors.Add(nameof(Kind), "Kind must be Proxmox.");
+            errors.Add(nameof(Kind), $"Kind must be {profiles.KindList}.");
         }
         if (!Enum.IsDefined(Site))
         {
@@ -59,19 +65,23 @@ public sealed record HypervisorInput
         {
             errors.Add(nameof(SshUser), "SSH user must be a Unix user name: lower-case letters, digits, '_' and '-', at most 32 characters.");
         }
-        var dir = DumpDirectory?.Trim();
+        if (string.IsNullOrWhiteSpace(StagingDirectory) && profile is not null)
+        {
+            StagingDirectory = profile.DefaultStagingDirectory;
+        }
+        var dir = StagingDirectory?.Trim();
         if (string.IsNullOrEmpty(dir))
         {
-            errors.Add(nameof(DumpDirectory), "Dump directory is required.");
+            errors.Add(nameof(StagingDirectory), "Staging directory is required.");
         }
-        else if (dir.Length > 255 || !TextRules.AbsolutePath().IsMatch(dir) || dir.Split('/').Any(p => p is "." or ".."))
+        else if (!TextRules.IsSafeAbsolutePath(dir))
         {
-            errors.Add(nameof(DumpDirectory), "Dump directory must be an absolute path of letters, digits, '.', '-' and '_' (no '..'), at most 255 characters.");
+            errors.Add(nameof(StagingDirectory), "Staging directory must be an absolute path of letters, digits, '.', '-' and '_' (no '..'), at most 255 characters.");
         }
         var storage = RestoreStorage?.Trim();
-        if (!string.IsNullOrEmpty(storage) && !TextRules.StorageId().IsMatch(storage))
+        if (!string.IsNullOrEmpty(storage) && profile?.CheckRestoreStorage(storage) is { } storageError)
         {
-            errors.Add(nameof(RestoreStorage), "Restore storage must be a Proxmox storage id: a letter, then letters, digits, '.', '-' or '_'.");
+            errors.Add(nameof(RestoreStorage), storageError);
         }
         if (BandwidthLimitKiBps is < 1 or > 100_000_000)
         {

@@ -6,7 +6,8 @@ namespace DrPortal.Core.Hosts;
 /// <summary>What the presented host key is, and whether it is the pinned one.</summary>
 public sealed record HostKeyStatus(string Fingerprint, string Algorithm, bool Trusted, string? PinnedFingerprint);
 
-public sealed record ConnectionTest(bool Ok, double LatencyMs, string? ProxmoxVersion, string? Error);
+/// <param name="HypervisorVersion">The hypervisor's versions as the host reports them ("pve-manager/8.2.4", "libvirt 9.0.0, QEMU 7.2.22").</param>
+public sealed record ConnectionTest(bool Ok, double LatencyMs, string? HypervisorVersion, string? Error);
 
 /// <summary>Talking to a registered host: host-key trust, key installation, connection test, VM discovery.</summary>
 public interface IHostConnections

@@ -1,30 +1,5 @@
 namespace DrPortal.Core.Hypervisors;
 
-/// <summary>How a backup compresses its archive; chosen per VM pair.</summary>
-public enum BackupCompression
-{
-    /// <summary>No compression: the largest archive, the least CPU on the host.</summary>
-    None,
-    Lzo,
-    Gzip,
-
-    /// <summary>The default: fast and small, multi-threaded on the host.</summary>
-    Zstd,
-}
-
-/// <summary>How a running VM is held while it is backed up; chosen per VM pair.</summary>
-public enum BackupMode
-{
-    /// <summary>The default: the VM keeps running while a consistent snapshot is read.</summary>
-    Snapshot,
-
-    /// <summary>The VM is suspended for the backup.</summary>
-    Suspend,
-
-    /// <summary>The VM is shut down for the backup and started again afterwards.</summary>
-    Stop,
-}
-
 /// <summary>How a hypervisor operation (backup, restore) ended, decided from positive evidence only.</summary>
 public enum OperationOutcome
 {

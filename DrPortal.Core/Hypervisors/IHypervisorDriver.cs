@@ -11,34 +11,40 @@ public enum VmPowerState
 }
 
 /// <summary>A VM as the hypervisor lists it.</summary>
-public sealed record VmInfo(int VmId, string Name, VmPowerState Status, long MemoryMb, double BootDiskGb, int Pid);
+/// <param name="Ref">How the kind names it (a VMID, a domain name).</param>
+/// <param name="Uuid">The hypervisor's own id of the VM where it has one (libvirt's domain UUID).</param>
+/// <param name="Pid">The VM's process on the host while it runs, else null.</param>
+public sealed record VmInfo(VmRef Ref, string Name, VmPowerState Status, long MemoryMb, double DiskGb, int? Pid, string? Uuid = null, int? Cpus = null);
 
 /// <summary>
-/// The switch: one hypervisor kind behind one interface. Proxmox is the first implementation;
-/// the task pipeline talks only to this.
+/// The switch: one hypervisor kind behind one interface. The task pipeline talks only to this and to the kind's
+/// <see cref="IHypervisorProfile"/>; names and paths of files on a host are the driver's.
 /// </summary>
 public interface IHypervisorDriver
 {
-    HypervisorKind Kind { get; }
+    IHypervisorProfile Profile { get; }
+
+    /// <summary>Where a file of a restore point with this name lies on the host (its staging directory).</summary>
+    string StagingPathOf(Hypervisor host, string fileName);
 
     Task<IReadOnlyList<VmInfo>> ListVmsAsync(Hypervisor host, CancellationToken ct);
 
-    /// <summary>The hypervisor's version string, or null if the host does not report one.</summary>
+    /// <summary>The hypervisor's versions as one line ("pve-manager/8.2.4", "libvirt 9.0.0, QEMU 7.2.22"), or null if the host does not report them.</summary>
     Task<string?> GetVersionAsync(Hypervisor host, CancellationToken ct);
 
-    Task<VmPowerState> GetStatusAsync(Hypervisor host, VmId vmId, CancellationToken ct);
+    Task<VmPowerState> GetStatusAsync(Hypervisor host, VmRef vm, CancellationToken ct);
 
     /// <summary>Whether a VM with this id exists on the host.</summary>
-    Task<bool> VmExistsAsync(Hypervisor host, VmId vmId, CancellationToken ct);
+    Task<bool> VmExistsAsync(Hypervisor host, VmRef vm, CancellationToken ct);
 
-    /// <summary>Backs a VM up into the host's dump directory; success is decided from the exit status and the final lines.</summary>
+    /// <summary>Backs a VM up into the host's staging directory; success is decided from the tool's own words, never from silence.</summary>
     /// <exception cref="HypervisorCommandException">The backup failed; the message is the tool's reason.</exception>
     Task<BackupOutcome> BackupAsync(Hypervisor host, BackupRequest request, Tasks.IStageReporter reporter, CancellationToken ct);
 
-    /// <summary>Restores an archive on the host into a VMID (replacing a stopped VM when <c>Force</c>).</summary>
+    /// <summary>Restores a restore point (its chain, oldest first) on the host into the target VM (replacing a stopped VM when <c>Force</c>).</summary>
     Task<RestoreOutcome> RestoreAsync(Hypervisor host, RestoreRequest request, Tasks.IStageReporter reporter, CancellationToken ct);
 
-    Task StartAsync(Hypervisor host, VmId vmId, CancellationToken ct);
+    Task StartAsync(Hypervisor host, VmRef vm, CancellationToken ct);
 
     /// <summary>
     /// Stops, gracefully, the one host command an earlier attempt started and lost in a crash (reported through
@@ -49,24 +55,31 @@ public interface IHypervisorDriver
     /// <exception cref="HypervisorCommandException">The process is a VM process (refused, nothing signalled) or did not end in time.</exception>
     Task<bool> StopLeftoverAsync(Hypervisor host, HostProcess process, CancellationToken ct);
 
+    /// <summary>
+    /// Before a backup of the VM runs again after the portal lost an attempt (a crash, a stop): clears what that attempt
+    /// left on the host that <see cref="StopLeftoverAsync"/> does not (libvirt: a backup job still running in the VM's
+    /// QEMU, a checkpoint it made); files are overwritten by the new attempt. Says what it cleared, or null for nothing.
+    /// </summary>
+    Task<string?> ClearInterruptedBackupAsync(Hypervisor host, VmRef vm, CancellationToken ct);
+
     /// <summary>Stops the VM hard; silent success when it is already stopped.</summary>
-    Task StopAsync(Hypervisor host, VmId vmId, CancellationToken ct);
+    Task StopAsync(Hypervisor host, VmRef vm, CancellationToken ct);
 
     /// <summary>
     /// The identity the hypervisor keeps for this VM instance, new with every restore (Proxmox: vmgenid; libvirt: the
     /// domain UUID); null when the VM has none. A pair records it to know its own replica later.
     /// </summary>
-    Task<string?> GetVmIdentityAsync(Hypervisor host, VmId vmId, CancellationToken ct);
+    Task<string?> GetVmIdentityAsync(Hypervisor host, VmRef vm, CancellationToken ct);
 
     /// <summary>
     /// Sets the link of every NIC of a stopped VM up or down, keeping each NIC's MAC, and checks the VM's configuration
     /// says so afterwards. Returns the NICs it set ("net0", ...).
     /// </summary>
     /// <exception cref="HypervisorCommandException">A NIC could not be set, or the configuration does not show it.</exception>
-    Task<IReadOnlyList<string>> SetNetworkLinksAsync(Hypervisor host, VmId vmId, bool up, CancellationToken ct);
+    Task<IReadOnlyList<string>> SetNetworkLinksAsync(Hypervisor host, VmRef vm, bool up, CancellationToken ct);
 
-    /// <summary>Removes a stopped VM and its disks; used only for what the portal's own failed restore left at a VMID that was free.</summary>
-    Task DestroyAsync(Hypervisor host, VmId vmId, CancellationToken ct);
+    /// <summary>Removes a stopped VM and its disks; used only for what the portal's own failed restore left at a target that was free.</summary>
+    Task DestroyAsync(Hypervisor host, VmRef vm, CancellationToken ct);
 }
 
 /// <summary>A hypervisor command that ran but failed; the message is the tool's own words.</summary>

@@ -15,7 +15,7 @@ public static class ReplicaTargetRules
     {
         ArgumentNullException.ThrowIfNull(pair);
         ArgumentNullException.ThrowIfNull(facts);
-        var vm = $"VM {pair.TargetVmId} on {targetHost}";
+        var vm = $"VM {pair.TargetVm} on {targetHost}";
         if (!facts.Exists)
         {
             return (TargetFate.Created, $"{vm} does not exist yet: the restore creates it.");
@@ -36,6 +36,6 @@ public static class ReplicaTargetRules
             ? $"{vm} is this pair's replica, but it is running and this pair leaves replicas stopped, so someone started it (a failover or a test?). " +
               $"Nothing was changed. Stop it on {targetHost} if it may be replaced, or turn on 'replace a VM this pair did not create' on the pair."
             : $"{vm} exists and was not created by this pair (or was recreated since its last restore). Nothing was changed. " +
-              "Pick another target VMID, remove that VM, or turn on 'replace a VM this pair did not create' on the pair to replace it.");
+              "Pick another target VM, remove that VM, or turn on 'replace a VM this pair did not create' on the pair to replace it.");
     }
 }

@@ -4,20 +4,28 @@ using DrPortal.Core.Schedules;
 
 namespace DrPortal.Core.Pairs;
 
-/// <summary>A protected VM: a source VM on a primary host and the VMID it is restored to on a recovery host.</summary>
+/// <summary>A protected VM: a source VM on a primary host and the VM it is restored to on a recovery host of the same kind.</summary>
 public sealed class VmPair
 {
     public int Id { get; set; }
     public int SourceHypervisorId { get; set; }
     public Hypervisor? SourceHypervisor { get; set; }
-    public int SourceVmId { get; set; }
+
+    /// <summary>The source VM as its kind names it (a VMID, a domain name).</summary>
+    public string SourceVm { get; set; } = "";
+
+    /// <summary>The source VM's own id where its kind has one (libvirt: the domain UUID) as last seen; null until known.</summary>
+    public string? SourceVmUuid { get; set; }
 
     /// <summary>The source VM's name as its host last reported it (shown beside the id); null until known.</summary>
     public string? SourceVmName { get; set; }
 
     public int TargetHypervisorId { get; set; }
     public Hypervisor? TargetHypervisor { get; set; }
-    public int TargetVmId { get; set; }
+
+    /// <summary>The replica on the recovery host, named as its kind names VMs.</summary>
+    public string TargetVm { get; set; } = "";
+
     /// <summary>Whether and how the replica is started after a restore; off by default so it cannot collide with the primary.</summary>
     public ReplicaStart ReplicaStart { get; set; }
 
@@ -35,8 +43,8 @@ public sealed class VmPair
 
     public const int ReplicaIdentityMaxLength = 100;
 
-    public BackupCompression Compression { get; set; } = BackupCompression.Zstd;
-    public BackupMode BackupMode { get; set; } = BackupMode.Snapshot;
+    /// <summary>The kind's backup options (Proxmox: compress, mode), complete: every option of the kind has a value.</summary>
+    public Dictionary<string, string> BackupOptions { get; set; } = [];
 
     /// <summary>Remove the primary host's copy once the repository holds a verified one (keeps the host's dump area small).</summary>
     public bool RemoveSourceCopy { get; set; } = true;
@@ -58,19 +66,22 @@ public sealed class VmPair
 
     public void Apply(VmPairInput input)
     {
+        if (SourceHypervisorId != input.SourceHypervisorId || SourceVm != input.SourceVm)
+        {
+            SourceVmUuid = null;
+        }
         SourceHypervisorId = input.SourceHypervisorId;
-        SourceVmId = input.SourceVmId;
-        if (TargetHypervisorId != input.TargetHypervisorId || TargetVmId != input.TargetVmId)
+        SourceVm = input.SourceVm!.Trim();
+        if (TargetHypervisorId != input.TargetHypervisorId || TargetVm != input.TargetVm)
         {
             // Another target: whatever is there was not restored by this pair.
             ReplicaIdentity = null;
         }
         TargetHypervisorId = input.TargetHypervisorId;
-        TargetVmId = input.TargetVmId;
+        TargetVm = input.TargetVm!.Trim();
         ReplicaStart = input.ReplicaStart;
         OverwriteExistingTarget = input.OverwriteExistingTarget;
-        Compression = input.Compression;
-        BackupMode = input.BackupMode;
+        BackupOptions = new Dictionary<string, string>(input.BackupOptions ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         RemoveSourceCopy = input.RemoveSourceCopy;
         RpoMinutes = input.RpoMinutes;
         var retention = input.Retention ?? RetentionPolicy.None;
@@ -79,22 +90,21 @@ public sealed class VmPair
     }
 
     public string Describe() =>
-        $"{SourceHypervisor?.Name ?? SourceHypervisorId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{SourceVmId} → " +
-        $"{TargetHypervisor?.Name ?? TargetHypervisorId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{TargetVmId}";
+        $"{SourceHypervisor?.Name ?? SourceHypervisorId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{SourceVm} → " +
+        $"{TargetHypervisor?.Name ?? TargetHypervisorId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{TargetVm}";
 
     public object AuditSnapshot() => new
     {
         Id,
         SourceHost = SourceHypervisor?.Name,
         SourceHypervisorId,
-        SourceVmId,
+        SourceVm,
         TargetHost = TargetHypervisor?.Name,
         TargetHypervisorId,
-        TargetVmId,
+        TargetVm,
         ReplicaStart = ReplicaStart.ToString(),
         OverwriteExistingTarget,
-        Compression = Compression.ToString(),
-        BackupMode = BackupMode.ToString(),
+        BackupOptions = new SortedDictionary<string, string>(BackupOptions, StringComparer.Ordinal),
         RemoveSourceCopy,
         RpoMinutes,
         Retention,

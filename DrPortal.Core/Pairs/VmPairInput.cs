@@ -9,13 +9,18 @@ namespace DrPortal.Core.Pairs;
 public sealed record VmPairInput
 {
     public int SourceHypervisorId { get; set; }
-    public int SourceVmId { get; set; }
+
+    /// <summary>The source VM as its kind names it: a Proxmox VMID ("100"), a libvirt domain name ("web01").</summary>
+    public string? SourceVm { get; set; }
     public int TargetHypervisorId { get; set; }
-    public int TargetVmId { get; set; }
+
+    /// <summary>The replica's name on the recovery host, in the same kind's terms.</summary>
+    public string? TargetVm { get; set; }
     public ReplicaStart ReplicaStart { get; set; } = ReplicaStart.Off;
     public bool OverwriteExistingTarget { get; set; }
-    public BackupCompression Compression { get; set; } = BackupCompression.Zstd;
-    public BackupMode BackupMode { get; set; } = BackupMode.Snapshot;
+
+    /// <summary>The kind's backup options by key; a missing option takes the kind's default. Validation completes it.</summary>
+    public Dictionary<string, string>? BackupOptions { get; set; }
     public bool RemoveSourceCopy { get; set; } = true;
 
     /// <summary>Recovery point objective in minutes (1 minute to 365 days); null sets no target.</summary>
@@ -40,22 +45,25 @@ public sealed record VmPairInput
     public static VmPairInput From(VmPair p) => new()
     {
         SourceHypervisorId = p.SourceHypervisorId,
-        SourceVmId = p.SourceVmId,
+        SourceVm = p.SourceVm,
         TargetHypervisorId = p.TargetHypervisorId,
-        TargetVmId = p.TargetVmId,
+        TargetVm = p.TargetVm,
         ReplicaStart = p.ReplicaStart,
         OverwriteExistingTarget = p.OverwriteExistingTarget,
-        Compression = p.Compression,
-        BackupMode = p.BackupMode,
+        BackupOptions = new Dictionary<string, string>(p.BackupOptions, StringComparer.Ordinal),
         RemoveSourceCopy = p.RemoveSourceCopy,
         RpoMinutes = p.RpoMinutes,
         Retention = p.Retention,
         Note = p.Note,
     };
 
-    /// <summary>Checks the fields and the sites of the chosen hosts (null when the id names no host).</summary>
-    public ValidationErrors Validate(Hypervisor? source, Hypervisor? target)
+    /// <summary>
+    /// Checks the fields, the sites and kinds of the chosen hosts (null when the id names no host), and the VM references
+    /// and backup options by the kind's own rules. The options are completed with the kind's defaults.
+    /// </summary>
+    public ValidationErrors Validate(Hypervisor? source, Hypervisor? target, HypervisorProfiles profiles)
     {
+        ArgumentNullException.ThrowIfNull(profiles);
         var errors = new ValidationErrors();
         if (source is null)
         {
@@ -77,21 +85,38 @@ public sealed record VmPairInput
         {
             errors.Add(nameof(TargetHypervisorId), $"Target host '{target.Name}' is on the primary site; the target must be a recovery-site host.");
         }
-        if (!VmId.IsValid(SourceVmId))
+        if (source is not null && target is not null && source.Kind != target.Kind)
         {
-            errors.Add(nameof(SourceVmId), SourceVmId == 0 ? $"Pick or type the source VM's VMID. {VmId.ErrorMessage}" : VmId.ErrorMessage);
+            errors.Add(nameof(TargetHypervisorId),
+                $"Source host '{source.Name}' is {profiles.NameOf(source.Kind)} and target host '{target.Name}' is {profiles.NameOf(target.Kind)}: " +
+                "a pair's two hosts must be of the same kind.");
         }
-        if (!VmId.IsValid(TargetVmId))
+        var profile = source is null ? null : profiles.Find(source.Kind);
+        if (profile is not null)
         {
-            errors.Add(nameof(TargetVmId), TargetVmId == 0 ? $"Type the VMID the replica gets on the recovery host. {VmId.ErrorMessage}" : VmId.ErrorMessage);
+            SourceVm = SourceVm?.Trim();
+            TargetVm = TargetVm?.Trim();
+            if (profile.CheckVmRef(SourceVm) is { } sourceError)
+            {
+                errors.Add(nameof(SourceVm), string.IsNullOrEmpty(SourceVm) ? $"Pick or type the source VM's {profile.VmRefLabel}. {sourceError}" : sourceError);
+            }
+            if (profile.CheckVmRef(TargetVm) is { } targetError)
+            {
+                errors.Add(nameof(TargetVm), string.IsNullOrEmpty(TargetVm) ? $"Type the {profile.VmRefLabel} the replica gets on the recovery host. {targetError}" : targetError);
+            }
+            BackupOptions = new Dictionary<string, string>(HypervisorProfiles.CompleteOptions(profile, BackupOptions, errors, nameof(BackupOptions)), StringComparer.Ordinal);
         }
-        if (!Enum.IsDefined(Compression))
+        else
         {
-            errors.Add(nameof(Compression), "Compression must be Zstd, Lzo, Gzip or None.");
-        }
-        if (!Enum.IsDefined(BackupMode))
-        {
-            errors.Add(nameof(BackupMode), "Backup mode must be Snapshot, Suspend or Stop.");
+            // Without a source host the kind is unknown: only say what is missing.
+            if (string.IsNullOrWhiteSpace(SourceVm))
+            {
+                errors.Add(nameof(SourceVm), "Pick or type the source VM once its host is chosen.");
+            }
+            if (string.IsNullOrWhiteSpace(TargetVm))
+            {
+                errors.Add(nameof(TargetVm), "Type the name the replica gets on the recovery host.");
+            }
         }
         if (!Enum.IsDefined(ReplicaStart))
         {

@@ -85,7 +85,25 @@ public static class RetentionPlan
                 reasons[a.Id].Add("protected");
             }
         }
+        KeepChainsWhole(ordered, reasons);
         return ordered.Select(a => new RetentionDecision(a, reasons[a.Id].Count > 0, reasons[a.Id])).ToList();
+    }
+
+    /// <summary>An incremental point is only worth keeping with every point it builds on: those are kept with it.</summary>
+    private static void KeepChainsWhole(List<Archive> newestFirst, Dictionary<long, List<string>> reasons)
+    {
+        var byId = newestFirst.ToDictionary(a => a.Id);
+        foreach (var a in newestFirst.Where(a => reasons[a.Id].Count > 0 && a.ParentArchiveId is not null))
+        {
+            var seen = new HashSet<long> { a.Id };
+            for (var parentId = a.ParentArchiveId; parentId is { } id && seen.Add(id) && byId.TryGetValue(id, out var parent); parentId = parent.ParentArchiveId)
+            {
+                if (!reasons[id].Any(r => r.StartsWith("base of ", StringComparison.Ordinal)))
+                {
+                    reasons[id].Add($"base of {a.Label}");
+                }
+            }
+        }
     }
 
     private static void KeepNewestPerPeriod(List<Archive> newestFirst, int count, TimeZoneInfo zone, Func<DateTime, string> period, string rule,

@@ -4,7 +4,7 @@ namespace DrPortal.Core.Tasks;
 
 /// <summary>
 /// A backup, restore or replication of one VM pair. The row exists before anything runs; the executor
-/// only ever receives its id. Working state that later stages need (archive paths) is stored on the
+/// only ever receives its id. Working state that later stages need (the restore point) is stored on the
 /// row as each stage ends, which is what makes stages resumable.
 /// </summary>
 public sealed class DrTask
@@ -71,11 +71,6 @@ public sealed class DrTask
 
     /// <summary>How many times the executor picked the task up (more than one after a restart).</summary>
     public int Attempts { get; set; }
-
-    // Working state, written as stages end.
-    public string? SourceArchivePath { get; set; }
-    public string? SourceLogPath { get; set; }
-    public string? TargetArchivePath { get; set; }
 
     /// <summary>Whether a VM existed at the target VMID before this task restored over it; decided once, before the first restore attempt.</summary>
     public bool? TargetExistedBefore { get; set; }

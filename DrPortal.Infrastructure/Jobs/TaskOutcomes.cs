@@ -47,7 +47,7 @@ internal sealed partial class TaskOutcomes(
             }
             var cancelledBy = task.Status == DrTaskStatus.Cancelled ? await CancelledByAsync(db, taskId) : null;
             var archive = task.ArchiveId is { } archiveId
-                ? await db.Archives.AsNoTracking().Where(a => a.Id == archiveId).Select(a => a.FileName).FirstOrDefaultAsync(CancellationToken.None)
+                ? await db.Archives.AsNoTracking().Where(a => a.Id == archiveId).Select(a => a.Label).FirstOrDefaultAsync(CancellationToken.None)
                 : null;
             db.AuditEntries.Add(AuditLog.Entry(clock, task.RequestedBy, Action(task.Status), EntityType, taskId.ToString(CultureInfo.InvariantCulture),
                 Summary(task, cancelledBy, archive), null, new

@@ -5,8 +5,12 @@ using Microsoft.Extensions.Logging;
 
 namespace DrPortal.Infrastructure.Persistence;
 
-/// <summary>Brings the schema up to date and makes sure the three roles exist.</summary>
-public sealed class DatabaseMigrator(IDbContextFactory<DrPortalDbContext> contexts, RoleManager<IdentityRole> roles, ILogger<DatabaseMigrator> logger)
+/// <summary>Brings the schema and the data it carries up to date, and makes sure the three roles exist.</summary>
+public sealed class DatabaseMigrator(
+    IDbContextFactory<DrPortalDbContext> contexts,
+    RoleManager<IdentityRole> roles,
+    Tasks.ArchiveRepository repository,
+    ILogger<DatabaseMigrator> logger)
 {
     public async Task MigrateAsync(CancellationToken ct)
     {
@@ -19,6 +23,7 @@ public sealed class DatabaseMigrator(IDbContextFactory<DrPortalDbContext> contex
                 await db.Database.MigrateAsync(ct);
             }
         }
+        await new ManifestBackfill(contexts, repository).RunAsync(ct);
         foreach (var role in Roles.All)
         {
             if (!await roles.RoleExistsAsync(role))

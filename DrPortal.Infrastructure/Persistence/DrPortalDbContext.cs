@@ -20,6 +20,7 @@ public sealed class DrPortalDbContext(DbContextOptions<DrPortalDbContext> option
     public DbSet<DrTaskStage> TaskStages => Set<DrTaskStage>();
     public DbSet<DrTaskLogLine> TaskLogLines => Set<DrTaskLogLine>();
     public DbSet<Archive> Archives => Set<Archive>();
+    public DbSet<ArchiveFile> ArchiveFiles => Set<ArchiveFile>();
     public DbSet<Schedule> Schedules => Set<Schedule>();
     public DbSet<ScheduleRun> ScheduleRuns => Set<ScheduleRun>();
 

@@ -1,10 +1,11 @@
 using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
 using Microsoft.EntityFrameworkCore;
 
 namespace DrPortal.Infrastructure.Persistence;
 
-internal sealed class HypervisorStore(IDbContextFactory<DrPortalDbContext> contexts, IClock clock) : IHypervisorStore
+internal sealed class HypervisorStore(IDbContextFactory<DrPortalDbContext> contexts, IClock clock, HypervisorProfiles profiles) : IHypervisorStore
 {
     private const string EntityType = "Hypervisor";
 
@@ -22,7 +23,7 @@ internal sealed class HypervisorStore(IDbContextFactory<DrPortalDbContext> conte
 
     public async Task<Result<Hypervisor>> CreateAsync(HypervisorInput input, string actor, CancellationToken ct)
     {
-        var errors = input.Validate();
+        var errors = input.Validate(profiles);
         if (!errors.IsEmpty)
         {
             return Result<Hypervisor>.Invalid(errors);
@@ -41,7 +42,7 @@ internal sealed class HypervisorStore(IDbContextFactory<DrPortalDbContext> conte
 
     public async Task<Result<Hypervisor>> UpdateAsync(int id, HypervisorInput input, string actor, CancellationToken ct)
     {
-        var errors = input.Validate();
+        var errors = input.Validate(profiles);
         if (!errors.IsEmpty)
         {
             return Result<Hypervisor>.Invalid(errors);
@@ -57,13 +58,15 @@ internal sealed class HypervisorStore(IDbContextFactory<DrPortalDbContext> conte
         {
             return DuplicateName(newName);
         }
-        if (input.Site != host.Site)
+        if (input.Site != host.Site || input.Kind != host.Kind)
         {
             var users = await PairsUsingAsync(db, id, ct);
             if (users.Count > 0)
             {
-                return Result<Hypervisor>.Invalid(nameof(HypervisorInput.Site),
-                    $"The site cannot change while VM pairs use this host: {string.Join(", ", users)}.");
+                // A pair's VM references and options are in its kind's terms, and its two hosts are of one kind.
+                var field = input.Kind != host.Kind ? nameof(HypervisorInput.Kind) : nameof(HypervisorInput.Site);
+                return Result<Hypervisor>.Invalid(field,
+                    $"The {(field == nameof(HypervisorInput.Kind) ? "kind" : "site")} cannot change while VM pairs use this host: {string.Join(", ", users)}.");
             }
         }
         var before = host.AuditSnapshot();

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DrPortal.Infrastructure.Persistence;
 
-internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts, IClock clock, IHostConnections connections) : IVmPairStore
+internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts, IClock clock, IHostConnections connections, HypervisorProfiles profiles) : IVmPairStore
 {
     private const string EntityType = "VmPair";
 
@@ -40,6 +40,7 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
         var pair = new VmPair { CreatedAt = clock.UtcNow, UpdatedAt = clock.UtcNow };
         pair.Apply(input);
         pair.SourceVmName = sourceVm?.Name;
+        pair.SourceVmUuid = sourceVm?.Uuid;
         await NameHostsAsync(db, pair, ct);
         db.VmPairs.Add(pair);
         var result = await Persist.SaveAsync(db, pair,
@@ -67,11 +68,12 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
         }
         await NameHostsAsync(db, pair, ct);
         var before = pair.AuditSnapshot();
-        var sameSource = pair.SourceHypervisorId == input.SourceHypervisorId && pair.SourceVmId == input.SourceVmId;
+        var sameSource = pair.SourceHypervisorId == input.SourceHypervisorId && pair.SourceVm == input.SourceVm;
         var was = pair.Describe();
         pair.Apply(input);
         // A source saved unverified keeps the name last seen for that same VM; a different VM's name would mislead.
         pair.SourceVmName = sourceVm?.Name ?? (sameSource ? pair.SourceVmName : null);
+        pair.SourceVmUuid = sourceVm?.Uuid ?? (sameSource ? pair.SourceVmUuid : null);
         pair.UpdatedAt = clock.UtcNow;
         await NameHostsAsync(db, pair, ct);
         var now = pair.Describe();
@@ -129,14 +131,15 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
     {
         var source = await db.Hypervisors.AsNoTracking().FirstOrDefaultAsync(h => h.Id == input.SourceHypervisorId, ct);
         var target = await db.Hypervisors.AsNoTracking().FirstOrDefaultAsync(h => h.Id == input.TargetHypervisorId, ct);
-        var errors = input.Validate(source, target);
-        if (!errors.Has(nameof(VmPairInput.TargetVmId))
-            && await db.VmPairs.AnyAsync(p => p.TargetHypervisorId == input.TargetHypervisorId && p.TargetVmId == input.TargetVmId && p.Id != selfId, ct))
+        var errors = input.Validate(source, target, profiles);
+        if (!errors.Has(nameof(VmPairInput.TargetVm)) && !errors.Has(nameof(VmPairInput.TargetHypervisorId))
+            && await db.VmPairs.AnyAsync(p => p.TargetHypervisorId == input.TargetHypervisorId && p.TargetVm == input.TargetVm && p.Id != selfId, ct))
         {
-            errors.Add(nameof(VmPairInput.TargetVmId), TargetTakenMessage(input));
+            errors.Add(nameof(VmPairInput.TargetVm), TargetTakenMessage(input));
         }
         VmInfo? sourceVm = null;
-        if (source is not null && !errors.Has(nameof(VmPairInput.SourceHypervisorId)) && !errors.Has(nameof(VmPairInput.SourceVmId)))
+        if (source is not null && !errors.Has(nameof(VmPairInput.SourceHypervisorId)) && !errors.Has(nameof(VmPairInput.SourceVm))
+            && !errors.Has(nameof(VmPairInput.TargetHypervisorId)))
         {
             sourceVm = await CheckSourceVmAsync(source, input, errors, ct);
         }
@@ -149,7 +152,8 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
     /// </summary>
     private async Task<VmInfo?> CheckSourceVmAsync(Hypervisor source, VmPairInput input, ValidationErrors errors, CancellationToken ct)
     {
-        var vmid = input.SourceVmId.ToString(CultureInfo.InvariantCulture);
+        var vmid = input.SourceVm!;
+        var noun = profiles.Of(source.Kind).VmNoun;
         string reason;
         if (source.HostKeyFingerprint is null)
         {
@@ -172,11 +176,11 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
             if (listed.IsOk)
             {
                 var vms = listed.Value!;
-                if (vms.FirstOrDefault(v => v.VmId == input.SourceVmId) is { } found)
+                if (vms.FirstOrDefault(v => v.Ref.Value == vmid) is { } found)
                 {
                     return found;
                 }
-                errors.Add(nameof(VmPairInput.SourceVmId), $"VM {vmid} does not exist on {source.Name}. {Existing(source, vms)}");
+                errors.Add(nameof(VmPairInput.SourceVm), $"{char.ToUpperInvariant(noun[0])}{noun[1..]} {vmid} does not exist on {source.Name}. {Existing(source, vms)}");
                 return null;
             }
             reason = (listed.Message ?? "it did not answer").TrimEnd('.');
@@ -184,7 +188,7 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
         if (!input.ConfirmUnverifiedSource)
         {
             errors.Add(nameof(VmPairInput.ConfirmUnverifiedSource),
-                $"Could not check that VM {vmid} exists on {source.Name}: {reason}. Fix the connection and save again, " +
+                $"Could not check that {noun} {vmid} exists on {source.Name}: {reason}. Fix the connection and save again, " +
                 "or save anyway if you are sure the VM exists (API: confirmUnverifiedSource = true); a missing VM fails at the pair's first run.");
         }
         return null;
@@ -196,14 +200,15 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
         {
             return $"{source.Name} has no VMs; create the VM first or pick another host.";
         }
-        var named = string.Join(", ", vms.OrderBy(v => v.VmId).Take(VmsNamed).Select(v => $"{v.VmId.ToString(CultureInfo.InvariantCulture)} ({v.Name})"));
+        var named = string.Join(", ", vms.OrderBy(v => v.Ref.Value.Length).ThenBy(v => v.Ref.Value, StringComparer.Ordinal).Take(VmsNamed)
+            .Select(v => v.Name == v.Ref.Value ? v.Name : $"{v.Ref} ({v.Name})"));
         var more = vms.Count > VmsNamed ? $" and {(vms.Count - VmsNamed).ToString(CultureInfo.InvariantCulture)} more" : "";
         return $"Pick one of the VMs on {source.Name}: {named}{more}.";
     }
 
     private static Result<VmPair> TargetTaken(VmPairInput input) =>
-        Result<VmPair>.Invalid(nameof(VmPairInput.TargetVmId), TargetTakenMessage(input));
+        Result<VmPair>.Invalid(nameof(VmPairInput.TargetVm), TargetTakenMessage(input));
 
     private static string TargetTakenMessage(VmPairInput input) =>
-        $"VMID {input.TargetVmId.ToString(CultureInfo.InvariantCulture)} on the target host already belongs to another pair; a recovery VM can have only one source. Pick another target VMID.";
+        $"{input.TargetVm} on the target host already belongs to another pair; a recovery VM can have only one source. Pick another target.";
 }

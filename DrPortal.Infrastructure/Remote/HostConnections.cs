@@ -13,7 +13,7 @@ internal sealed class HostConnections(
     IHypervisorStore hosts,
     IRemoteShell shell,
     IPortalKey portalKey,
-    Hypervisors.HypervisorDrivers drivers,
+    HypervisorDrivers drivers,
     IAuditLog audit) : IHostConnections
 {
     /// <summary>

@@ -14,7 +14,7 @@ internal sealed class PairProtectionQuery(IDbContextFactory<DrPortalDbContext> d
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var pairs = await db.VmPairs.AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct);
         var newest = await db.Archives.AsNoTracking()
-            .Where(a => a.VmPairId != null && a.InRepository && a.Sha256 != null)
+            .Where(a => a.VmPairId != null).WhereVerified()
             .GroupBy(a => a.VmPairId!.Value)
             .Select(g => new { PairId = g.Key, At = g.Max(a => a.CreatedAt) })
             .ToDictionaryAsync(x => x.PairId, x => x.At, ct);

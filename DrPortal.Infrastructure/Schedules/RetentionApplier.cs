@@ -1,7 +1,7 @@
 using System.Globalization;
 using DrPortal.Core.Archives;
 using DrPortal.Core.Common;
-using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Pairs;
 using DrPortal.Core.Remote;
 using DrPortal.Core.Schedules;
@@ -10,7 +10,6 @@ using DrPortal.Infrastructure.Persistence;
 using DrPortal.Infrastructure.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace DrPortal.Infrastructure.Schedules;
 
@@ -23,7 +22,8 @@ namespace DrPortal.Infrastructure.Schedules;
 internal sealed partial class RetentionApplier(
     IDbContextFactory<DrPortalDbContext> dbFactory,
     IArchiveTransport transport,
-    IOptions<DrPortalOptions> options,
+    HypervisorDrivers drivers,
+    ArchiveRepository repository,
     IClock clock,
     ILogger<RetentionApplier> logger) : IRetentionPruner, IDisposable
 {
@@ -88,9 +88,10 @@ internal sealed partial class RetentionApplier(
             {
                 return [];
             }
-            var archives = await db.Archives.AsNoTracking().Where(a => a.VmPairId == pair.Id).ToListAsync(ct);
+            var archives = await db.Archives.AsNoTracking().Include(a => a.Files).Where(a => a.VmPairId == pair.Id).ToListAsync(ct);
             var zone = TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var found) ? found : TimeZoneInfo.Utc;
             var decisions = RetentionPlan.Decide(policy, archives, await ArchiveStore.InUseAsync(db, ct), zone);
+            // Newest first, so a point that builds on an older doomed one goes before its base.
             foreach (var doomed in decisions.Where(d => !d.Keep))
             {
                 try
@@ -100,7 +101,7 @@ internal sealed partial class RetentionApplier(
                 catch (Exception ex) when (ex is TransferException or RemoteConnectionException or HostKeyMismatchException)
                 {
                     // The row stays, so the next run tries again; nothing is half-forgotten.
-                    LogDeleteFailed(logger, ex, doomed.Archive.FileName, pair.Id);
+                    LogDeleteFailed(logger, ex, doomed.Archive.Label, pair.Id);
                 }
             }
             return decisions;
@@ -115,32 +116,31 @@ internal sealed partial class RetentionApplier(
     {
         var archiveId = doomed.Archive.Id;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var archive = await db.Archives.FirstOrDefaultAsync(a => a.Id == archiveId, ct);
-        // Checked again here: a restore of this archive may have been requested, or its protection set, since the decision.
-        if (archive is null || archive.IsProtected || (await ArchiveStore.InUseAsync(db, ct)).Contains(archiveId))
+        var archive = await db.Archives.Include(a => a.Files).FirstOrDefaultAsync(a => a.Id == archiveId, ct);
+        // Checked again here: a restore of this archive may have been requested, or its protection set, since the decision;
+        // and a point that another builds on stays while that one does.
+        if (archive is null || archive.IsProtected || (await ArchiveStore.InUseAsync(db, ct)).Contains(archiveId)
+            || await db.Archives.AnyAsync(a => a.ParentArchiveId == archiveId, ct))
         {
             return;
         }
         var (source, target) = (pair.SourceHypervisor!, pair.TargetHypervisor!);
         if (archive.OnPrimary)
         {
-            var paths = new List<string> { RemotePath(source, archive.FileName) };
-            if (archive.LogFileName is { } log)
-            {
-                paths.Add(RemotePath(source, log));
-            }
-            await transport.RemoveRemoteAsync(source, paths, ct);
+            var driver = drivers.For(source);
+            await transport.RemoveRemoteAsync(source, archive.Files.Select(f => driver.StagingPathOf(source, f.Name)).ToList(), ct);
         }
         if (archive.OnRecovery)
         {
-            await transport.RemoveRemoteAsync(target, [RemotePath(target, archive.FileName)], ct);
+            var driver = drivers.For(target);
+            await transport.RemoveRemoteAsync(target, archive.Files.Select(f => driver.StagingPathOf(target, f.Name)).ToList(), ct);
         }
         db.Archives.Remove(archive);
         var why = doomed.IsIncomplete ? "incomplete: it was never verified" : $"beyond {Describe(policy)}";
         db.AuditEntries.Add(AuditLog.Entry(clock, actor, "prune", "Archive", archiveId.ToString(CultureInfo.InvariantCulture),
-            $"Pruned archive {archive.FileName} of {archive.SourceHypervisorName}/{archive.SourceVmId} ({why}) by {actor}", archive, null));
+            $"Pruned restore point {archive.Label} of {archive.SourceHypervisorName}/{archive.SourceVm} ({why}) by {actor}", ArchiveStore.AuditView(archive), null));
         await db.SaveChangesAsync(ct);
-        ArchiveStore.DeleteRepositoryCopy(options.Value, archive);
+        repository.DeleteAll(archive);
     }
 
     private static string Describe(RetentionPolicy p)
@@ -152,9 +152,6 @@ internal sealed partial class RetentionApplier(
 
     public void Dispose() => _gate.Dispose();
 
-    // Where the task pipeline puts archives on a host (TaskRunner.RemotePath).
-    private static string RemotePath(Hypervisor host, string fileName) => $"{host.DumpDirectory.TrimEnd('/')}/{fileName}";
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention of pair {PairId} could not delete {FileName}; it is kept and retried after the next run")]
-    private static partial void LogDeleteFailed(ILogger logger, Exception ex, string fileName, int pairId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention of pair {PairId} could not delete {Label}; it is kept and retried after the next run")]
+    private static partial void LogDeleteFailed(ILogger logger, Exception ex, string label, int pairId);
 }

@@ -27,7 +27,7 @@ internal sealed class RetentionPreview(IDbContextFactory<DrPortalDbContext> dbFa
         {
             return Result<IReadOnlyList<RetentionDecision>>.NotFound($"VM pair {pairId} does not exist.");
         }
-        var archives = await db.Archives.AsNoTracking().Where(a => a.VmPairId == pairId).ToListAsync(ct);
+        var archives = await db.Archives.AsNoTracking().Include(a => a.Files).Where(a => a.VmPairId == pairId).ToListAsync(ct);
         var inUse = await Tasks.ArchiveStore.InUseAsync(db, ct);
         return Result<IReadOnlyList<RetentionDecision>>.Ok(RetentionPlan.Decide(policy, archives, inUse, zone!));
     }

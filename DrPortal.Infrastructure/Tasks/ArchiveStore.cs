@@ -3,18 +3,17 @@ using DrPortal.Core.Archives;
 using DrPortal.Core.Common;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace DrPortal.Infrastructure.Tasks;
 
-internal sealed class ArchiveStore(IDbContextFactory<DrPortalDbContext> dbFactory, IOptions<DrPortalOptions> options, IClock clock) : IArchiveStore
+internal sealed class ArchiveStore(IDbContextFactory<DrPortalDbContext> dbFactory, ArchiveRepository repository, IClock clock) : IArchiveStore
 {
     private const string EntityType = "Archive";
 
     public async Task<IReadOnlyList<Archive>> ListAsync(int? pairId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var q = db.Archives.AsNoTracking();
+        IQueryable<Archive> q = db.Archives.AsNoTracking().Include(a => a.Files);
         if (pairId is { } id)
         {
             q = q.Where(a => a.VmPairId == id);
@@ -25,27 +24,33 @@ internal sealed class ArchiveStore(IDbContextFactory<DrPortalDbContext> dbFactor
     public async Task<Archive?> FindAsync(long id, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Archives.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        return await db.Archives.AsNoTracking().Include(a => a.Files).FirstOrDefaultAsync(a => a.Id == id, ct);
     }
 
     public async Task<Result<Archive>> DeleteAsync(long id, string actor, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var archive = await db.Archives.FirstOrDefaultAsync(a => a.Id == id, ct);
+        var archive = await db.Archives.Include(a => a.Files).FirstOrDefaultAsync(a => a.Id == id, ct);
         if (archive is null)
         {
             return Result<Archive>.NotFound($"Archive {id} does not exist.");
         }
+        var dependents = await db.Archives.Where(a => a.ParentArchiveId == id).Select(a => a.Label).ToListAsync(ct);
+        if (dependents.Count > 0)
+        {
+            return Result<Archive>.Conflict(
+                $"Restore point {archive.Label} is the base of {string.Join(", ", dependents)}: an incremental point cannot be restored without it. Delete those first.");
+        }
         var users = await db.Tasks.Where(t => t.ArchiveId == id && t.ActiveKey != null).Select(t => t.Id).ToListAsync(ct);
         if (users.Count > 0)
         {
-            return Result<Archive>.Conflict($"Archive {archive.FileName} is in use by task(s) {string.Join(", ", users.Select(u => $"#{u}"))}; wait for them or cancel them first.");
+            return Result<Archive>.Conflict($"Restore point {archive.Label} is in use by task(s) {string.Join(", ", users.Select(u => $"#{u}"))}; wait for them or cancel them first.");
         }
         db.Archives.Remove(archive);
         db.AuditEntries.Add(AuditLog.Entry(clock, actor, "delete", EntityType, id.ToString(CultureInfo.InvariantCulture),
-            $"Deleted archive {archive.FileName} of {archive.SourceHypervisorName}/{archive.SourceVmId}", archive, null));
+            $"Deleted restore point {archive.Label} of {archive.SourceHypervisorName}/{archive.SourceVm}", AuditView(archive), null));
         await db.SaveChangesAsync(ct);
-        DeleteRepositoryCopy(options.Value, archive);
+        repository.DeleteAll(archive);
         return Result<Archive>.Ok(archive);
     }
 
@@ -65,8 +70,8 @@ internal sealed class ArchiveStore(IDbContextFactory<DrPortalDbContext> dbFactor
         archive.IsProtected = isProtected;
         db.AuditEntries.Add(AuditLog.Entry(clock, actor, isProtected ? "protect" : "unprotect", EntityType, id.ToString(CultureInfo.InvariantCulture),
             isProtected
-                ? $"Protected archive {archive.FileName} of {archive.SourceHypervisorName}/{archive.SourceVmId} from retention"
-                : $"Lifted the protection of archive {archive.FileName} of {archive.SourceHypervisorName}/{archive.SourceVmId}; retention may delete it",
+                ? $"Protected restore point {archive.Label} of {archive.SourceHypervisorName}/{archive.SourceVm} from retention"
+                : $"Lifted the protection of restore point {archive.Label} of {archive.SourceHypervisorName}/{archive.SourceVm}; retention may delete it",
             new { IsProtected = !isProtected }, new { IsProtected = isProtected }));
         await db.SaveChangesAsync(ct);
         return Result<Archive>.Ok(archive);
@@ -87,35 +92,17 @@ internal sealed class ArchiveStore(IDbContextFactory<DrPortalDbContext> dbFactor
         return referenced.Concat(produced).ToHashSet();
     }
 
-    /// <summary>
-    /// Removes an archive's repository file, its vzdump log and what an unfinished pull left beside it (rsync's partial
-    /// data and temporary files). Call it after the row is gone: a file without a row is an orphan to clean up, a row
-    /// without its file would be a lie.
-    /// </summary>
-    internal static void DeleteRepositoryCopy(DrPortalOptions options, Archive archive)
+    /// <summary>What the audit log keeps of a deleted point: its manifest, not the entity graph.</summary>
+    internal static object AuditView(Archive archive) => new
     {
-        var path = options.RepositoryPathOf(archive);
-        DeleteLocalCopy(path);
-        if (archive.LogFileName is { } log)
-        {
-            File.Delete(Path.Combine(Path.GetDirectoryName(path)!, log));
-        }
-    }
-
-    /// <summary>Removes a local file with rsync's partial data and temporary files (".name.XXXXXX") beside it.</summary>
-    internal static void DeleteLocalCopy(string path)
-    {
-        var dir = Path.GetDirectoryName(path)!;
-        var name = Path.GetFileName(path);
-        File.Delete(path);
-        var partialDir = Path.Combine(dir, Transport.RsyncArguments.PartialDirectoryName);
-        foreach (var d in new[] { dir, partialDir }.Where(Directory.Exists))
-        {
-            File.Delete(Path.Combine(d, name));
-            foreach (var temp in Directory.EnumerateFiles(d, $".{name}.*"))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
+        archive.Id,
+        archive.VmPairId,
+        archive.SourceHypervisorName,
+        archive.SourceVm,
+        archive.Label,
+        archive.ParentArchiveId,
+        archive.SizeBytes,
+        archive.CreatedAt,
+        Files = archive.Files.Select(f => new { f.Name, f.Role, f.SizeBytes, f.Sha256 }).ToList(),
+    };
 }

@@ -5,7 +5,6 @@ using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Pairs;
 using DrPortal.Core.Remote;
 using DrPortal.Core.Tasks;
-using DrPortal.Infrastructure.Hypervisors;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -21,7 +20,7 @@ internal sealed class PairPreflight(
     IDbContextFactory<DrPortalDbContext> dbFactory,
     HypervisorDrivers drivers,
     IArchiveTransport transport,
-    IOptions<DrPortalOptions> options) : IPairPreflight
+    ArchiveRepository repository) : IPairPreflight
 {
     /// <summary>Room beyond the archive's expected size: a new archive of a changed VM is rarely the same size.</summary>
     private const double SpaceMargin = 1.10;
@@ -35,17 +34,38 @@ internal sealed class PairPreflight(
         {
             return null;
         }
-        var archives = db.Archives.AsNoTracking().Where(a => a.VmPairId == pairId && a.InRepository && a.Sha256 != null);
+        var archives = db.Archives.AsNoTracking().VerifiedOf(pairId);
         var archive = kind != DrTaskKind.Restore ? null
-            : archiveId is { } id ? await db.Archives.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct)
-            : await archives.OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).FirstOrDefaultAsync(ct);
-        var previous = await archives.OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).FirstOrDefaultAsync(ct);
-        return await CheckAsync(pair, kind, archive, previous?.SizeBytes, ct);
+            : archiveId is { } id ? await db.Archives.AsNoTracking().Include(a => a.Files).FirstOrDefaultAsync(a => a.Id == id, ct)
+            : await archives.FirstOrDefaultAsync(ct);
+        // The next point is probably the size of the last full one (an incremental is smaller): room for that is enough.
+        var previous = await archives.Where(a => a.ParentArchiveId == null).FirstOrDefaultAsync(ct);
+        long? restoreSize = archive is null ? null : await ChainSizeAsync(db, archive, ct);
+        return await CheckAsync(pair, kind, archive, previous?.SizeBytes, restoreSize, ct);
     }
 
-    /// <param name="archive">For a Restore: the archive to restore; null when it does not exist.</param>
-    /// <param name="expectedSize">The size the new archive will probably have (the last good one's), when known.</param>
-    private async Task<PreflightReport> CheckAsync(VmPair pair, DrTaskKind kind, Archive? archive, long? expectedSize, CancellationToken ct)
+    /// <summary>Bytes of the point and every point it builds on: what a restore of it sends.</summary>
+    private static async Task<long> ChainSizeAsync(DrPortalDbContext db, Archive archive, CancellationToken ct)
+    {
+        var size = archive.SizeBytes;
+        var seen = new HashSet<long> { archive.Id };
+        for (var parentId = archive.ParentArchiveId; parentId is { } id && seen.Add(id);)
+        {
+            var parent = await db.Archives.AsNoTracking().Where(a => a.Id == id).Select(a => new { a.SizeBytes, a.ParentArchiveId }).FirstOrDefaultAsync(ct);
+            if (parent is null)
+            {
+                break;
+            }
+            size += parent.SizeBytes;
+            parentId = parent.ParentArchiveId;
+        }
+        return size;
+    }
+
+    /// <param name="archive">For a Restore: the point to restore; null when it does not exist.</param>
+    /// <param name="expectedSize">The size the new point will probably have (the last full one's), when known.</param>
+    /// <param name="restoreSize">For a Restore: the bytes of the point with its chain.</param>
+    private async Task<PreflightReport> CheckAsync(VmPair pair, DrTaskKind kind, Archive? archive, long? expectedSize, long? restoreSize, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(pair);
         var source = pair.SourceHypervisor ?? throw new ArgumentException("The pair's source host is not loaded.", nameof(pair));
@@ -53,7 +73,7 @@ internal sealed class PairPreflight(
         var sourceSide = kind == DrTaskKind.Restore ? Task.FromResult<IReadOnlyList<PreflightCheck>>([]) : SourceChecksAsync(pair, source, expectedSize, ct);
         var targetSide = kind == DrTaskKind.Backup
             ? Task.FromResult<(IReadOnlyList<PreflightCheck>, TargetFate, string)>(([], TargetFate.NotTouched, "The recovery site is not touched: this task only backs up."))
-            : TargetChecksAsync(pair, target, kind == DrTaskKind.Restore ? archive?.SizeBytes : expectedSize, archive?.OnRecovery == true, ct);
+            : TargetChecksAsync(pair, target, kind == DrTaskKind.Restore ? restoreSize : expectedSize, archive?.OnRecovery == true, ct);
         await Task.WhenAll(sourceSide, targetSide);
 
         var checks = new List<PreflightCheck>();
@@ -78,19 +98,21 @@ internal sealed class PairPreflight(
             return [untrusted];
         }
         var checks = new List<PreflightCheck>();
-        var name = $"Source VM {pair.SourceVmId}";
+        var driver = drivers.For(source);
+        var noun = driver.Profile.VmNoun;
+        var name = $"Source {noun} {pair.SourceVm}";
         // Both questions at once: each is its own SSH round trip.
-        var space = HostSpaceAsync(source, source.DumpDirectory, expectedSize, "the new archive", ct);
+        var space = HostSpaceAsync(source, source.StagingDirectory, expectedSize, "the new restore point", ct);
         try
         {
-            var vms = await drivers.For(source).ListVmsAsync(source, ct);
-            var vm = vms.FirstOrDefault(v => v.VmId == pair.SourceVmId);
+            var vms = await driver.ListVmsAsync(source, ct);
+            var vm = vms.FirstOrDefault(v => v.Ref.Value == pair.SourceVm);
             checks.Add(vm is null
                 ? new PreflightCheck(name, PreflightStatus.Failed,
-                    $"VM {pair.SourceVmId} does not exist on {source.Name}" +
-                    (vms.Count == 0 ? " (it has no VMs)." : $"; it has {string.Join(", ", vms.Take(12).Select(v => $"{v.VmId} ({v.Name})"))}{(vms.Count > 12 ? ", ..." : "")}.") +
+                    $"{Capital(noun)} {pair.SourceVm} does not exist on {source.Name}" +
+                    (vms.Count == 0 ? " (it has none)." : $"; it has {string.Join(", ", vms.Take(12).Select(Describe))}{(vms.Count > 12 ? ", ..." : "")}.") +
                     " Edit the pair to pick the VM to protect.")
-                : new PreflightCheck(name, PreflightStatus.Passed, $"VM {vm.VmId} ({vm.Name}) is on {source.Name}, {vm.Status.ToString().ToLowerInvariant()}."));
+                : new PreflightCheck(name, PreflightStatus.Passed, $"{Capital(noun)} {Describe(vm)} is on {source.Name}, {vm.Status.ToString().ToLowerInvariant()}."));
         }
         catch (Exception ex) when (IsHostFailure(ex))
         {
@@ -112,7 +134,7 @@ internal sealed class PairPreflight(
         ReplicaTargetFacts facts;
         try
         {
-            facts = await TargetFactsAsync(drivers.For(target), target, VmId.From(pair.TargetVmId), ct);
+            facts = await ReplicaTargetFacts.ReadAsync(drivers.For(target), target, VmRef.Of(pair.TargetVm), ct);
         }
         catch (Exception ex) when (IsHostFailure(ex))
         {
@@ -129,23 +151,14 @@ internal sealed class PairPreflight(
         var checks = new List<PreflightCheck> { new(name, status, summary) };
         checks.Add(alreadyThere
             ? new PreflightCheck($"Free space on {target.Name}", PreflightStatus.Passed, $"{target.Name} already holds the archive.")
-            : await HostSpaceAsync(target, target.DumpDirectory, size, "the archive", ct));
+            : await HostSpaceAsync(target, target.StagingDirectory, size, "the restore point", ct));
         return (checks, fate, summary);
     }
 
-    /// <summary>What the recovery host says about the target VMID: there or not, its identity and power state.</summary>
-    public static async Task<ReplicaTargetFacts> TargetFactsAsync(IHypervisorDriver driver, Hypervisor host, VmId vmId, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(driver);
-        if (!await driver.VmExistsAsync(host, vmId, ct))
-        {
-            return ReplicaTargetFacts.Absent;
-        }
-        var identity = driver.GetVmIdentityAsync(host, vmId, ct);
-        var state = driver.GetStatusAsync(host, vmId, ct);
-        await Task.WhenAll(identity, state);
-        return new ReplicaTargetFacts(true, identity.Result, state.Result);
-    }
+    /// <summary>"100 (web01)"; a VM whose name is its reference is named once.</summary>
+    private static string Describe(VmInfo vm) => vm.Name == vm.Ref.Value ? vm.Name : $"{vm.Ref} ({vm.Name})";
+
+    private static string Capital(string word) => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
 
     private async Task<PreflightCheck> HostSpaceAsync(Hypervisor host, string directory, long? needed, string what, CancellationToken ct)
     {
@@ -163,9 +176,9 @@ internal sealed class PairPreflight(
 
     private PreflightCheck RepositorySpace(long? needed)
     {
-        var directory = options.Value.RepositoryDirectory;
+        var directory = repository.Root;
         Directory.CreateDirectory(directory);
-        return SpaceVerdict("Free space in the repository", $"the repository ({directory})", new DriveInfo(Path.GetFullPath(directory)).AvailableFreeSpace, needed,
+        return SpaceVerdict("Free space in the repository", $"the repository ({directory})", repository.FreeBytes(directory), needed,
             "the repository copy");
     }
 
@@ -174,7 +187,7 @@ internal sealed class PairPreflight(
         ArgumentNullException.ThrowIfNull(where);
         if (needed is not { } size)
         {
-            return new PreflightCheck(name, PreflightStatus.Passed, $"{ByteSize.Format(free)} free in {where} (no earlier archive to compare the size with).");
+            return new PreflightCheck(name, PreflightStatus.Passed, $"{ByteSize.Format(free)} free in {where} (no earlier restore point to compare the size with).");
         }
         var wanted = (long)(size * SpaceMargin);
         return free >= wanted
@@ -186,9 +199,10 @@ internal sealed class PairPreflight(
 
     private static PreflightCheck ArchiveCheck(Archive? archive) => archive switch
     {
-        null => new PreflightCheck("Archive", PreflightStatus.Failed, "The archive to restore does not exist (was it deleted?)."),
-        { IsVerified: false } => new PreflightCheck("Archive", PreflightStatus.Failed, $"{archive.FileName} has no verified repository copy; pick another archive."),
-        _ => new PreflightCheck("Archive", PreflightStatus.Passed, $"{archive.FileName}, {ByteSize.Format(archive.SizeBytes)}, SHA-256 verified."),
+        null => new PreflightCheck("Archive", PreflightStatus.Failed, "The restore point to restore does not exist (was it deleted?)."),
+        { IsVerified: false } => new PreflightCheck("Archive", PreflightStatus.Failed, $"{archive.Label} has no verified repository copy; pick another restore point."),
+        _ => new PreflightCheck("Archive", PreflightStatus.Passed,
+            $"{archive.Label}, {ByteSize.Format(archive.SizeBytes)}{(archive.IsIncremental ? " (incremental)" : "")}, SHA-256 verified."),
     };
 
     private static PreflightCheck? Untrusted(Hypervisor host) => host.PinnedHostKey is null

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using DrPortal.Core.Common;
 using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Tasks;
+using DrPortal.Core.Tasks.Pipeline;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +14,7 @@ namespace DrPortal.Infrastructure.Tasks;
 /// is at most half a second stale in the database). Output of hosts is text from the outside world:
 /// control characters are removed and long lines cut before anything is stored or shown.
 /// </summary>
-internal sealed class TaskReporter : IStageReporter, IAsyncDisposable
+internal sealed class TaskReporter : ITaskReporter
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(500);
 

@@ -187,21 +187,18 @@ internal sealed class TaskService(
     {
         if (archiveId is { } id)
         {
-            var archive = await db.Archives.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+            var archive = await db.Archives.AsNoTracking().Include(a => a.Files).FirstOrDefaultAsync(a => a.Id == id, ct);
             if (archive is null || archive.VmPairId != pairId)
             {
-                return Result<long>.Invalid("archiveId", $"Archive {id} does not exist for this pair.");
+                return Result<long>.Invalid("archiveId", $"Restore point {id} does not exist for this pair.");
             }
             if (!archive.IsVerified)
             {
-                return Result<long>.Invalid("archiveId", $"Archive {archive.FileName} has no verified copy in the repository.");
+                return Result<long>.Invalid("archiveId", $"Restore point {archive.Label} has no verified copy in the repository.");
             }
             return Result<long>.Ok(id);
         }
-        var newest = await db.Archives.AsNoTracking()
-            .Where(a => a.VmPairId == pairId && a.InRepository && a.Sha256 != null)
-            .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)
-            .Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
+        var newest = await db.Archives.AsNoTracking().VerifiedOf(pairId).Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
         return newest is { } n
             ? Result<long>.Ok(n)
             : Result<long>.Invalid("archiveId", "This pair has no verified archive yet; run a backup first.");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using DrPortal.Core.Archives;
 using DrPortal.Infrastructure.Persistence;
@@ -37,9 +38,9 @@ public sealed class LayoutBrowserPortal : BrowserPortal
             var response = await admin.PostAsJsonAsync("/api/v1/pairs", new
             {
                 sourceHypervisorId = primary.Id,
-                sourceVmId = vm,
+                sourceVm = Convert.ToString(vm, CultureInfo.InvariantCulture),
                 targetHypervisorId = recovery.Id,
-                targetVmId = target,
+                targetVm = Convert.ToString(target, CultureInfo.InvariantCulture),
                 replicaStart = "LinksDown",
                 overwriteExistingTarget = vm == 101,
                 rpoMinutes = 26 * 60,
@@ -65,13 +66,13 @@ public sealed class LayoutBrowserPortal : BrowserPortal
                     VmPairId = pairs[0].Id,
                     SourceHypervisorId = primary.Id,
                     SourceHypervisorName = primary.Name,
-                    SourceVmId = 100,
-                    FileName = $"vzdump-qemu-100-{at:yyyy_MM_dd-HH_mm_ss}.vma.zst",
+                    SourceVm = "100",
+                    Label = $"vzdump-qemu-100-{at:yyyy_MM_dd-HH_mm_ss}.vma.zst",
                     SizeBytes = 12_345_678_901,
                     CreatedAt = at,
                     InRepository = true,
                     OnRecovery = days == 1,
-                    Sha256 = new string('c', 64),
+                    Files = [new ArchiveFile { Name = $"vzdump-qemu-100-{at:yyyy_MM_dd-HH_mm_ss}.vma.zst", Role = "archive", SizeBytes = 12_345_678_901, Sha256 = new string('c', 64) }],
                 });
             }
             await db.SaveChangesAsync();
@@ -92,7 +93,7 @@ public sealed class LayoutBrowserPortal : BrowserPortal
             kind = "Proxmox",
             site,
             sshUser = "root",
-            dumpDirectory = "/var/lib/vz/dump",
+            stagingDirectory = "/var/lib/vz/dump",
             note = "rack A, row 3",
         });
         response.EnsureSuccessStatusCode();

@@ -83,9 +83,9 @@ public class ReplicateBrowserTests(LabBrowserPortal portal) : BrowserTest<LabBro
         var response = await Portal.Admin.PostAsJsonAsync("/api/v1/pairs", new
         {
             sourceHypervisorId = Portal.Hosts["pve-dc1"].Id,
-            sourceVmId = SourceVm,
+            sourceVm = Convert.ToString(SourceVm, CultureInfo.InvariantCulture),
             targetHypervisorId = Portal.Hosts["pve-dr1"].Id,
-            targetVmId = TargetVm,
+            targetVm = Convert.ToString(TargetVm, CultureInfo.InvariantCulture),
             replicaStart = "Connected",
             overwriteExistingTarget = false,
         });

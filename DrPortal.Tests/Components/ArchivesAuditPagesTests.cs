@@ -19,11 +19,11 @@ public class ArchivesAuditPagesTests : PortalTestContext
             Id = id,
             VmPairId = 1,
             SourceHypervisorName = "pve-dc1",
-            SourceVmId = 101,
-            FileName = $"vzdump-qemu-101-{id}.vma.zst",
+            SourceVm = "101",
+            Label = $"vzdump-qemu-101-{id}.vma.zst",
             CreatedAt = Clock.UtcNow.AddDays(-id),
             InRepository = true,
-            Sha256 = new string('b', 64),
+            Files = [new ArchiveFile { Name = $"vzdump-qemu-101-{id}.vma.zst", Role = "archive", SizeBytes = 0, Sha256 = new string('b', 64) }],
             IsProtected = isProtected,
         };
         Archives.Archives.Add(archive);

@@ -36,7 +36,7 @@ public class PairDialogTests : PortalTestContext
     [Fact]
     public async Task Save_TargetDiscoveryFails_HintsAndAcceptsTypedVmIds()
     {
-        Connections.Vms[1] = [new VmInfo(101, "web01", VmPowerState.Running, 2048, 32, 1234)];
+        Connections.Vms[1] = [new VmInfo(VmRef.Of("101"), "web01", VmPowerState.Running, 2048, 32, 1234)];
         var provider = RenderProviders();
         var dialog = await ShowDialogAsync(provider, new DialogParameters<PairDialog>());
 
@@ -51,7 +51,7 @@ public class PairDialogTests : PortalTestContext
         var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.False(result!.Canceled);
         var submitted = Assert.Single(Pairs.Submitted);
-        Assert.Equal((1, 101, 2, 9101), (submitted.SourceHypervisorId, submitted.SourceVmId, submitted.TargetHypervisorId, submitted.TargetVmId));
+        Assert.Equal((1, "101", 2, "9101"), (submitted.SourceHypervisorId, submitted.SourceVm, submitted.TargetHypervisorId, submitted.TargetVm));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public class PairDialogTests : PortalTestContext
     [Fact]
     public async Task Edit_PairWithRpo_ShowsItInHours_AndClearingItSubmitsNone()
     {
-        var pair = new VmPair { Id = 3, SourceHypervisorId = 1, SourceVmId = 101, TargetHypervisorId = 2, TargetVmId = 9101, RpoMinutes = 26 * 60 };
+        var pair = new VmPair { Id = 3, SourceHypervisorId = 1, SourceVm = "101", TargetHypervisorId = 2, TargetVm = "9101", RpoMinutes = 26 * 60 };
         Pairs.Pairs.Add(pair);
         var provider = RenderProviders();
         var dialog = await ShowDialogAsync(provider, new DialogParameters<PairDialog> { { d => d.Pair, pair } });
@@ -195,9 +195,9 @@ public class PairDialogTests : PortalTestContext
         var provider = RenderProviders();
         await OpenFilledAsync(provider);
         var errors = new ValidationErrors();
-        errors.Add(nameof(VmPairInput.SourceVmId), "VM 101 does not exist on pve-dc1.");
-        errors.Add(nameof(VmPairInput.SourceVmId), "Pick one of the VMs on pve-dc1: 100 (web).");
-        errors.Add(nameof(VmPairInput.TargetVmId), "VMID 9101 on the target host already belongs to another pair.");
+        errors.Add(nameof(VmPairInput.SourceVm), "VM 101 does not exist on pve-dc1.");
+        errors.Add(nameof(VmPairInput.SourceVm), "Pick one of the VMs on pve-dc1: 100 (web).");
+        errors.Add(nameof(VmPairInput.TargetVm), "VMID 9101 on the target host already belongs to another pair.");
         Pairs.NextResult = Result<VmPair>.Invalid(errors);
 
         provider.Find("[data-test=pair-save]").Click();

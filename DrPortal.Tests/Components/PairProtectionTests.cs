@@ -17,7 +17,7 @@ public class PairProtectionComponentTests : PortalTestContext
         SignInAs(Roles.Viewer);
         var dc = Hosts.Add("pve-dc1", Site.Primary);
         var dr = Hosts.Add("pve-dr1", Site.Recovery);
-        _pair = new VmPair { Id = 1, SourceHypervisor = dc, SourceHypervisorId = dc.Id, SourceVmId = 101, TargetHypervisor = dr, TargetHypervisorId = dr.Id, TargetVmId = 9101, RpoMinutes = 24 * 60 };
+        _pair = new VmPair { Id = 1, SourceHypervisor = dc, SourceHypervisorId = dc.Id, SourceVm = "101", TargetHypervisor = dr, TargetHypervisorId = dr.Id, TargetVm = "9101", RpoMinutes = 24 * 60 };
         Pairs.Pairs.Add(_pair);
     }
 

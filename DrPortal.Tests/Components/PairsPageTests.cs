@@ -21,11 +21,11 @@ public class PairsPageTests : PortalTestContext
             Id = 1,
             SourceHypervisor = dc,
             SourceHypervisorId = dc.Id,
-            SourceVmId = 101,
+            SourceVm = "101",
             SourceVmName = "billing-db",
             TargetHypervisor = dr,
             TargetHypervisorId = dr.Id,
-            TargetVmId = 9101,
+            TargetVm = "9101",
         };
         Pairs.Pairs.Add(_pair);
     }

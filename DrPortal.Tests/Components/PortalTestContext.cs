@@ -49,6 +49,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IHypervisorStore>(Hosts);
         Services.AddSingleton<IVmPairStore>(Pairs);
         Services.AddSingleton<IHostConnections>(Connections);
+        Services.AddSingleton(Support.Kinds.Proxmox);
         Services.AddSingleton<IUserAccounts>(Accounts);
         Services.AddSingleton<IAuditLog>(Audit);
         Services.AddSingleton<IPortalKey>(new FakePortalKey());

@@ -17,7 +17,7 @@ public class RoleAwareRenderingTests : PortalTestContext
     {
         var dc = Hosts.Add("pve-dc1", Site.Primary);
         var dr = Hosts.Add("pve-dr1", Site.Recovery, "SHA256:pinned");
-        Pairs.Pairs.Add(new VmPair { Id = 1, SourceHypervisor = dc, SourceHypervisorId = dc.Id, SourceVmId = 101, TargetHypervisor = dr, TargetHypervisorId = dr.Id, TargetVmId = 9101 });
+        Pairs.Pairs.Add(new VmPair { Id = 1, SourceHypervisor = dc, SourceHypervisorId = dc.Id, SourceVm = "101", TargetHypervisor = dr, TargetHypervisorId = dr.Id, TargetVm = "9101" });
     }
 
     [Fact]

@@ -24,8 +24,8 @@ public class ScheduleComponentTests : PortalTestContext
     {
         var dc = Hosts.Add("pve-dc1", Site.Primary);
         var dr = Hosts.Add("pve-dr1", Site.Recovery, "SHA256:pinned");
-        _pair = new VmPair { Id = 1, SourceHypervisor = dc, SourceHypervisorId = dc.Id, SourceVmId = 101, TargetHypervisor = dr, TargetHypervisorId = dr.Id, TargetVmId = 9101 };
-        _otherPair = new VmPair { Id = 2, SourceHypervisor = dc, SourceHypervisorId = dc.Id, SourceVmId = 202, TargetHypervisor = dr, TargetHypervisorId = dr.Id, TargetVmId = 9202 };
+        _pair = new VmPair { Id = 1, SourceHypervisor = dc, SourceHypervisorId = dc.Id, SourceVm = "101", TargetHypervisor = dr, TargetHypervisorId = dr.Id, TargetVm = "9101" };
+        _otherPair = new VmPair { Id = 2, SourceHypervisor = dc, SourceHypervisorId = dc.Id, SourceVm = "202", TargetHypervisor = dr, TargetHypervisorId = dr.Id, TargetVm = "9202" };
         Pairs.Pairs.AddRange([_pair, _otherPair]);
         // Wednesday 25 November 2026, 12:00 UTC (13:00 in Berlin).
         Clock.UtcNow = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
@@ -41,11 +41,11 @@ public class ScheduleComponentTests : PortalTestContext
                 Id = day,
                 VmPairId = _pair.Id,
                 SourceHypervisorName = "pve-dc1",
-                SourceVmId = 101,
-                FileName = $"vzdump-qemu-101-2026_11_{20 + day}-02_30_00.vma.zst",
+                SourceVm = "101",
+                Label = $"vzdump-qemu-101-2026_11_{20 + day}-02_30_00.vma.zst",
                 CreatedAt = new DateTimeOffset(2026, 11, 20 + day, 1, 30, 0, TimeSpan.Zero),
                 InRepository = true,
-                Sha256 = new string('a', 64),
+                Files = [new ArchiveFile { Name = $"vzdump-qemu-101-2026_11_{20 + day}-02_30_00.vma.zst", Role = "archive", SizeBytes = 0, Sha256 = new string('a', 64) }],
             });
         }
     }

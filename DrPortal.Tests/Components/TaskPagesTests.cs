@@ -27,10 +27,10 @@ public class TaskPagesTests : PortalTestContext
             Id = 1,
             SourceHypervisor = dc,
             SourceHypervisorId = dc.Id,
-            SourceVmId = 101,
+            SourceVm = "101",
             TargetHypervisor = dr,
             TargetHypervisorId = dr.Id,
-            TargetVmId = 9101,
+            TargetVm = "9101",
             OverwriteExistingTarget = true,
         };
         Pairs.Pairs.Add(_pair);
@@ -483,7 +483,7 @@ public class TaskPagesTests : PortalTestContext
         // Pull verifies the copy and records its size; the runner moves on to Push and says so on the feed.
         archive.SizeBytes = 48L * 1024 * 1024;
         archive.InRepository = true;
-        archive.Sha256 = new string('a', 64);
+        archive.Files[0].Sha256 = new string('a', 64);
         task.EndStage(task.Stage(StageName.Pull), StageStatus.Succeeded, Clock.UtcNow);
         task.BeginStage(task.Stage(StageName.Push), Clock.UtcNow);
         Feed.Publish(TaskUpdate.Of(task, "== Push"));
@@ -535,10 +535,10 @@ public class TaskPagesTests : PortalTestContext
         VmPairId = _pair.Id,
         SourceHypervisorId = _pair.SourceHypervisorId,
         SourceHypervisorName = "pve-dc1",
-        SourceVmId = 101,
-        FileName = $"vzdump-qemu-101-{id}.vma.zst",
+        SourceVm = "101",
+        Label = $"vzdump-qemu-101-{id}.vma.zst",
         SizeBytes = 32L * 1024 * 1024,
-        Sha256 = verified ? new string('a', 64) : null,
+        Files = [new ArchiveFile { Name = $"vzdump-qemu-101-{id}.vma.zst", Role = "archive", SizeBytes = 32L * 1024 * 1024, Sha256 = verified ? new string('a', 64) : null }],
         CreatedAt = createdAt,
         InRepository = verified,
         OnRecovery = verified,

@@ -33,10 +33,10 @@ public class UserTimeZonePagesTests : PortalTestContext
             Id = 1,
             SourceHypervisor = dc,
             SourceHypervisorId = dc.Id,
-            SourceVmId = 101,
+            SourceVm = "101",
             TargetHypervisor = dr,
             TargetHypervisorId = dr.Id,
-            TargetVmId = 9101,
+            TargetVm = "9101",
         };
         Pairs.Pairs.Add(_pair);
     }
@@ -120,11 +120,11 @@ public class UserTimeZonePagesTests : PortalTestContext
             Id = 1,
             VmPairId = 1,
             SourceHypervisorName = "pve-dc1",
-            SourceVmId = 101,
-            FileName = "vzdump-qemu-101-2026_12_02-23_30_05.vma.zst",
+            SourceVm = "101",
+            Label = "vzdump-qemu-101-2026_12_02-23_30_05.vma.zst",
             CreatedAt = LateEvening,
             InRepository = true,
-            Sha256 = new string('b', 64),
+            Files = [new ArchiveFile { Name = "vzdump-qemu-101-2026_12_02-23_30_05.vma.zst", Role = "archive", SizeBytes = 0, Sha256 = new string('b', 64) }],
         });
         RenderProviders();
 

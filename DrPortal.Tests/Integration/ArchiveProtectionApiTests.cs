@@ -31,11 +31,11 @@ public class ArchiveProtectionApiTests : IClassFixture<PortalFactory>
             VmPairId = pair.Id,
             SourceHypervisorId = primary.Id,
             SourceHypervisorName = primary.Name,
-            SourceVmId = 100,
-            FileName = "vzdump-qemu-100-2026_12_01-01_00_00.vma.zst",
+            SourceVm = "100",
+            Label = "vzdump-qemu-100-2026_12_01-01_00_00.vma.zst",
             CreatedAt = DateTimeOffset.UtcNow,
             InRepository = true,
-            Sha256 = new string('d', 64),
+            Files = [new ArchiveFile { Name = "vzdump-qemu-100-2026_12_01-01_00_00.vma.zst", Role = "archive", SizeBytes = 0, Sha256 = new string('d', 64) }],
         };
         await using var db = await Contexts.CreateDbContextAsync();
         db.Archives.Add(archive);

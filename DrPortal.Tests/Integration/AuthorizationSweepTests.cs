@@ -27,6 +27,7 @@ public class AuthorizationSweepTests : IClassFixture<PortalFactory>
         { "POST", "/api/v1/hypervisors/1/test", Roles.Operator },
         { "GET", "/api/v1/hypervisors/1/vms", Roles.Viewer },
         { "GET", "/api/v1/settings/ssh-public-key", Roles.Viewer },
+        { "GET", "/api/v1/hypervisor-kinds", Roles.Viewer },
         { "GET", "/api/v1/pairs", Roles.Viewer },
         { "GET", "/api/v1/pairs/1", Roles.Viewer },
         { "GET", "/api/v1/pairs/protection", Roles.Viewer },

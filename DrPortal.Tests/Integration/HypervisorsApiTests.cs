@@ -14,7 +14,7 @@ public class HypervisorsApiTests : IClassFixture<PortalFactory>
     public HypervisorsApiTests(PortalFactory portal) => _portal = portal;
 
     internal static object HostBody(string name, string address = "10.250.0.11", string site = "Primary", int port = 22) =>
-        new { name, address, sshPort = port, kind = "Proxmox", site, sshUser = "root", dumpDirectory = "/var/lib/vz/dump" };
+        new { name, address, sshPort = port, kind = "Proxmox", site, sshUser = "root", stagingDirectory = "/var/lib/vz/dump" };
 
     internal static async Task<HypervisorDto> CreateHostAsync(HttpClient client, string name, string site = "Primary")
     {
@@ -69,7 +69,7 @@ public class HypervisorsApiTests : IClassFixture<PortalFactory>
         { "Name", HostBody(new string('n', 64)) },
         { "Name", HostBody("") },
         { "SshUser", new { name = "bad-6", address = "10.0.0.1", sshPort = 22, site = "Primary", sshUser = "root; id" } },
-        { "DumpDirectory", new { name = "bad-7", address = "10.0.0.1", sshPort = 22, site = "Primary", sshUser = "root", dumpDirectory = "/var/../etc" } },
+        { "StagingDirectory", new { name = "bad-7", address = "10.0.0.1", sshPort = 22, site = "Primary", sshUser = "root", stagingDirectory = "/var/../etc" } },
         { "RestoreStorage", new { name = "bad-8", address = "10.0.0.1", sshPort = 22, site = "Primary", sshUser = "root", restoreStorage = "local;rm" } },
     };
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using DrPortal.Core.Archives;
@@ -26,9 +27,9 @@ public class PairProtectionApiTests(ScheduleTriggerTests.Portal portal) : IClass
         var response = await admin.PutAsJsonAsync($"/api/v1/pairs/{pair.Id}", new
         {
             sourceHypervisorId = primary.Id,
-            sourceVmId = 100,
+            sourceVm = "100",
             targetHypervisorId = recovery.Id,
-            targetVmId = targetVm,
+            targetVm = Convert.ToString(targetVm, CultureInfo.InvariantCulture),
             rpoMinutes,
             // The hosts' keys are not trusted, so the source VM cannot be checked.
             confirmUnverifiedSource = true,
@@ -45,11 +46,11 @@ public class PairProtectionApiTests(ScheduleTriggerTests.Portal portal) : IClass
             VmPairId = pair.Id,
             SourceHypervisorId = pair.SourceHypervisorId,
             SourceHypervisorName = pair.SourceHypervisorName!,
-            SourceVmId = 100,
-            FileName = $"vzdump-qemu-100-{createdAt:yyyy_MM_dd-HH_mm_ss}.vma.zst",
+            SourceVm = "100",
+            Label = $"vzdump-qemu-100-{createdAt:yyyy_MM_dd-HH_mm_ss}.vma.zst",
             CreatedAt = createdAt,
             InRepository = verified,
-            Sha256 = verified ? new string('a', 64) : null,
+            Files = [new ArchiveFile { Name = $"vzdump-qemu-100-{createdAt:yyyy_MM_dd-HH_mm_ss}.vma.zst", Role = "archive", SizeBytes = 0, Sha256 = verified ? new string('a', 64) : null }],
         });
         await db.SaveChangesAsync();
     }
@@ -103,9 +104,9 @@ public class PairProtectionApiTests(ScheduleTriggerTests.Portal portal) : IClass
         var response = await admin.PutAsJsonAsync($"/api/v1/pairs/{pair.Id}", new
         {
             sourceHypervisorId = pair.SourceHypervisorId,
-            sourceVmId = 100,
+            sourceVm = "100",
             targetHypervisorId = pair.TargetHypervisorId,
-            targetVmId = pair.TargetVmId,
+            targetVm = Convert.ToString(pair.TargetVm, CultureInfo.InvariantCulture),
             rpoMinutes = rpo,
         });
 

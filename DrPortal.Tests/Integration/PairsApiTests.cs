@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -18,7 +19,7 @@ public class PairsApiTests : IClassFixture<PortalFactory>
     /// confirm saving unverified (the source check itself is tested against the lab in PairSourceCheckTests).
     /// </summary>
     internal static object PairBody(int sourceHost, int sourceVm, int targetHost, int targetVm, string? note = null, bool confirmUnverifiedSource = true) =>
-        new { sourceHypervisorId = sourceHost, sourceVmId = sourceVm, targetHypervisorId = targetHost, targetVmId = targetVm, replicaStart = "Off", overwriteExistingTarget = false, note, confirmUnverifiedSource };
+        new { sourceHypervisorId = sourceHost, sourceVm = Convert.ToString(sourceVm, CultureInfo.InvariantCulture), targetHypervisorId = targetHost, targetVm = Convert.ToString(targetVm, CultureInfo.InvariantCulture), replicaStart = "Off", overwriteExistingTarget = false, note, confirmUnverifiedSource };
 
     internal static async Task<VmPairDto> CreatePairAsync(HttpClient client, int sourceHost, int sourceVm, int targetHost, int targetVm)
     {
@@ -45,7 +46,7 @@ public class PairsApiTests : IClassFixture<PortalFactory>
         var update = await admin.PutAsJsonAsync($"/api/v1/pairs/{pair.Id}", PairBody(primary.Id, 101, recovery.Id, 9101, "nightly db"));
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
         var fetched = await admin.GetFromJsonAsync<VmPairDto>($"/api/v1/pairs/{pair.Id}", Json.Options);
-        Assert.Equal((101, 9101, "nightly db"), (fetched!.SourceVmId, fetched.TargetVmId, fetched.Note));
+        Assert.Equal(("101", "9101", "nightly db"), (fetched!.SourceVm, fetched.TargetVm, fetched.Note));
 
         Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/api/v1/pairs/{pair.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/pairs/{pair.Id}")).StatusCode);
@@ -65,8 +66,8 @@ public class PairsApiTests : IClassFixture<PortalFactory>
     }
 
     [Theory]
-    [InlineData(99, 9100, "SourceVmId")]
-    [InlineData(100, 1_000_000_000, "TargetVmId")]
+    [InlineData(99, 9100, "SourceVm")]
+    [InlineData(100, 1_000_000_000, "TargetVm")]
     public async Task Create_VmIdOutOfRange_Is400(int sourceVm, int targetVm, string field)
     {
         var (admin, primary, recovery) = await ArrangeAsync($"range{sourceVm}");
@@ -89,7 +90,7 @@ public class PairsApiTests : IClassFixture<PortalFactory>
         var sameTarget = await admin.PostAsJsonAsync("/api/v1/pairs", PairBody(primary.Id, 200, recovery.Id, 9100));
         Assert.Equal(HttpStatusCode.BadRequest, sameTarget.StatusCode);
         var problem = await sameTarget.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(problem.GetProperty("errors").TryGetProperty("targetVmId", out _), problem.ToString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("targetVm", out _), problem.ToString());
 
         await CreatePairAsync(admin, primary.Id, 100, recovery.Id, 9200);
     }
@@ -106,7 +107,7 @@ public class PairsApiTests : IClassFixture<PortalFactory>
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
         Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
         var pairs = await admin.GetFromJsonAsync<List<VmPairDto>>("/api/v1/pairs", Json.Options);
-        Assert.Single(pairs!, p => p.TargetHypervisorId == recovery.Id && p.TargetVmId == 7777);
+        Assert.Single(pairs!, p => p.TargetHypervisorId == recovery.Id && p.TargetVm == "7777");
     }
 
     [Fact]
@@ -166,8 +167,8 @@ public class PairsApiTests : IClassFixture<PortalFactory>
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.StartsWith("Pick a source host", errors.GetProperty("sourceHypervisorId")[0].GetString(), StringComparison.Ordinal);
         Assert.StartsWith("Pick a target host", errors.GetProperty("targetHypervisorId")[0].GetString(), StringComparison.Ordinal);
-        Assert.StartsWith("Pick or type the source VM's VMID", errors.GetProperty("sourceVmId")[0].GetString(), StringComparison.Ordinal);
-        Assert.True(errors.TryGetProperty("targetVmId", out _));
+        Assert.StartsWith("Pick or type the source VM", errors.GetProperty("sourceVm")[0].GetString(), StringComparison.Ordinal);
+        Assert.True(errors.TryGetProperty("targetVm", out _));
         Assert.DoesNotContain("does not exist", errors.ToString(), StringComparison.Ordinal);
     }
 }

@@ -161,11 +161,11 @@ public class ScheduleApiTests : IClassFixture<PortalFactory>
                 VmPairId = pair.Id,
                 SourceHypervisorId = pair.SourceHypervisorId,
                 SourceHypervisorName = pair.SourceHypervisorName!,
-                SourceVmId = 100,
-                FileName = $"vzdump-qemu-100-2026_11_2{i}-02_30_00.vma.zst",
+                SourceVm = "100",
+                Label = $"vzdump-qemu-100-2026_11_2{i}-02_30_00.vma.zst",
                 CreatedAt = start.AddDays(i),
                 InRepository = true,
-                Sha256 = new string('b', 64),
+                Files = [new ArchiveFile { Name = $"vzdump-qemu-100-2026_11_2{i}-02_30_00.vma.zst", Role = "archive", SizeBytes = 0, Sha256 = new string('b', 64) }],
                 IsProtected = i == 0,
             }));
             await db.SaveChangesAsync();
@@ -175,8 +175,8 @@ public class ScheduleApiTests : IClassFixture<PortalFactory>
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var preview = (await response.Content.ReadFromJsonAsync<RetentionPreviewDto>(Json.Options))!;
-        Assert.Equal(["vzdump-qemu-100-2026_11_22-02_30_00.vma.zst", "vzdump-qemu-100-2026_11_20-02_30_00.vma.zst"], preview.Keep.Select(k => k.FileName));
-        Assert.Equal(["vzdump-qemu-100-2026_11_21-02_30_00.vma.zst"], preview.Delete.Select(k => k.FileName));
+        Assert.Equal(["vzdump-qemu-100-2026_11_22-02_30_00.vma.zst", "vzdump-qemu-100-2026_11_20-02_30_00.vma.zst"], preview.Keep.Select(k => k.Label));
+        Assert.Equal(["vzdump-qemu-100-2026_11_21-02_30_00.vma.zst"], preview.Delete.Select(k => k.Label));
         Assert.Contains("protected", preview.Keep[1].Reasons);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/v1/retention/preview", new { pairId = 987654, policy = new { keepLast = 1 } })).StatusCode);
         var badZone = await ErrorsOfAsync(await admin.PostAsJsonAsync("/api/v1/retention/preview", new { pairId = pair.Id, policy = new { keepLast = 1 }, timeZone = "Nowhere/Land" }));

@@ -43,12 +43,11 @@ public class ScheduleRetentionApplyTests : IClassFixture<ScheduleTriggerTests.Po
             VmPairId = pair.Id,
             SourceHypervisorId = primary.Id,
             SourceHypervisorName = primary.Name,
-            SourceVmId = 100,
-            FileName = $"vzdump-qemu-100-2026_11_{10 + i}-01_00_00.vma.zst",
-            LogFileName = $"vzdump-qemu-100-2026_11_{10 + i}-01_00_00.log",
+            SourceVm = "100",
+            Label = $"vzdump-qemu-100-2026_11_{10 + i}-01_00_00.vma.zst",
             CreatedAt = new DateTimeOffset(2026, 11, 10 + i, 1, 0, 0, TimeSpan.Zero),
             InRepository = true,
-            Sha256 = new string('c', 64),
+            Files = [new ArchiveFile { Name = $"vzdump-qemu-100-2026_11_{10 + i}-01_00_00.vma.zst", Role = "archive", SizeBytes = 0, Sha256 = new string('c', 64) }, new ArchiveFile { Name = $"vzdump-qemu-100-2026_11_{10 + i}-01_00_00.log", Role = "log", SizeBytes = 0, Sha256 = new string('c', 64) is null ? null : new string('f', 64) }],
             OnPrimary = true,
             OnRecovery = true,
         }).ToList();
@@ -62,12 +61,12 @@ public class ScheduleRetentionApplyTests : IClassFixture<ScheduleTriggerTests.Po
             var path = RepositoryPath(a);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllTextAsync(path, "archive");
-            await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(path)!, a.LogFileName!), "log");
+            await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(path)!, a.Files[1].Name), "log");
         }
         return (admin, pair, created.Value!, archives);
     }
 
-    private string RepositoryPath(Archive a) => Path.Combine(_portal.DataDirectory, "repository", a.RepositoryRelativePath);
+    private string RepositoryPath(Archive a) => Path.Combine(_portal.DataDirectory, "repository", a.RepositoryRelativePath(a.Files[0]));
 
     private async Task<List<long>> RemainingAsync(int pairId)
     {
@@ -89,11 +88,12 @@ public class ScheduleRetentionApplyTests : IClassFixture<ScheduleTriggerTests.Po
         Assert.Equal(3, preview.Delete.Count);
         var deleted = archives.Where(a => preview.Delete.Any(d => d.ArchiveId == a.Id)).ToList();
         var kept = archives.Except(deleted).ToList();
-        Assert.All(deleted, a => Assert.False(File.Exists(RepositoryPath(a)), a.FileName));
-        Assert.All(kept, a => Assert.True(File.Exists(RepositoryPath(a)), a.FileName));
+        Assert.All(deleted, a => Assert.False(File.Exists(RepositoryPath(a)), a.Label));
+        Assert.All(kept, a => Assert.True(File.Exists(RepositoryPath(a)), a.Label));
         var removed = _portal.Transport.Removed.ToList();
         Assert.Equal(
-            deleted.SelectMany(a => new[] { ("ret-apply-dc", $"/var/lib/vz/dump/{a.FileName}"), ("ret-apply-dc", $"/var/lib/vz/dump/{a.LogFileName}"), ("ret-apply-dr", $"/var/lib/vz/dump/{a.FileName}") }).Order(),
+            // Every file of each doomed point's manifest goes, on both hosts.
+            deleted.SelectMany(a => a.Files.SelectMany(f => new[] { ("ret-apply-dc", $"/var/lib/vz/dump/{f.Name}"), ("ret-apply-dr", $"/var/lib/vz/dump/{f.Name}") })).Order(),
             removed.Where(r => r.Host.StartsWith("ret-apply-", StringComparison.Ordinal)).Order());
     }
 
@@ -138,12 +138,12 @@ public class ScheduleRetentionApplyTests : IClassFixture<ScheduleTriggerTests.Po
         var incomplete = archives[4];
         await using (var db = await Contexts.CreateDbContextAsync())
         {
-            var row = await db.Archives.FirstAsync(a => a.Id == incomplete.Id);
-            (row.InRepository, row.Sha256, row.SizeBytes, row.OnRecovery) = (false, null, 0, false);
+            var row = await db.Archives.Include(a => a.Files).FirstAsync(a => a.Id == incomplete.Id);
+            (row.InRepository, row.Files[0].Sha256, row.SizeBytes, row.OnRecovery) = (false, null, 0, false);
             await db.SaveChangesAsync();
         }
         var repoDir = Path.GetDirectoryName(RepositoryPath(incomplete))!;
-        var partial = Path.Combine(repoDir, ".rsync-partial", incomplete.FileName);
+        var partial = Path.Combine(repoDir, ".rsync-partial", incomplete.Label);
         Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
         await File.WriteAllTextAsync(partial, "half");
         var tasks = _portal.Services.GetRequiredService<ITaskService>();
@@ -155,8 +155,8 @@ public class ScheduleRetentionApplyTests : IClassFixture<ScheduleTriggerTests.Po
         Assert.Equal([archives[3].Id, archives[2].Id, archives[1].Id], await RemainingAsync(pair.Id));
         Assert.False(File.Exists(partial));
         Assert.False(File.Exists(RepositoryPath(incomplete)));
-        Assert.Contains(("ret-manual-dc", $"/var/lib/vz/dump/{incomplete.FileName}"), _portal.Transport.Removed);
-        Assert.DoesNotContain(("ret-manual-dr", $"/var/lib/vz/dump/{incomplete.FileName}"), _portal.Transport.Removed);
+        Assert.Contains(("ret-manual-dc", $"/var/lib/vz/dump/{incomplete.Label}"), _portal.Transport.Removed);
+        Assert.DoesNotContain(("ret-manual-dr", $"/var/lib/vz/dump/{incomplete.Label}"), _portal.Transport.Removed);
         await using var check = await Contexts.CreateDbContextAsync();
         var prunes = await check.AuditEntries.Where(a => a.Action == "prune" && a.Actor == $"retention of pair #{pair.Id} after task #{manual.Id}").ToListAsync();
         Assert.Equal(2, prunes.Count);

@@ -3,9 +3,13 @@ using System.Text.Json;
 
 namespace DrPortal.Tests.Support;
 
-public sealed record LabHost(string Name, string Address, string Site, string Sshd, string HostKey, string Fingerprint, string Link);
+/// <param name="Kind">"proxmox" (the emulator) or "libvirt" (a real libvirtd and QEMU).</param>
+public sealed record LabHost(string Name, string Address, string Site, string Sshd, string HostKey, string Fingerprint, string Link, string Kind = "proxmox")
+{
+    public bool IsLibvirt => Kind.Equals("libvirt", StringComparison.OrdinalIgnoreCase);
+}
 
-/// <summary>The lab of emulated Proxmox hosts, driven through lab/lab.sh. `./dr test` brings it up; a missing lab fails loudly.</summary>
+/// <summary>The lab of emulated Proxmox hosts and real libvirt hosts, driven through lab/lab.sh. `./dr test` brings it up; a missing lab fails loudly.</summary>
 public static class Lab
 {
     public static string RepositoryRoot { get; } = FindRoot();
@@ -38,7 +42,7 @@ public static class Lab
         var hosts = doc.RootElement.GetProperty("hosts").EnumerateArray().Select(h => new LabHost(
             h.GetProperty("name").GetString()!, h.GetProperty("address").GetString()!, h.GetProperty("site").GetString()!,
             h.GetProperty("sshd").GetString()!, h.GetProperty("hostKey").GetString()!, h.GetProperty("fingerprint").GetString()!,
-            h.GetProperty("link").GetString()!)).ToList();
+            h.GetProperty("link").GetString()!, h.TryGetProperty("kind", out var kind) ? kind.GetString()! : "proxmox")).ToList();
         if (hosts.Count == 0)
         {
             throw new InvalidOperationException("The lab is not up. Run the tests with ./dr test, which brings it up (needs root).");

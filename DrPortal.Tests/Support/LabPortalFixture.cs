@@ -59,7 +59,8 @@ public sealed class LabPortalFixture : PortalFactory
             sshPort = 22,
             site = labHost.Site.Equals("recovery", StringComparison.OrdinalIgnoreCase) ? "Recovery" : "Primary",
             sshUser = "root",
-            dumpDirectory = "/var/lib/vz/dump",
+            // Empty: each kind's default staging directory (the lab makes both).
+            kind = labHost.IsLibvirt ? "Libvirt" : "Proxmox",
         });
         if (created.StatusCode != HttpStatusCode.Created)
         {

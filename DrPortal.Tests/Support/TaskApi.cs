@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using DrPortal.Web.Api;
@@ -15,9 +16,9 @@ public static class TaskApi
         var response = await client.PostAsJsonAsync("/api/v1/pairs", new
         {
             sourceHypervisorId = sourceHost,
-            sourceVmId = sourceVm,
+            sourceVm = Convert.ToString(sourceVm, CultureInfo.InvariantCulture),
             targetHypervisorId = targetHost,
-            targetVmId = targetVm,
+            targetVm = Convert.ToString(targetVm, CultureInfo.InvariantCulture),
             // The lab's recovery network is its own, so a started replica may be connected there.
             replicaStart = replicaStart ?? (start ? "Connected" : "Off"),
             overwriteExistingTarget = overwrite,

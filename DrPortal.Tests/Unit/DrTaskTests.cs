@@ -11,8 +11,8 @@ public class DrTaskTests
     private static VmPair Pair() => new()
     {
         Id = 7,
-        SourceVmId = 100,
-        TargetVmId = 9100,
+        SourceVm = "100",
+        TargetVm = "9100",
         SourceHypervisor = new Hypervisor { Name = "pve-dc1" },
         TargetHypervisor = new Hypervisor { Name = "pve-dr1", Site = Site.Recovery },
     };

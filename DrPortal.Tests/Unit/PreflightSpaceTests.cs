@@ -33,6 +33,6 @@ public class PreflightSpaceTests
         Assert.Equal(PreflightStatus.Passed, PairPreflight.SpaceVerdict("n", "w", free: 200L << 20, needed: 95L << 20, "the archive").Status);
         var unknown = PairPreflight.SpaceVerdict("n", "the repository", free: 1L << 30, needed: null, "the archive");
         Assert.Equal(PreflightStatus.Passed, unknown.Status);
-        Assert.Contains("no earlier archive", unknown.Message, StringComparison.Ordinal);
+        Assert.Contains("no earlier restore point", unknown.Message, StringComparison.Ordinal);
     }
 }

@@ -75,14 +75,14 @@ public class ProxmoxCommandsTests
 
     [Theory]
     [MemberData(nameof(HostilePaths))]
-    public void Vzdump_HostileDumpDirectory_IsRefused(string dir)
+    public void Vzdump_HostileStagingDirectory_IsRefused(string dir)
     {
         var ex = Assert.ThrowsAny<ArgumentException>(() => ProxmoxCommands.Vzdump(Vm100, dir, BackupCompression.Zstd, BackupMode.Snapshot));
         Assert.Equal("dumpDirectory", ex.ParamName);
     }
 
     [Fact]
-    public void Vzdump_NullDumpDirectory_IsRefused() =>
+    public void Vzdump_NullStagingDirectory_IsRefused() =>
         Assert.ThrowsAny<ArgumentException>(() => ProxmoxCommands.Vzdump(Vm100, null!, BackupCompression.Zstd, BackupMode.Snapshot));
 
     [Fact]

@@ -9,7 +9,7 @@ namespace DrPortal.Tests.Unit;
 /// <summary>The driver over a canned shell: what reaches the log, the live bar and the failure report.</summary>
 public class ProxmoxDriverTests
 {
-    private static readonly Hypervisor Host = new() { Id = 1, Name = "pve-dc1", Address = "10.250.0.11" };
+    private static readonly Hypervisor Host = new() { Id = 1, Name = "pve-dc1", Address = "10.250.0.11", StagingDirectory = "/var/lib/vz/dump" };
 
     private const string VzdumpRun =
         """
@@ -28,17 +28,21 @@ public class ProxmoxDriverTests
 
         """;
 
-    private static BackupRequest Backup => new(VmId.From(100), "/var/lib/vz/dump", BackupCompression.Zstd, BackupMode.Stop);
+    private static BackupRequest Backup => new(VmRef.Of("100"), ProxmoxBackupOptions.ToMap(BackupCompression.Zstd, BackupMode.Stop));
+
+    private static ProxmoxDriver DriverOver(ProxmoxScriptedShell shell) => new(new HostCommandRunner(shell), new ProxmoxProfile());
 
     [Fact]
     public async Task BackupAsync_TrackedRun_ReportsTheProcessAndKeepsTheMarkerOutOfTheLog()
     {
         var reporter = new ProxmoxRecordingReporter();
-        var driver = new ProxmoxDriver(new ProxmoxScriptedShell(new RemoteResult(0, VzdumpRun, "")));
+        var driver = DriverOver(new ProxmoxScriptedShell(new RemoteResult(0, VzdumpRun, "")));
 
         var outcome = await driver.BackupAsync(Host, Backup, reporter, CancellationToken.None);
 
-        Assert.Equal("/var/lib/vz/dump/vzdump-qemu-100-2024_01_31-14_05_09.vma.zst", outcome.ArchivePath);
+        Assert.Equal("/var/lib/vz/dump/vzdump-qemu-100-2024_01_31-14_05_09.vma.zst", outcome.Files.Single(f => f.Role == ProxmoxDriver.ArchiveRole).Path);
+        Assert.Equal("/var/lib/vz/dump/vzdump-qemu-100-2024_01_31-14_05_09.log", outcome.Files.Single(f => f.Role == ProxmoxDriver.LogRole).Path);
+        Assert.Equal("vzdump-qemu-100-2024_01_31-14_05_09.vma.zst", outcome.Label);
         Assert.Equal([new HostProcess(4242, 987654)], reporter.Processes);
         Assert.DoesNotContain(reporter.Lines, l => l.Contains("drportal-process", StringComparison.Ordinal));
     }
@@ -47,7 +51,7 @@ public class ProxmoxDriverTests
     public async Task BackupAsync_ProgressLines_GoToTheBarWithOnlyTheFirstAndLastLogged()
     {
         var reporter = new ProxmoxRecordingReporter();
-        var driver = new ProxmoxDriver(new ProxmoxScriptedShell(new RemoteResult(0, VzdumpRun, "")));
+        var driver = DriverOver(new ProxmoxScriptedShell(new RemoteResult(0, VzdumpRun, "")));
 
         await driver.BackupAsync(Host, Backup, reporter, CancellationToken.None);
 
@@ -74,8 +78,10 @@ public class ProxmoxDriverTests
 
             """;
         const string stderr = "unable to restore VM 9100 - storage 'fast' does not exist\n";
-        var driver = new ProxmoxDriver(new ProxmoxScriptedShell(new RemoteResult(255, stdout, stderr)));
-        var request = new RestoreRequest("/var/lib/vz/dump/vzdump-qemu-100-2024_01_31-14_05_09.vma.zst", VmId.From(9100), Force: false, Storage: "fast");
+        var driver = DriverOver(new ProxmoxScriptedShell(new RemoteResult(255, stdout, stderr)));
+        var point = new RestorePointInfo(1, "vzdump-qemu-100-2024_01_31-14_05_09.vma.zst", null, false,
+            [new ArchiveFileInfo("vzdump-qemu-100-2024_01_31-14_05_09.vma.zst", ProxmoxDriver.ArchiveRole, 1, new string('a', 64))], DateTimeOffset.UnixEpoch);
+        var request = new RestoreRequest([point], VmRef.Of("9100"), Force: false, Storage: "fast");
 
         var ex = await Assert.ThrowsAsync<HypervisorCommandException>(() =>
             driver.RestoreAsync(Host, request, new ProxmoxRecordingReporter(), CancellationToken.None));
@@ -93,10 +99,10 @@ public class ProxmoxDriverTests
     {
         var shell = new ProxmoxScriptedShell(new RemoteResult(exit, output, ""));
 
-        var stopped = await new ProxmoxDriver(shell).StopLeftoverAsync(Host, new HostProcess(4242, 987654), CancellationToken.None);
+        var stopped = await DriverOver(shell).StopLeftoverAsync(Host, new HostProcess(4242, 987654), CancellationToken.None);
 
         Assert.Equal(expected, stopped);
-        Assert.Equal(ShellQuoting.ToShellLine(ProxmoxCommands.StopLeftover(new HostProcess(4242, 987654))), ShellQuoting.ToShellLine(shell.Commands.Single()));
+        Assert.Equal(ShellQuoting.ToShellLine(TrackedCommands.StopLeftover(new HostProcess(4242, 987654))), ShellQuoting.ToShellLine(shell.Commands.Single()));
     }
 
     [Theory]
@@ -104,7 +110,7 @@ public class ProxmoxDriverTests
     [InlineData(1, "running", "did not stop within 30 s")]
     public async Task StopLeftoverAsync_RefusedOrStillRunning_Throws(int exit, string output, string expected)
     {
-        var driver = new ProxmoxDriver(new ProxmoxScriptedShell(new RemoteResult(exit, output + "\n", "")));
+        var driver = DriverOver(new ProxmoxScriptedShell(new RemoteResult(exit, output + "\n", "")));
 
         var ex = await Assert.ThrowsAsync<HypervisorCommandException>(() =>
             driver.StopLeftoverAsync(Host, new HostProcess(4242, 987654), CancellationToken.None));

@@ -17,12 +17,12 @@ public class QmOutputParserTests
         var vms = QmOutputParser.ParseList(output);
 
         Assert.Equal(3, vms.Count);
-        Assert.Equal(new VmInfo(100, "VM 100", VmPowerState.Stopped, 2048, 32.00, 0), vms[0]);
+        Assert.Equal(new VmInfo(VmRef.Of("100"), "VM 100", VmPowerState.Stopped, 2048, 32.00, null), vms[0]);
         Assert.Equal("web-frontend-with-a-very-long-name", vms[1].Name);
         Assert.Equal(VmPowerState.Running, vms[1].Status);
-        Assert.Equal(100.50, vms[1].BootDiskGb);
+        Assert.Equal(100.50, vms[1].DiskGb);
         Assert.Equal(12345, vms[1].Pid);
-        Assert.Equal(999999999, vms[2].VmId);
+        Assert.Equal("999999999", vms[2].Ref.Value);
         Assert.Equal(VmPowerState.Paused, vms[2].Status);
     }
 

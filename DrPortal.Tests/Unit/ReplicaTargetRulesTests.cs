@@ -9,7 +9,7 @@ public class ReplicaTargetRulesTests
     private const string Mine = "vmgenid:0b6a1e9c-3f0e-4c1e-9a51-6d3c2f1b7a10";
 
     private static VmPair Pair(bool overwrite = false, ReplicaStart start = ReplicaStart.Off, string? identity = Mine) =>
-        new() { Id = 1, SourceVmId = 100, TargetVmId = 9100, OverwriteExistingTarget = overwrite, ReplicaStart = start, ReplicaIdentity = identity };
+        new() { Id = 1, SourceVm = "100", TargetVm = "9100", OverwriteExistingTarget = overwrite, ReplicaStart = start, ReplicaIdentity = identity };
 
     [Fact]
     public void Decide_NothingAtTheTarget_CreatesIt()

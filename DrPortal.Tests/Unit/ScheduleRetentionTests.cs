@@ -13,7 +13,8 @@ public class ScheduleRetentionTests
         Id = id,
         CreatedAt = createdAt,
         InRepository = verified,
-        Sha256 = verified ? new string('a', 64) : null,
+        Label = $"point-{id}",
+        Files = [new ArchiveFile { Name = $"point-{id}.vma.zst", Role = "archive", Sha256 = verified ? new string('a', 64) : null }],
         IsProtected = isProtected,
     };
 
@@ -80,7 +81,7 @@ public class ScheduleRetentionTests
     public void Decide_NewestVerifiedArchive_IsNamedAsSuch_BehindAnIncompleteOne()
     {
         var archives = Daily(3);
-        (archives[2].InRepository, archives[2].Sha256) = (false, null);
+        (archives[2].InRepository, archives[2].Files[0].Sha256) = (false, null);
 
         var decisions = RetentionPlan.Decide(new RetentionPolicy(KeepDaily: 1), archives, NoneInUse, TimeZoneInfo.Utc);
 
@@ -94,7 +95,7 @@ public class ScheduleRetentionTests
         // The case: keep-last 2 over a good archive, a cancelled 0-byte one and another good one.
         var archives = Daily(3);
         archives[2].InRepository = false;
-        archives[2].Sha256 = null;
+        archives[2].Files[0].Sha256 = null;
         archives[2].SizeBytes = 0;
 
         var decisions = RetentionPlan.Decide(new RetentionPolicy(KeepLast: 2), archives, NoneInUse, TimeZoneInfo.Utc);
@@ -126,7 +127,7 @@ public class ScheduleRetentionTests
         var archives = Daily(4);
         foreach (var a in archives.Take(2))
         {
-            (a.InRepository, a.Sha256) = (false, null);
+            (a.InRepository, a.Files[0].Sha256) = (false, null);
         }
 
         // Archive 2 is the one a running backup is still pulling.
@@ -143,7 +144,7 @@ public class ScheduleRetentionTests
     public void Decide_EmptyPolicy_KeepsEveryRestorePoint_ButNotIncompleteArchives()
     {
         var archives = Daily(3);
-        (archives[1].InRepository, archives[1].Sha256) = (true, null);
+        (archives[1].InRepository, archives[1].Files[0].Sha256) = (true, null);
 
         var decisions = RetentionPlan.Decide(RetentionPolicy.None, archives, NoneInUse, TimeZoneInfo.Utc);
 
@@ -156,7 +157,7 @@ public class ScheduleRetentionTests
     {
         var archives = Daily(4);
         archives[0].IsProtected = true;
-        (archives[1].InRepository, archives[1].Sha256, archives[1].IsProtected) = (false, null, true);
+        (archives[1].InRepository, archives[1].Files[0].Sha256, archives[1].IsProtected) = (false, null, true);
 
         var decisions = RetentionPlan.Decide(new RetentionPolicy(KeepLast: 1), archives, NoneInUse, TimeZoneInfo.Utc);
 

@@ -10,7 +10,7 @@ public class TaskProgressEstimateTests
 
     private static DrTask Task(DrTaskKind kind)
     {
-        var task = DrTask.Create(kind, new VmPair { Id = 1, SourceVmId = 100, TargetVmId = 9100 }, "alice", Now.AddHours(-1), kind == DrTaskKind.Restore ? 1 : null);
+        var task = DrTask.Create(kind, new VmPair { Id = 1, SourceVm = "100", TargetVm = "9100" }, "alice", Now.AddHours(-1), kind == DrTaskKind.Restore ? 1 : null);
         task.MarkStarted(Now.AddHours(-1));
         return task;
     }

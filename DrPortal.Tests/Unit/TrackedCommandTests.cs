@@ -61,13 +61,13 @@ public sealed class TrackedCommandTests : IDisposable
     {
         var line = await tracked.StandardOutput.ReadLineAsync();
         Assert.NotNull(line);
-        return ProxmoxDriver.ParseMarker(line) ?? throw new Xunit.Sdk.XunitException($"not a marker: {line}");
+        return TrackedCommands.ParseMarker(line) ?? throw new Xunit.Sdk.XunitException($"not a marker: {line}");
     }
 
     [Fact]
     public async Task Tracked_PrintsItsPidAndStartTimeFirst_ThenRunsTheCommandWithItsArgumentsIntact()
     {
-        var (exit, output) = await RunAsync(ProxmoxCommands.Tracked(new RemoteCommand("printf", "%s|", "a b", "$(id)", "';'", ") x (")));
+        var (exit, output) = await RunAsync(TrackedCommands.Tracked(new RemoteCommand("printf", "%s|", "a b", "$(id)", "';'", ") x (")));
 
         var lines = output.Split('\n');
         Assert.Equal(0, exit);
@@ -78,7 +78,7 @@ public sealed class TrackedCommandTests : IDisposable
     [Fact]
     public async Task Tracked_Marker_NamesTheCommandsOwnProcess()
     {
-        var tracked = Start(ProxmoxCommands.Tracked(new RemoteCommand("sleep", "60")));
+        var tracked = Start(TrackedCommands.Tracked(new RemoteCommand("sleep", "60")));
 
         var process = await MarkerAsync(tracked);
 
@@ -91,7 +91,7 @@ public sealed class TrackedCommandTests : IDisposable
     [Fact]
     public async Task Tracked_AddsNothingToTheCommandsEnvironment()
     {
-        var (_, output) = await RunAsync(ProxmoxCommands.Tracked(new RemoteCommand("env")));
+        var (_, output) = await RunAsync(TrackedCommands.Tracked(new RemoteCommand("env")));
 
         Assert.DoesNotContain(output.Split('\n').Skip(1), l => l.StartsWith("DRPORTAL_RUN=", StringComparison.Ordinal));
     }
@@ -100,23 +100,23 @@ public sealed class TrackedCommandTests : IDisposable
     public async Task StopLeftover_RecordedProcessWithAChild_StopsItAndWaits()
     {
         // A stand-in for vzdump piping into zstd: on SIGTERM it ends its child and exits, as vzdump does.
-        var leftover = Start(ProxmoxCommands.Tracked(new RemoteCommand("sh", "-c", "trap 'kill $c; exit 143' TERM; sleep 60 & c=$!; wait")));
+        var leftover = Start(TrackedCommands.Tracked(new RemoteCommand("sh", "-c", "trap 'kill $c; exit 143' TERM; sleep 60 & c=$!; wait")));
         var process = await MarkerAsync(leftover);
 
-        var (exit, output) = await RunAsync(ProxmoxCommands.StopLeftover(process));
+        var (exit, output) = await RunAsync(TrackedCommands.StopLeftover(process));
 
         Assert.Equal((0, "stopped"), (exit, output));
         Assert.True(leftover.WaitForExit(TimeSpan.FromSeconds(5)));
-        Assert.Equal((0, "gone"), await RunAsync(ProxmoxCommands.StopLeftover(process)));
+        Assert.Equal((0, "gone"), await RunAsync(TrackedCommands.StopLeftover(process)));
     }
 
     [Fact]
     public async Task StopLeftover_SamePidButAnotherStartTime_SignalsNothing()
     {
-        var other = Start(ProxmoxCommands.Tracked(new RemoteCommand("sleep", "60")));
+        var other = Start(TrackedCommands.Tracked(new RemoteCommand("sleep", "60")));
         var process = await MarkerAsync(other);
 
-        var (exit, output) = await RunAsync(ProxmoxCommands.StopLeftover(process with { StartTime = process.StartTime + 1 }));
+        var (exit, output) = await RunAsync(TrackedCommands.StopLeftover(process with { StartTime = process.StartTime + 1 }));
 
         Assert.Equal((0, "gone"), (exit, output));
         Assert.False(other.WaitForExit(TimeSpan.FromMilliseconds(500)), "a process that is not the recorded one must be left alone");
@@ -133,7 +133,7 @@ public sealed class TrackedCommandTests : IDisposable
         await Task.Delay(300);
         var process = new HostProcess(vm.Id, StartTimeOf(vm.Id));
 
-        var (exit, output) = await RunAsync(ProxmoxCommands.StopLeftover(process));
+        var (exit, output) = await RunAsync(TrackedCommands.StopLeftover(process));
 
         Assert.Equal(3, exit);
         Assert.StartsWith($"refused: process {vm.Id} is a VM process", output, StringComparison.Ordinal);
@@ -143,10 +143,10 @@ public sealed class TrackedCommandTests : IDisposable
     [Fact]
     public async Task StopLeftover_ProcessThatEnded_SaysGone()
     {
-        var (_, output) = await RunAsync(ProxmoxCommands.Tracked(new RemoteCommand("true")));
-        var process = ProxmoxDriver.ParseMarker(output)!;
+        var (_, output) = await RunAsync(TrackedCommands.Tracked(new RemoteCommand("true")));
+        var process = TrackedCommands.ParseMarker(output)!;
 
-        Assert.Equal((0, "gone"), await RunAsync(ProxmoxCommands.StopLeftover(process)));
+        Assert.Equal((0, "gone"), await RunAsync(TrackedCommands.StopLeftover(process)));
     }
 
     [Theory]
@@ -155,11 +155,11 @@ public sealed class TrackedCommandTests : IDisposable
     [InlineData(-1)]
     [InlineData(int.MinValue)]
     public void StopLeftover_PidThatWouldSignalAGroupOrInit_IsRefused(int pid) =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => ProxmoxCommands.StopLeftover(new HostProcess(pid, 100)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TrackedCommands.StopLeftover(new HostProcess(pid, 100)));
 
     [Fact]
     public void StopLeftover_NegativeStartTime_IsRefused() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => ProxmoxCommands.StopLeftover(new HostProcess(1234, -1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TrackedCommands.StopLeftover(new HostProcess(1234, -1)));
 
     [Theory]
     [InlineData("$(touch /tmp/drportal-pwned)", "5")]
@@ -170,7 +170,7 @@ public sealed class TrackedCommandTests : IDisposable
     public async Task StopLeftover_ScriptGivenHostileParameters_RefusesBeforeSignalling(string pid, string start)
     {
         // The builder only passes checked numbers; the script checks again, so a value that slipped through does no harm.
-        var built = ProxmoxCommands.StopLeftover(new HostProcess(1234, 5));
+        var built = TrackedCommands.StopLeftover(new HostProcess(1234, 5));
         var hostile = built with { Arguments = [.. built.Arguments.SkipLast(2), pid, start] };
 
         var (exit, output) = await RunAsync(hostile);
@@ -187,5 +187,5 @@ public sealed class TrackedCommandTests : IDisposable
     [InlineData("drportal-process -5 5678", null, null)]
     [InlineData("drportal-process 12 34 56", null, null)]
     public void ParseMarker_Lines_GiveTheProcessOnlyWhenComplete(string line, int? pid, long? start) =>
-        Assert.Equal(pid is null ? null : new HostProcess(pid.Value, start!.Value), ProxmoxDriver.ParseMarker(line));
+        Assert.Equal(pid is null ? null : new HostProcess(pid.Value, start!.Value), TrackedCommands.ParseMarker(line));
 }

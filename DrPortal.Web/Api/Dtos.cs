@@ -11,25 +11,41 @@ namespace DrPortal.Web.Api;
 
 public sealed record HypervisorDto(
     int Id, string Name, string Address, int SshPort, HypervisorKind Kind, Site Site, string SshUser,
-    string DumpDirectory, string? RestoreStorage, int? BandwidthLimitKiBps, string? Note, string? HostKeyFingerprint, bool HostKeyTrusted,
+    string StagingDirectory, string? RestoreStorage, int? BandwidthLimitKiBps, string? Note, string? HostKeyFingerprint, bool HostKeyTrusted,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static HypervisorDto From(Hypervisor h) => new(
-        h.Id, h.Name, h.Address, h.SshPort, h.Kind, h.Site, h.SshUser, h.DumpDirectory, h.RestoreStorage, h.BandwidthLimitKiBps, h.Note,
+        h.Id, h.Name, h.Address, h.SshPort, h.Kind, h.Site, h.SshUser, h.StagingDirectory, h.RestoreStorage, h.BandwidthLimitKiBps, h.Note,
         h.HostKeyFingerprint, h.HostKeyFingerprint is not null, h.CreatedAt, h.UpdatedAt);
 }
 
+/// <param name="Kind">The kind of both hosts; null while a host is not loaded.</param>
+/// <param name="SourceVm">The source VM as its kind names it (a Proxmox VMID, a libvirt domain name).</param>
+/// <param name="SourceVmUuid">The source VM's own id where its kind has one (libvirt), as last seen.</param>
+/// <param name="TargetVm">The replica's name on the recovery host, in the same kind's terms.</param>
 /// <param name="HasOwnReplica">The pair has restored a replica whose identity it recorded: that VM is the pair's to replace.</param>
+/// <param name="BackupOptions">The kind's backup options (see GET /api/v1/hypervisor-kinds), every one with its value.</param>
 public sealed record VmPairDto(
-    int Id, int SourceHypervisorId, string? SourceHypervisorName, int SourceVmId, string? SourceVmName,
-    int TargetHypervisorId, string? TargetHypervisorName, int TargetVmId,
-    ReplicaStart ReplicaStart, bool OverwriteExistingTarget, bool HasOwnReplica, BackupCompression Compression, BackupMode BackupMode, bool RemoveSourceCopy,
+    int Id, HypervisorKind? Kind, int SourceHypervisorId, string? SourceHypervisorName, string SourceVm, string? SourceVmName, string? SourceVmUuid,
+    int TargetHypervisorId, string? TargetHypervisorName, string TargetVm,
+    ReplicaStart ReplicaStart, bool OverwriteExistingTarget, bool HasOwnReplica, IReadOnlyDictionary<string, string> BackupOptions, bool RemoveSourceCopy,
     int? RpoMinutes, RetentionPolicy Retention, string? Note, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static VmPairDto From(VmPair p) => new(
-        p.Id, p.SourceHypervisorId, p.SourceHypervisor?.Name, p.SourceVmId, p.SourceVmName, p.TargetHypervisorId, p.TargetHypervisor?.Name,
-        p.TargetVmId, p.ReplicaStart, p.OverwriteExistingTarget, p.ReplicaIdentity is not null, p.Compression, p.BackupMode, p.RemoveSourceCopy,
-        p.RpoMinutes, p.Retention, p.Note, p.CreatedAt, p.UpdatedAt);
+        p.Id, p.SourceHypervisor?.Kind, p.SourceHypervisorId, p.SourceHypervisor?.Name, p.SourceVm, p.SourceVmName, p.SourceVmUuid, p.TargetHypervisorId,
+        p.TargetHypervisor?.Name, p.TargetVm, p.ReplicaStart, p.OverwriteExistingTarget, p.ReplicaIdentity is not null,
+        new SortedDictionary<string, string>(p.BackupOptions, StringComparer.Ordinal), p.RemoveSourceCopy, p.RpoMinutes, p.Retention, p.Note, p.CreatedAt, p.UpdatedAt);
+}
+
+/// <summary>A hypervisor kind the portal drives: how it names VMs, what it can do, its backup options and defaults.</summary>
+public sealed record HypervisorKindDto(
+    HypervisorKind Kind, string DisplayName, string VmRefLabel, string VmRefHelp, IReadOnlyList<string> Capabilities,
+    IReadOnlyList<BackupOptionSpec> BackupOptions, string DefaultStagingDirectory, string RestoreStorageHelp)
+{
+    public static HypervisorKindDto From(IHypervisorProfile p) => new(
+        p.Kind, p.DisplayName, p.VmRefLabel, p.VmRefHelp,
+        Enum.GetValues<DriverCapabilities>().Where(c => c != DriverCapabilities.None && p.Capabilities.HasFlag(c)).Select(c => c.ToString()).ToList(),
+        p.BackupOptions, p.DefaultStagingDirectory, p.RestoreStorageHelp);
 }
 
 /// <summary>A pair against its RPO, for monitoring: the newest verified archive's age and the next scheduled run.</summary>
@@ -95,11 +111,18 @@ public sealed record TaskLogLineDto(long Id, DateTimeOffset At, string Line);
 
 public sealed record TaskLogDto(IReadOnlyList<TaskLogLineDto> Lines, long Next);
 
+/// <summary>A restore point: its manifest of files (each with size and SHA-256) and where copies exist.</summary>
+/// <param name="Label">The point's name (Proxmox: the vzdump archive's file name).</param>
+/// <param name="ParentId">The point this incremental one holds the changes since; null for a full point.</param>
 public sealed record ArchiveDto(
-    long Id, int? PairId, int SourceHypervisorId, string SourceHypervisorName, int SourceVmId, string FileName, long SizeBytes, string? Sha256,
+    long Id, int? PairId, int SourceHypervisorId, string SourceHypervisorName, string SourceVm, string Label, long? ParentId, bool Incremental,
+    long SizeBytes, IReadOnlyList<ArchiveFileDto> Files,
     DateTimeOffset CreatedAt, DateTimeOffset? PulledAt, bool OnPrimary, bool InRepository, bool OnRecovery, bool Verified, bool Protected)
 {
     public static ArchiveDto From(Archive a) => new(
-        a.Id, a.VmPairId, a.SourceHypervisorId, a.SourceHypervisorName, a.SourceVmId, a.FileName, a.SizeBytes, a.Sha256,
+        a.Id, a.VmPairId, a.SourceHypervisorId, a.SourceHypervisorName, a.SourceVm, a.Label, a.ParentArchiveId, a.IsIncremental, a.SizeBytes,
+        a.Files.Select(f => new ArchiveFileDto(f.Name, f.Role, f.SizeBytes, f.Sha256)).ToList(),
         a.CreatedAt, a.PulledAt, a.OnPrimary, a.InRepository, a.OnRecovery, a.IsVerified, a.IsProtected);
 }
+
+public sealed record ArchiveFileDto(string Name, string Role, long SizeBytes, string? Sha256);

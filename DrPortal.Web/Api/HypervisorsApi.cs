@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using DrPortal.Core.Accounts;
 using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
 using DrPortal.Web.Auth;
 
 namespace DrPortal.Web.Api;
@@ -41,6 +42,10 @@ internal static class HypervisorsApi
             .RequireAuthorization(Policies.CanOperate);
         hosts.MapGet("/{id:int}/vms", async (int id, IHostConnections connections, CancellationToken ct) =>
             (await connections.ListVmsAsync(id, ct)).ToHttp(v => v));
+
+        api.MapGet("/hypervisor-kinds", (HypervisorProfiles profiles) => TypedResults.Ok(profiles.All.Select(HypervisorKindDto.From)))
+            .WithTags("Hypervisors")
+            .WithSummary("The hypervisor kinds the portal drives: how each names VMs (the VM reference of pairs), its capabilities, backup options and defaults.");
 
         api.MapGet("/settings/ssh-public-key", (IPortalKey key) =>
             TypedResults.Ok(new PublicKeyDto(key.PublicKeyLine, key.PublicKeyLine)))

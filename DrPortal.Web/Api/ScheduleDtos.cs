@@ -29,10 +29,10 @@ public sealed record SchedulePreviewDto(string TimeZone, IReadOnlyList<DateTimeO
 
 public sealed record RetentionPreviewRequest(int PairId, RetentionPolicy? Policy, string? TimeZone = null);
 
-public sealed record RetentionVerdictDto(long ArchiveId, string FileName, DateTimeOffset CreatedAt, bool Verified, IReadOnlyList<string> Reasons)
+public sealed record RetentionVerdictDto(long ArchiveId, string Label, DateTimeOffset CreatedAt, bool Verified, IReadOnlyList<string> Reasons)
 {
     public static RetentionVerdictDto From(RetentionDecision d) =>
-        new(d.Archive.Id, d.Archive.FileName, d.Archive.CreatedAt, d.Archive.IsVerified, d.Reasons);
+        new(d.Archive.Id, d.Archive.Label, d.Archive.CreatedAt, d.Archive.IsVerified, d.Reasons);
 }
 
 /// <summary>What a policy would keep and delete, newest first.</summary>

@@ -3,7 +3,7 @@
 
 The JSON form is read by other tooling and keeps this shape:
   {"bridge": "drlab0",
-   "hosts": [{"name", "address", "site", "sshd": "running|stopped",
+   "hosts": [{"name", "address", "site", "kind": "proxmox|libvirt", "sshd": "running|stopped",
               "hostKey": "ssh-ed25519 AAAA...", "fingerprint": "SHA256:...",
               "link": "up|down", "rate": null | "42mbit",
               "delay": null | "5ms", "passwordLogin": bool, "dumpFree": null | "10M"}]}
@@ -77,6 +77,11 @@ def shaped(veth, hd):
     return rate, read(os.path.join(hd, 'shape.delay'))
 
 
+def kind_of(name):
+    """As lab.sh: kvm-* hosts run libvirt, every other host emulates Proxmox."""
+    return 'libvirt' if name.startswith('kvm-') else 'proxmox'
+
+
 def collect(state, bridge):
     hosts = []
     hosts_dir = os.path.join(state, 'hosts')
@@ -92,6 +97,7 @@ def collect(state, bridge):
             'name': env['NAME'],
             'address': env['ADDR'],
             'site': env['SITE'],
+            'kind': env.get('KIND') or kind_of(env['NAME']),
             'sshd': sshd_state(hd, env['NETNS'], env['ADDR']),
             'hostKey': key,
             'fingerprint': fingerprint,
@@ -120,12 +126,12 @@ def main(argv):
         print('the lab is down')
         return 0
     print('bridge %s 10.250.0.1/24' % bridge)
-    print('%-10s %-12s %-9s %-8s %-5s %-14s %s' % ('HOST', 'ADDRESS', 'SITE', 'SSHD', 'LINK', 'SHAPING',
-                                                    'HOST KEY FINGERPRINT'))
+    print('%-10s %-12s %-9s %-8s %-8s %-5s %-14s %s' % ('HOST', 'ADDRESS', 'SITE', 'KIND', 'SSHD', 'LINK',
+                                                         'SHAPING', 'HOST KEY FINGERPRINT'))
     for h in data['hosts']:
         shaping = '-' if not h['rate'] else h['rate'] + ('/' + h['delay'] if h['delay'] else '')
-        print('%-10s %-12s %-9s %-8s %-5s %-14s %s' % (h['name'], h['address'], h['site'], h['sshd'],
-                                                        h['link'], shaping, h['fingerprint']))
+        print('%-10s %-12s %-9s %-8s %-8s %-5s %-14s %s' % (h['name'], h['address'], h['site'], h['kind'],
+                                                             h['sshd'], h['link'], shaping, h['fingerprint']))
     return 0
 
 

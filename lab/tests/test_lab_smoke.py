@@ -2,8 +2,11 @@
 
 Brings the lab up (or uses the one that is up), authorizes a throwaway key,
 pins the host keys from 'lab.sh status --json', and checks over SSH that each
-host answers as its node with the Proxmox commands on its PATH; then backs up
-a VM on a primary host and restores it on a recovery host, byte for byte.
+host answers as its node with its kind's commands on its PATH (Proxmox: the
+emulator; libvirt: virsh talking to the host's own real libvirtd); then backs up
+a VM on a primary Proxmox host and restores it on a recovery one, byte for byte,
+and on a libvirt host runs a real domain with a qcow2 disk through a change and
+a full 'virsh backup-begin' whose guest-visible content equals the domain's.
 """
 
 import json
@@ -17,6 +20,8 @@ import unittest
 LAB = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAB_SH = os.path.join(LAB, 'lab.sh')
 VMID = 990001
+DOMAIN = 'smoke-kvm'
+BACKUP = '/var/lib/libvirt/drportal/smoke-kvm-full.qcow2'
 
 
 def lab(*args, check=True):
@@ -60,11 +65,23 @@ class LabSmokeTest(unittest.TestCase):
         return subprocess.run(['ssh'] + self.ssh_opts() + ['root@' + address, command],
                               capture_output=True, text=True, timeout=300)
 
+    def hosts_of(self, kind, site):
+        return [h for h in self.hosts if h['kind'] == kind and h['site'] == site]
+
     def test_EveryHost_AnswersOverSshAsItsNode(self):
         self.assertGreaterEqual(len(self.hosts), 1)
         for host in self.hosts:
             with self.subTest(host=host['name']):
                 self.assertEqual(host['sshd'], 'running')
+                if host['kind'] == 'libvirt':
+                    proc = self.ssh(host['address'], 'hostname; command -v virsh qemu-img qemu-io; '
+                                                     'command -v vzdump || echo no-vzdump; virsh version')
+                    self.assertEqual(proc.returncode, 0, proc.stderr)
+                    lines = proc.stdout.splitlines()
+                    self.assertEqual(lines[:5], [host['name'], '/usr/bin/virsh', '/usr/bin/qemu-img',
+                                                 '/usr/bin/qemu-io', 'no-vzdump'])
+                    self.assertRegex(proc.stdout, r'(?m)^Running hypervisor: QEMU \d+\.')
+                    continue
                 proc = self.ssh(host['address'], 'hostname; command -v vzdump qmrestore qm pvesh; qm list; pveversion')
                 self.assertEqual(proc.returncode, 0, proc.stderr)
                 lines = proc.stdout.splitlines()
@@ -74,10 +91,9 @@ class LabSmokeTest(unittest.TestCase):
                 self.assertRegex(lines[-1], r'^pve-manager/')
 
     def test_BackupOnPrimary_RestoreOnRecovery_SameBytes(self):
-        primary = [h for h in self.hosts if h['site'] == 'primary']
-        recovery = [h for h in self.hosts if h['site'] == 'recovery']
+        primary, recovery = self.hosts_of('proxmox', 'primary'), self.hosts_of('proxmox', 'recovery')
         if not primary or not recovery:
-            self.fail('the lab needs a primary and a recovery host for this test')
+            self.fail('the lab needs a primary and a recovery Proxmox host for this test')
         src, dst = primary[0], recovery[0]
         lab('vm', 'create', src['name'], VMID, '--size', '32M', '--fill', '0.5', '--name', 'smoke')
         self.addCleanup(lab, 'vm', 'destroy', src['name'], VMID, check=False)
@@ -100,3 +116,36 @@ class LabSmokeTest(unittest.TestCase):
         source_sums = lab('vm', 'checksum', src['name'], VMID).stdout
         self.assertRegex(source_sums, r'^scsi0 [0-9a-f]{64}\n$')
         self.assertEqual(lab('vm', 'checksum', dst['name'], VMID).stdout, source_sums)
+
+    def test_KvmDomain_ChangeAndFullBackup_GuestVisibleChecksums(self):
+        hosts = self.hosts_of('libvirt', 'primary')
+        if not hosts:
+            self.fail('the lab needs a primary libvirt host (kvm-dc1) for this test')
+        name = hosts[0]['name']
+        lab('vm', 'create', name, DOMAIN, '--size', '32M', '--fill', '0.5', '--running')
+        self.addCleanup(lab, 'vm', 'destroy', name, DOMAIN, check=False)
+        self.assertIn('%s running vda:32M' % DOMAIN, lab('vm', 'list', name).stdout.splitlines())
+        xml = lab('exec', name, '--', 'virsh', 'dumpxml', DOMAIN).stdout
+        self.assertIn("<source file='/var/lib/libvirt/images/%s-vda.qcow2'" % DOMAIN, xml)
+        self.assertIn("<driver name='qemu' type='qcow2'/>", xml)
+        first = lab('vm', 'checksum', name, DOMAIN).stdout
+        self.assertRegex(first, r'^vda [0-9a-f]{64}\n$')
+        self.assertEqual(lab('vm', 'checksum', name, DOMAIN).stdout, first, 'stable across two calls')
+        self.assertEqual(lab('vm', 'change', name, DOMAIN, '--percent', '1').stdout, 'vda rewrote 5 of 512 blocks\n')
+        changed = lab('vm', 'checksum', name, DOMAIN).stdout
+        self.assertNotEqual(changed, first)
+
+        backup_xml = ("<domainbackup><disks><disk name='vda' type='file'><target file='%s'/>"
+                      "<driver type='qcow2'/></disk></disks></domainbackup>" % BACKUP)
+        script = ('set -e; x=$(mktemp); printf "%%s" "$1" >"$x"; virsh backup-begin %s "$x"; rm -f "$x"; '
+                  'for i in $(seq 1 300); do virsh domjobinfo %s | grep -q "^Job type: *None" && break; sleep 0.1; '
+                  'done; virsh domjobinfo --completed %s' % (DOMAIN, DOMAIN, DOMAIN))
+        self.addCleanup(lab, 'exec', name, '--', 'rm', '-f', BACKUP, check=False)
+        proc = lab('exec', name, '--', 'sh', '-c', script, 'backup', backup_xml)
+        self.assertIn('Backup started', proc.stdout)
+        self.assertRegex(proc.stdout, r'(?m)^Job type: +Completed')
+        self.assertRegex(proc.stdout, r'(?m)^Operation: +Backup')
+        proc = lab('exec', name, '--', 'sh', '-c', 'set -e; r=$(mktemp); qemu-img convert -f qcow2 -O raw "$1" "$r"; '
+                   'sha256sum <"$r"; rm -f "$r"', 'sum', BACKUP)
+        self.assertEqual('vda ' + proc.stdout.split()[0] + '\n', changed)
+        self.assertEqual(lab('vm', 'checksum', name, DOMAIN).stdout, changed, 'the backup did not change the disk')

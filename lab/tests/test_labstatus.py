@@ -19,12 +19,14 @@ class LabStatusTest(unittest.TestCase):
         self.state = tempfile.mkdtemp(prefix='lab-state-test-')
         self.addCleanup(shutil.rmtree, self.state, True)
 
-    def add_host(self, name, addr, site):
+    def add_host(self, name, addr, site, kind=None):
         hd = os.path.join(self.state, 'hosts', name)
         os.makedirs(os.path.join(hd, 'ssh'))
         with open(os.path.join(hd, 'host.env'), 'w') as f:
             f.write('NAME=%s\nADDR=%s\nSITE=%s\nNETNS=drlab-%s\nVETH=drlab-vtest%s\n'
                     % (name, addr, site, name, addr.rsplit('.', 1)[1]))
+            if kind:
+                f.write('KIND=%s\n' % kind)
         key = os.path.join(hd, 'ssh', 'ssh_host_ed25519_key')
         subprocess.run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'root@' + name, '-f', key], check=True)
         return hd, key + '.pub'
@@ -44,7 +46,7 @@ class LabStatusTest(unittest.TestCase):
         self.assertEqual(data['bridge'], 'drlab0')
         self.assertEqual([h['name'] for h in data['hosts']], ['pve-dc1', 'pve-dr1'], 'sorted by address')
         for host in data['hosts']:
-            self.assertEqual(sorted(host), sorted(['name', 'address', 'site', 'sshd', 'hostKey', 'fingerprint',
+            self.assertEqual(sorted(host), sorted(['name', 'address', 'site', 'kind', 'sshd', 'hostKey', 'fingerprint',
                                                    'link', 'rate', 'delay', 'passwordLogin', 'dumpFree']))
             self.assertIn(host['sshd'], ('running', 'stopped'))
             self.assertIn(host['link'], ('up', 'down'))
@@ -59,6 +61,18 @@ class LabStatusTest(unittest.TestCase):
         keygen = subprocess.run(['ssh-keygen', '-l', '-E', 'sha256', '-f', pub], capture_output=True, text=True)
         self.assertEqual(keygen.stdout.split()[1], expected)
         self.assertIsNone(data['hosts'][0]['rate'], 'a rate without a tbf qdisc on the link is not reported')
+
+    def test_StatusJson_Kind_FromHostEnvOrName(self):
+        self.add_host('pve-dc1', '10.250.0.11', 'primary', kind='proxmox')
+        self.add_host('kvm-dc1', '10.250.0.16', 'primary', kind='libvirt')
+        self.add_host('kvm-dr1', '10.250.0.26', 'recovery')
+        self.add_host('pve-dr1', '10.250.0.21', 'recovery')
+        proc = self.status('--json')
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        kinds = [(h['name'], h['kind']) for h in json.loads(proc.stdout)['hosts']]
+        self.assertEqual(kinds, [('pve-dc1', 'proxmox'), ('kvm-dc1', 'libvirt'), ('pve-dr1', 'proxmox'),
+                                 ('kvm-dr1', 'libvirt')])
+        self.assertRegex(self.status().stdout, r'(?m)^kvm-dc1 +10\.250\.0\.16 +primary +libvirt +stopped ')
 
     def test_StatusJson_LabDown_NoHosts(self):
         proc = self.status('--json')

@@ -29,7 +29,7 @@ public static class QmOutputParser
                 continue;
             }
             var name = string.Join(' ', fields[1..(n - 4)]);
-            vms.Add(new VmInfo(vmid, name, ParseState(fields[n - 4]), mem, disk, pid));
+            vms.Add(new VmInfo(VmRef.Of(vmid.ToString(CultureInfo.InvariantCulture)), name, ParseState(fields[n - 4]), mem, disk, pid > 0 ? pid : null));
         }
         return vms;
     }

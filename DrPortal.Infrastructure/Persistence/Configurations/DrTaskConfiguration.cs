@@ -16,9 +16,6 @@ internal sealed class DrTaskConfiguration : IEntityTypeConfiguration<DrTask>
         b.Property(t => t.RequestedBy).HasMaxLength(256);
         b.Property(t => t.Error).HasMaxLength(DrTask.ErrorMaxLength);
         b.Property(t => t.ErrorOutput).HasMaxLength(DrTask.OutputMaxLength);
-        b.Property(t => t.SourceArchivePath).HasMaxLength(1024);
-        b.Property(t => t.SourceLogPath).HasMaxLength(1024);
-        b.Property(t => t.TargetArchivePath).HasMaxLength(1024);
         b.Property(t => t.Verifying).HasMaxLength(DrTask.VerifyingMaxLength);
         // Unique while set: at most one queued or running task per pair and kind, enforced by the database.
         b.Property(t => t.ActiveKey).HasMaxLength(40);
@@ -56,23 +53,5 @@ internal sealed class DrTaskLogLineConfiguration : IEntityTypeConfiguration<DrTa
         b.Property(l => l.Line).HasMaxLength(DrTaskLogLine.MaxLength);
         b.HasIndex(l => new { l.DrTaskId, l.Id });
         b.HasOne<DrTask>().WithMany().HasForeignKey(l => l.DrTaskId).OnDelete(DeleteBehavior.Cascade);
-    }
-}
-
-internal sealed class ArchiveConfiguration : IEntityTypeConfiguration<Archive>
-{
-    public void Configure(EntityTypeBuilder<Archive> b)
-    {
-        b.ToTable("archives");
-        b.Property(a => a.SourceHypervisorName).HasMaxLength(63);
-        b.Property(a => a.FileName).HasMaxLength(255);
-        b.Property(a => a.LogFileName).HasMaxLength(255);
-        b.Property(a => a.Sha256).HasMaxLength(64).IsFixedLength();
-        // One row per file: the same vzdump file is never recorded twice.
-        b.HasIndex(a => new { a.SourceHypervisorId, a.FileName }).IsUnique();
-        b.HasIndex(a => new { a.VmPairId, a.CreatedAt });
-        b.HasOne<Core.Pairs.VmPair>().WithMany().HasForeignKey(a => a.VmPairId).OnDelete(DeleteBehavior.SetNull);
-        b.Ignore(a => a.IsVerified);
-        b.Ignore(a => a.RepositoryRelativePath);
     }
 }

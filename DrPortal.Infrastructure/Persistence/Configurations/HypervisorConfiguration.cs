@@ -16,8 +16,8 @@ internal sealed class HypervisorConfiguration : IEntityTypeConfiguration<Hypervi
         b.Property(h => h.Kind).HasConversion<string>().HasMaxLength(16);
         b.Property(h => h.Site).HasConversion<string>().HasMaxLength(16);
         b.Property(h => h.SshUser).HasMaxLength(32).IsRequired();
-        b.Property(h => h.DumpDirectory).HasMaxLength(255).IsRequired();
-        b.Property(h => h.RestoreStorage).HasMaxLength(64);
+        b.Property(h => h.StagingDirectory).HasMaxLength(255).IsRequired();
+        b.Property(h => h.RestoreStorage).HasMaxLength(255);
         b.Property(h => h.Note).HasMaxLength(TextRules.NoteMaxLength);
         b.Property(h => h.HostKeyAlgorithm).HasMaxLength(64);
         b.Property(h => h.HostKeyBlob).HasMaxLength(4096);

@@ -81,20 +81,20 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<long?>("CreatedByTaskId")
                         .HasColumnType("bigint");
 
-                    b.Property<string>("FileName")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("varchar(255)");
-
                     b.Property<bool>("InRepository")
                         .HasColumnType("tinyint(1)");
 
                     b.Property<bool>("IsProtected")
                         .HasColumnType("tinyint(1)");
 
-                    b.Property<string>("LogFileName")
+                    b.Property<string>("Label")
+                        .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("varchar(255)");
+
+                    b.Property<string>("Metadata")
+                        .HasMaxLength(8000)
+                        .HasColumnType("varchar(8000)");
 
                     b.Property<bool>("OnPrimary")
                         .HasColumnType("tinyint(1)");
@@ -102,13 +102,11 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<bool>("OnRecovery")
                         .HasColumnType("tinyint(1)");
 
+                    b.Property<long?>("ParentArchiveId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTimeOffset?>("PulledAt")
                         .HasColumnType("datetime(6)");
-
-                    b.Property<string>("Sha256")
-                        .HasMaxLength(64)
-                        .HasColumnType("char(64)")
-                        .IsFixedLength();
 
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint");
@@ -121,20 +119,61 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .HasMaxLength(63)
                         .HasColumnType("varchar(63)");
 
-                    b.Property<int>("SourceVmId")
-                        .HasColumnType("int");
+                    b.Property<string>("SourceVm")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)");
 
                     b.Property<int?>("VmPairId")
                         .HasColumnType("int");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SourceHypervisorId", "FileName")
+                    b.HasIndex("ParentArchiveId");
+
+                    b.HasIndex("SourceHypervisorId", "Label")
                         .IsUnique();
 
                     b.HasIndex("VmPairId", "CreatedAt");
 
                     b.ToTable("archives", (string)null);
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Archives.ArchiveFile", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ArchiveId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("varchar(255)");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("char(64)")
+                        .IsFixedLength();
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ArchiveId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("archive_files", (string)null);
                 });
 
             modelBuilder.Entity("DrPortal.Core.Audit.AuditEntry", b =>
@@ -203,11 +242,6 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetime(6)");
 
-                    b.Property<string>("DumpDirectory")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("varchar(255)");
-
                     b.Property<string>("HostKeyAlgorithm")
                         .HasMaxLength(64)
                         .HasColumnType("varchar(64)");
@@ -235,8 +269,8 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .HasColumnType("varchar(500)");
 
                     b.Property<string>("RestoreStorage")
-                        .HasMaxLength(64)
-                        .HasColumnType("varchar(64)");
+                        .HasMaxLength(255)
+                        .HasColumnType("varchar(255)");
 
                     b.Property<string>("Site")
                         .IsRequired()
@@ -250,6 +284,11 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("varchar(32)");
+
+                    b.Property<string>("StagingDirectory")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("varchar(255)");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetime(6)");
@@ -270,15 +309,10 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
 
                     MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<int>("Id"));
 
-                    b.Property<string>("BackupMode")
+                    b.Property<string>("BackupOptions")
                         .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("varchar(8)");
-
-                    b.Property<string>("Compression")
-                        .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("varchar(8)");
+                        .HasMaxLength(1000)
+                        .HasColumnType("varchar(1000)");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetime(6)");
@@ -320,27 +354,35 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<int>("SourceHypervisorId")
                         .HasColumnType("int");
 
-                    b.Property<int>("SourceVmId")
-                        .HasColumnType("int");
+                    b.Property<string>("SourceVm")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)");
 
                     b.Property<string>("SourceVmName")
                         .HasMaxLength(100)
                         .HasColumnType("varchar(100)");
 
+                    b.Property<string>("SourceVmUuid")
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)");
+
                     b.Property<int>("TargetHypervisorId")
                         .HasColumnType("int");
 
-                    b.Property<int>("TargetVmId")
-                        .HasColumnType("int");
+                    b.Property<string>("TargetVm")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetime(6)");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SourceHypervisorId", "SourceVmId");
+                    b.HasIndex("SourceHypervisorId", "SourceVm");
 
-                    b.HasIndex("TargetHypervisorId", "TargetVmId")
+                    b.HasIndex("TargetHypervisorId", "TargetVm")
                         .IsUnique();
 
                     b.ToTable("vm_pairs", (string)null);
@@ -523,14 +565,6 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<int?>("ScheduleId")
                         .HasColumnType("int");
 
-                    b.Property<string>("SourceArchivePath")
-                        .HasMaxLength(1024)
-                        .HasColumnType("varchar(1024)");
-
-                    b.Property<string>("SourceLogPath")
-                        .HasMaxLength(1024)
-                        .HasColumnType("varchar(1024)");
-
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("datetime(6)");
 
@@ -538,10 +572,6 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("varchar(24)");
-
-                    b.Property<string>("TargetArchivePath")
-                        .HasMaxLength(1024)
-                        .HasColumnType("varchar(1024)");
 
                     b.Property<bool?>("TargetExistedBefore")
                         .HasColumnType("tinyint(1)");
@@ -868,10 +898,24 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("DrPortal.Core.Archives.Archive", b =>
                 {
+                    b.HasOne("DrPortal.Core.Archives.Archive", null)
+                        .WithMany()
+                        .HasForeignKey("ParentArchiveId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("DrPortal.Core.Pairs.VmPair", null)
                         .WithMany()
                         .HasForeignKey("VmPairId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Archives.ArchiveFile", b =>
+                {
+                    b.HasOne("DrPortal.Core.Archives.Archive", null)
+                        .WithMany("Files")
+                        .HasForeignKey("ArchiveId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("DrPortal.Core.Pairs.VmPair", b =>
@@ -1005,6 +1049,11 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Archives.Archive", b =>
+                {
+                    b.Navigation("Files");
                 });
 
             modelBuilder.Entity("DrPortal.Core.Tasks.DrTask", b =>

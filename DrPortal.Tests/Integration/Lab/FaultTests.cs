@@ -5,6 +5,7 @@ using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Remote;
 using DrPortal.Infrastructure.Hypervisors.Proxmox;
+using DrPortal.Infrastructure.Remote;
 using DrPortal.Tests.Support;
 using DrPortal.Web.Api;
 using MySqlConnector;
@@ -118,7 +119,7 @@ public class FaultTests(LabPortalFixture portal)
             var archive = Assert.Single((await portal.Admin.GetFromJsonAsync<List<ArchiveDto>>($"/api/v1/archives?pairId={pair.Id}", Json.Options))!);
             Assert.True(archive.Verified);
             // What was kept is the true beginning of the archive the retry completed.
-            var final = await File.ReadAllBytesAsync(Path.Combine(RepositoryDir("pve-dc2", 7200), archive.FileName));
+            var final = await File.ReadAllBytesAsync(Path.Combine(RepositoryDir("pve-dc2", 7200), archive.Label));
             Assert.True(final.AsSpan(0, keptBytes.Length).SequenceEqual(keptBytes), "the kept partial data is not the start of the finished archive");
             // The same task went on from its failed stage: no second backup, the pull picked up the kept partial data.
             var log = await portal.Admin.GetFromJsonAsync<TaskLogDto>($"/api/v1/tasks/{id}/log", Json.Options);
@@ -221,7 +222,7 @@ public class FaultTests(LabPortalFixture portal)
             Assert.Equal(2, task.Attempts);
             Assert.Contains(log, l => l.Contains($"Stopped the command (pid {leftover.Pid}) the interrupted attempt left running on pve-dc2", StringComparison.Ordinal));
             Assert.False(await IsRunningAsync("pve-dc2", leftover));
-            Assert.DoesNotContain(log, l => l.Contains(ProxmoxCommands.ProcessMarker, StringComparison.Ordinal));
+            Assert.DoesNotContain(log, l => l.Contains(TrackedCommands.ProcessMarker, StringComparison.Ordinal));
             var archive = Assert.Single((await again.GetFromJsonAsync<List<ArchiveDto>>($"/api/v1/archives?pairId={pair.Id}", Json.Options))!);
             Assert.True(archive.Verified);
             // The stopped vzdump cleaned up after itself: no half-written archive and no lock left on the VM.
@@ -235,7 +236,7 @@ public class FaultTests(LabPortalFixture portal)
             if (leftover is not null)
             {
                 // By its recorded PID and start time only, through the same builder the portal uses.
-                await Support.Lab.ExecAsync("pve-dc2", ["sh", "-c", "\"$@\"; true", "sh", .. ShellArguments(ProxmoxCommands.StopLeftover(leftover))]);
+                await Support.Lab.ExecAsync("pve-dc2", ["sh", "-c", "\"$@\"; true", "sh", .. ShellArguments(TrackedCommands.StopLeftover(leftover))]);
             }
             await Support.Lab.RunAsync("vm", "destroy", "pve-dc2", "7500");
         }
@@ -307,9 +308,9 @@ public class FaultTests(LabPortalFixture portal)
         var response = await client.PostAsJsonAsync("/api/v1/pairs", new
         {
             sourceHypervisorId = portal.Hosts[source].Id,
-            sourceVmId = sourceVm,
+            sourceVm = Convert.ToString(sourceVm, CultureInfo.InvariantCulture),
             targetHypervisorId = portal.Hosts[target].Id,
-            targetVmId = targetVm,
+            targetVm = Convert.ToString(targetVm, CultureInfo.InvariantCulture),
             startAfterRestore = false,
             overwriteExistingTarget = true,
             backupMode,
@@ -348,16 +349,16 @@ public class FaultTests(LabPortalFixture portal)
     /// <summary>A command as lab.sh exec takes it: the program and its arguments, each one argument.</summary>
     private static string[] ShellArguments(RemoteCommand command) => [command.Program, .. command.Arguments];
 
-    /// <summary>Starts a command through <see cref="ProxmoxCommands.Tracked"/>, detached from the session, and returns the process its marker names.</summary>
+    /// <summary>Starts a command through <see cref="TrackedCommands.Tracked"/>, detached from the session, and returns the process its marker names.</summary>
     private static async Task<HostProcess> StartDetachedAsync(string host, RemoteCommand command)
     {
         var marker = $"/run/drportal-test-marker-{Guid.NewGuid():N}";
-        await Support.Lab.ExecAsync(host, ["sh", "-c", "m=$1; shift; setsid \"$@\" >\"$m\" 2>&1 </dev/null &", "sh", marker, .. ShellArguments(ProxmoxCommands.Tracked(command))]);
+        await Support.Lab.ExecAsync(host, ["sh", "-c", "m=$1; shift; setsid \"$@\" >\"$m\" 2>&1 </dev/null &", "sh", marker, .. ShellArguments(TrackedCommands.Tracked(command))]);
         HostProcess? process = null;
         await WaitUntilAsync(async () =>
         {
             var first = (await Support.Lab.ExecAsync(host, "sh", "-c", "head -n 1 \"$1\" 2>/dev/null; true", "sh", marker)).Trim();
-            process = first.StartsWith(ProxmoxCommands.ProcessMarker, StringComparison.Ordinal) ? ProxmoxDriver.ParseMarker(first) : null;
+            process = first.StartsWith(TrackedCommands.ProcessMarker, StringComparison.Ordinal) ? TrackedCommands.ParseMarker(first) : null;
             return process is not null;
         }, "the detached command printed no marker");
         return process!;
@@ -400,7 +401,7 @@ public class FaultTests(LabPortalFixture portal)
             sshPort = host.SshPort,
             site = host.Site.ToString(),
             sshUser = host.SshUser,
-            dumpDirectory = host.DumpDirectory,
+            stagingDirectory = host.StagingDirectory,
             restoreStorage = host.RestoreStorage,
             bandwidthLimitKiBps = kibps,
             note = host.Note,

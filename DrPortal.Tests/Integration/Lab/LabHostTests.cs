@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Tasks;
+using DrPortal.Infrastructure.Hypervisors.Proxmox;
 using DrPortal.Tests.Support;
 using DrPortal.Web.Api;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,7 @@ namespace DrPortal.Tests.Integration.Lab;
 public partial class LabHostTests(LabPortalFixture portal)
 {
     [Fact]
-    public async Task RegisteredHosts_ArePinnedToTheLabsKeys_AndAnswerAsProxmoxNodes()
+    public async Task RegisteredHosts_ArePinnedToTheLabsKeys_AndAnswerAsTheirKind()
     {
         foreach (var (name, host) in portal.Hosts)
         {
@@ -26,7 +27,8 @@ public partial class LabHostTests(LabPortalFixture portal)
             var test = await portal.Admin.PostAsync($"/api/v1/hypervisors/{host.Id}/test", null);
             var body = await test.Content.ReadFromJsonAsync<JsonElement>();
             Assert.True(body.GetProperty("ok").GetBoolean(), body.ToString());
-            Assert.StartsWith("pve-manager/", body.GetProperty("proxmoxVersion").GetString(), StringComparison.Ordinal);
+            // The emulator's pveversion; a real libvirtd's and QEMU's own versions.
+            Assert.Matches(labHost.IsLibvirt ? @"^libvirt \d+\.\d+\.\d+, QEMU \d+\.\d+" : "^pve-manager/", body.GetProperty("hypervisorVersion").GetString());
         }
     }
 
@@ -38,7 +40,7 @@ public partial class LabHostTests(LabPortalFixture portal)
         {
             var vms = await portal.Admin.GetFromJsonAsync<List<VmInfo>>($"/api/v1/hypervisors/{portal.Hosts["pve-dc2"].Id}/vms", Json.Options);
 
-            var vm = Assert.Single(vms!, v => v.VmId == 4242);
+            var vm = Assert.Single(vms!, v => v.Ref.Value == "4242");
             Assert.Equal("discover-me", vm.Name);
             Assert.Equal(VmPowerState.Stopped, vm.Status);
         }
@@ -153,21 +155,25 @@ public partial class LabHostTests(LabPortalFixture portal)
         await Support.Lab.RunAsync("vm", "create", "pve-dc1", "4343", "--size", "16M", "--fill", "0.5");
         try
         {
-            var driver = portal.Services.GetServices<IHypervisorDriver>().Single(d => d.Kind == HypervisorKind.Proxmox);
+            var driver = portal.Services.GetServices<IHypervisorDriver>().Single(d => d.Profile.Kind == HypervisorKind.Proxmox);
             var host = (await portal.Services.GetRequiredService<IHypervisorStore>().FindAsync(portal.Hosts["pve-dc1"].Id, CancellationToken.None))!;
             var reporter = new RecordingReporter();
 
-            var outcome = await driver.BackupAsync(host, new BackupRequest(VmId.From(4343), "/var/lib/vz/dump", BackupCompression.Zstd, BackupMode.Snapshot), reporter, CancellationToken.None);
+            var options = ProxmoxBackupOptions.ToMap(BackupCompression.Zstd, BackupMode.Snapshot);
+            var outcome = await driver.BackupAsync(host, new BackupRequest(VmRef.Of("4343"), options), reporter, CancellationToken.None);
 
-            Assert.Matches(ArchiveName(), outcome.ArchivePath);
-            Assert.Equal(outcome.ArchivePath[..outcome.ArchivePath.IndexOf(".vma", StringComparison.Ordinal)] + ".log", outcome.LogPath);
+            var archivePath = outcome.Files.Single(f => f.Role == "archive").Path;
+            var logPath = outcome.Files.Single(f => f.Role == "log").Path;
+            Assert.Matches(ArchiveName(), archivePath);
+            Assert.Equal(Path.GetFileName(archivePath), outcome.Label);
+            Assert.Equal(archivePath[..archivePath.IndexOf(".vma", StringComparison.Ordinal)] + ".log", logPath);
             var listing = await Support.Lab.ExecAsync("pve-dc1", "ls", "/var/lib/vz/dump");
-            Assert.Contains(Path.GetFileName(outcome.ArchivePath), listing, StringComparison.Ordinal);
-            Assert.Contains(Path.GetFileName(outcome.LogPath), listing, StringComparison.Ordinal);
+            Assert.Contains(Path.GetFileName(archivePath), listing, StringComparison.Ordinal);
+            Assert.Contains(Path.GetFileName(logPath), listing, StringComparison.Ordinal);
             Assert.DoesNotContain(".dat", listing, StringComparison.Ordinal);
             Assert.Contains(reporter.Lines, l => l.Contains("Backup job finished successfully", StringComparison.Ordinal));
             Assert.Contains(reporter.Progresses, p => p.Percent == 100);
-            await Support.Lab.ExecAsync("pve-dc1", "rm", "-f", outcome.ArchivePath, outcome.LogPath);
+            await Support.Lab.ExecAsync("pve-dc1", "rm", "-f", archivePath, logPath);
         }
         finally
         {

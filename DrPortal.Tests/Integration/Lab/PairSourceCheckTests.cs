@@ -22,9 +22,9 @@ public class PairSourceCheckTests(LabPortalFixture portal)
     private object Body(int sourceHost, int sourceVm, int targetVm, bool confirmUnverifiedSource = false) => new
     {
         sourceHypervisorId = sourceHost,
-        sourceVmId = sourceVm,
+        sourceVm = Convert.ToString(sourceVm, CultureInfo.InvariantCulture),
         targetHypervisorId = portal.Hosts["pve-dr1"].Id,
-        targetVmId = targetVm,
+        targetVm = Convert.ToString(targetVm, CultureInfo.InvariantCulture),
         replicaStart = "Off",
         confirmUnverifiedSource,
     };
@@ -38,11 +38,11 @@ public class PairSourceCheckTests(LabPortalFixture portal)
             var response = await Admin.PostAsJsonAsync("/api/v1/pairs", Body(portal.Hosts["pve-dc1"].Id, MissingVm, 9819));
 
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            var message = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("sourceVmId")[0].GetString();
+            var message = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("sourceVm")[0].GetString();
             Assert.Contains($"VM {MissingVm} does not exist on pve-dc1", message, StringComparison.Ordinal);
             Assert.Contains($"{ExistingVm} (check-me)", message, StringComparison.Ordinal);
             var pairs = await Admin.GetFromJsonAsync<List<VmPairDto>>("/api/v1/pairs", Json.Options);
-            Assert.DoesNotContain(pairs!, p => p.SourceVmId == MissingVm);
+            Assert.DoesNotContain(pairs!, p => p.SourceVm == MissingVm.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         finally
         {

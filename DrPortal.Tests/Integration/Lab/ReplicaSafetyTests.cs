@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using DrPortal.Tests.Support;
@@ -23,9 +24,9 @@ public class ReplicaSafetyTests(LabPortalFixture portal)
         var response = await Admin.PostAsJsonAsync("/api/v1/pairs", new
         {
             sourceHypervisorId = portal.Hosts[source].Id,
-            sourceVmId = sourceVm,
+            sourceVm = Convert.ToString(sourceVm, CultureInfo.InvariantCulture),
             targetHypervisorId = portal.Hosts["pve-dr1"].Id,
-            targetVmId = targetVm,
+            targetVm = Convert.ToString(targetVm, CultureInfo.InvariantCulture),
         });
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!;
@@ -198,9 +199,9 @@ public class ReplicaSafetyTests(LabPortalFixture portal)
         var response = await Admin.PostAsJsonAsync("/api/v1/pairs", new
         {
             sourceHypervisorId = portal.Hosts["pve-dc1"].Id,
-            sourceVmId = 5740,
+            sourceVm = "5740",
             targetHypervisorId = host.Id,
-            targetVmId = 9574,
+            targetVm = "9574",
         });
         var pair = (await response.Content.ReadFromJsonAsync<VmPairDto>(Json.Options))!;
         try

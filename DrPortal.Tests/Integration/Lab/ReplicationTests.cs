@@ -68,13 +68,17 @@ public class ReplicationTests(LabPortalFixture portal)
             var archive = Assert.Single(archives!);
             Assert.Equal(task.ArchiveId, archive.Id);
             Assert.True(archive is { Verified: true, InRepository: true, OnRecovery: true, OnPrimary: false });
-            var repositoryFile = Path.Combine(portal.DataDirectory, "repository", "pve-dc1", "5100", archive.FileName);
-            await using (var stream = File.OpenRead(repositoryFile))
+            // The manifest: the vzdump archive and its log, each with the SHA-256 of its repository copy.
+            Assert.Equal(["archive", "log"], archive.Files.Select(f => f.Role).Order().ToList());
+            foreach (var file in archive.Files)
             {
-                Assert.Equal(archive.Sha256, Convert.ToHexStringLower(await SHA256.HashDataAsync(stream)));
+                var repositoryFile = Path.Combine(portal.DataDirectory, "repository", "pve-dc1", "5100", file.Name);
+                await using var stream = File.OpenRead(repositoryFile);
+                Assert.Equal(file.Sha256, Convert.ToHexStringLower(await SHA256.HashDataAsync(stream)));
+                Assert.Equal(new FileInfo(repositoryFile).Length, file.SizeBytes);
             }
-            Assert.Equal(new FileInfo(repositoryFile).Length, archive.SizeBytes);
-            Assert.DoesNotContain(archive.FileName, await Support.Lab.ExecAsync("pve-dc1", "ls", "/var/lib/vz/dump"), StringComparison.Ordinal);
+            Assert.Equal(archive.Files.Sum(f => f.SizeBytes), archive.SizeBytes);
+            Assert.DoesNotContain(archive.Label, await Support.Lab.ExecAsync("pve-dc1", "ls", "/var/lib/vz/dump"), StringComparison.Ordinal);
         }
         finally
         {
@@ -105,9 +109,9 @@ public class ReplicationTests(LabPortalFixture portal)
             var update = await Admin.PutAsJsonAsync($"/api/v1/pairs/{pair.Id}", new
             {
                 sourceHypervisorId = pair.SourceHypervisorId,
-                sourceVmId = 5200,
+                sourceVm = "5200",
                 targetHypervisorId = pair.TargetHypervisorId,
-                targetVmId = 9520,
+                targetVm = "9520",
                 replicaStart = "Off",
                 overwriteExistingTarget = true,
             });
@@ -261,9 +265,9 @@ public class ReplicationTests(LabPortalFixture portal)
         var response = await Admin.PostAsJsonAsync("/api/v1/pairs", new
         {
             sourceHypervisorId = portal.Hosts["pve-dc1"].Id,
-            sourceVmId = 5600,
+            sourceVm = "5600",
             targetHypervisorId = swapped.Id,
-            targetVmId = 9560,
+            targetVm = "9560",
             replicaStart = "Connected",
             overwriteExistingTarget = true,
         });

@@ -53,9 +53,9 @@ public class ScheduledRunTests(LabPortalFixture portal, ITestOutputHelper output
         var response = await Admin.PostAsJsonAsync("/api/v1/pairs", new
         {
             sourceHypervisorId = portal.Hosts[source].Id,
-            sourceVmId = sourceVm,
+            sourceVm = Convert.ToString(sourceVm, CultureInfo.InvariantCulture),
             targetHypervisorId = portal.Hosts["pve-dr1"].Id,
-            targetVmId = targetVm,
+            targetVm = Convert.ToString(targetVm, CultureInfo.InvariantCulture),
             replicaStart = "Connected",
             overwriteExistingTarget = overwrite,
             removeSourceCopy,
@@ -163,8 +163,8 @@ public class ScheduledRunTests(LabPortalFixture portal, ITestOutputHelper output
                 await Task.Delay(250);
             }
             Assert.Equal(task.ArchiveId, Assert.Single(archives).Id);
-            Assert.False(File.Exists(RepositoryFile("pve-dc1", 6100, olderArchive.FileName)));
-            Assert.True(File.Exists(RepositoryFile("pve-dc1", 6100, archives[0].FileName)));
+            Assert.False(File.Exists(RepositoryFile("pve-dc1", 6100, olderArchive.Label)));
+            Assert.True(File.Exists(RepositoryFile("pve-dc1", 6100, archives[0].Label)));
             // Still one run for the slot: nothing fired twice.
             Assert.Single((await Admin.GetFromJsonAsync<List<ScheduleRunDto>>($"/api/v1/schedules/{schedule.Id}/runs", Json.Options))!);
         }
@@ -188,7 +188,7 @@ public class ScheduledRunTests(LabPortalFixture portal, ITestOutputHelper output
             }
             var archives = await ArchivesAsync(pair.Id);
             Assert.Equal(3, archives.Count);
-            Assert.All(archives, a => Assert.True(a is { OnPrimary: true, InRepository: true, OnRecovery: true }, a.FileName));
+            Assert.All(archives, a => Assert.True(a is { OnPrimary: true, InRepository: true, OnRecovery: true }, a.Label));
             var schedule = await ScheduleAsync(pair.Id, "Replicate", NextSlot(), new { keepLast = 1 }, enabled: false);
             var previewResponse = await Admin.PostAsJsonAsync("/api/v1/retention/preview", new { pairId = pair.Id, policy = new { keepLast = 1 }, timeZone = "UTC" });
             var preview = (await previewResponse.Content.ReadFromJsonAsync<RetentionPreviewDto>(Json.Options))!;
@@ -203,16 +203,16 @@ public class ScheduledRunTests(LabPortalFixture portal, ITestOutputHelper output
             Assert.Equal(preview.Keep.Select(k => k.ArchiveId), (await ArchivesAsync(pair.Id)).Select(a => a.Id));
             foreach (var kept in preview.Keep)
             {
-                Assert.True(File.Exists(RepositoryFile("pve-dc2", 6200, kept.FileName)), $"{kept.FileName} left the repository");
-                Assert.True(await OnHostAsync("pve-dc2", kept.FileName), $"{kept.FileName} left pve-dc2");
-                Assert.True(await OnHostAsync("pve-dr1", kept.FileName), $"{kept.FileName} left pve-dr1");
+                Assert.True(File.Exists(RepositoryFile("pve-dc2", 6200, kept.Label)), $"{kept.Label} left the repository");
+                Assert.True(await OnHostAsync("pve-dc2", kept.Label), $"{kept.Label} left pve-dc2");
+                Assert.True(await OnHostAsync("pve-dr1", kept.Label), $"{kept.Label} left pve-dr1");
             }
             foreach (var deleted in preview.Delete)
             {
-                Assert.False(File.Exists(RepositoryFile("pve-dc2", 6200, deleted.FileName)), $"{deleted.FileName} is still in the repository");
-                Assert.False(await OnHostAsync("pve-dc2", deleted.FileName), $"{deleted.FileName} is still on pve-dc2");
-                Assert.False(await OnHostAsync("pve-dc2", Path.ChangeExtension(Path.ChangeExtension(deleted.FileName, null), ".log")), "its log is still on pve-dc2");
-                Assert.False(await OnHostAsync("pve-dr1", deleted.FileName), $"{deleted.FileName} is still on pve-dr1");
+                Assert.False(File.Exists(RepositoryFile("pve-dc2", 6200, deleted.Label)), $"{deleted.Label} is still in the repository");
+                Assert.False(await OnHostAsync("pve-dc2", deleted.Label), $"{deleted.Label} is still on pve-dc2");
+                Assert.False(await OnHostAsync("pve-dc2", Path.ChangeExtension(Path.ChangeExtension(deleted.Label, null), ".log")), "its log is still on pve-dc2");
+                Assert.False(await OnHostAsync("pve-dr1", deleted.Label), $"{deleted.Label} is still on pve-dr1");
             }
         }
         finally
@@ -221,8 +221,8 @@ public class ScheduledRunTests(LabPortalFixture portal, ITestOutputHelper output
             await CleanupAsync([pair], ("pve-dc2", 6200), ("pve-dr1", 9620));
             foreach (var a in left)
             {
-                await Support.Lab.ExecAsync("pve-dc2", "rm", "-f", $"/var/lib/vz/dump/{a.FileName}");
-                await Support.Lab.ExecAsync("pve-dr1", "rm", "-f", $"/var/lib/vz/dump/{a.FileName}");
+                await Support.Lab.ExecAsync("pve-dc2", "rm", "-f", $"/var/lib/vz/dump/{a.Label}");
+                await Support.Lab.ExecAsync("pve-dr1", "rm", "-f", $"/var/lib/vz/dump/{a.Label}");
             }
         }
     }

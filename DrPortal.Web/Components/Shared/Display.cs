@@ -87,6 +87,13 @@ internal static class Display
     public static string ShortFingerprint(string fingerprint) => fingerprint.Length > 16 ? fingerprint[..15] + "…" : fingerprint;
 
     /// <summary>The first characters of a checksum, enough to tell archives apart on screen.</summary>
+    /// <summary>The SHA-256 that stands for a restore point: its largest file's (the archive, the disk).</summary>
+    public static string? MainSha(Core.Archives.Archive archive) =>
+        archive.Files.OrderByDescending(f => f.SizeBytes).FirstOrDefault()?.Sha256;
+
+    /// <summary>"zstd · snapshot": a pair's backup option values, in their kind's order.</summary>
+    public static string Options(Core.Pairs.VmPair pair) => string.Join(" · ", pair.BackupOptions.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value));
+
     public static string ShortHash(string? sha256) => sha256 is null ? "—" : sha256.Length > 12 ? sha256[..12] + "…" : sha256;
 
     /// <summary>The message of a refused command: its own message, or its field errors joined.</summary>

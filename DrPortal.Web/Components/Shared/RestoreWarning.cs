@@ -6,7 +6,7 @@ namespace DrPortal.Web.Components.Shared;
 internal static class RestoreWarning
 {
     public static string Target(VmPair pair) =>
-        $"VM {pair.TargetVmId} on {pair.TargetHypervisor?.Name ?? $"host #{pair.TargetHypervisorId}"}";
+        $"VM {pair.TargetVm} on {pair.TargetHypervisor?.Name ?? $"host #{pair.TargetHypervisorId}"}";
 
     public static string For(VmPair pair) => (pair.OverwriteExistingTarget
         ? $"Overwrite is ON: if {Target(pair)} exists, it is stopped and replaced by the restored VM."

@@ -87,7 +87,7 @@ public partial class ArchivesPage
     private async Task RestoreAsync(Archive archive, VmPair pair)
     {
         if (!CanOperate
-            || !await Dialogs.ConfirmAsync("Restore archive", $"Restore {archive.FileName} into {RestoreWarning.Target(pair)}?",
+            || !await Dialogs.ConfirmAsync("Restore archive", $"Restore {archive.Label} into {RestoreWarning.Target(pair)}?",
                 confirmText: "Restore", detail: RestoreWarning.For(pair), color: Color.Warning))
         {
             return;
@@ -111,8 +111,8 @@ public partial class ArchivesPage
             {
                 var result = await Store.SetProtectionAsync(archive.Id, protect, User.ActorName(), Aborted);
                 if (Report(result, protect
-                        ? $"{archive.FileName} is protected: retention keeps it."
-                        : $"{archive.FileName} is no longer protected: retention decides."))
+                        ? $"{archive.Label} is protected: retention keeps it."
+                        : $"{archive.Label} is no longer protected: retention decides."))
                 {
                     archive.IsProtected = result.Value!.IsProtected;
                 }
@@ -127,7 +127,7 @@ public partial class ArchivesPage
     private async Task DeleteAsync(Archive archive)
     {
         if (!CanOperate
-            || !await Dialogs.ConfirmAsync("Delete archive", $"Delete {archive.FileName} ({Display.Bytes(archive.SizeBytes)}) from the repository?",
+            || !await Dialogs.ConfirmAsync("Delete archive", $"Delete {archive.Label} ({Display.Bytes(archive.SizeBytes)}) from the repository?",
                 detail: (archive.IsProtected ? "It is protected from retention, but a delete removes it all the same. " : "")
                         + "The repository copy and its vzdump log are removed for good. Copies on the hosts, and VMs restored from it, stay."))
         {
@@ -136,7 +136,7 @@ public partial class ArchivesPage
         await GuardAsync("Deleting the archive", async () =>
         {
             // A refusal typically says a queued or running task still needs it.
-            Report(await Store.DeleteAsync(archive.Id, User.ActorName(), Aborted), $"Archive {archive.FileName} deleted.");
+            Report(await Store.DeleteAsync(archive.Id, User.ActorName(), Aborted), $"Archive {archive.Label} deleted.");
         });
         await ReloadAsync();
     }

@@ -35,8 +35,8 @@ public partial class TaskOverview
     private IClock Clock { get; set; } = default!;
 
     /// <summary>One end of a pair as <see cref="VmPair.Describe"/> writes it ("host/vmid"), so the two can go on two lines.</summary>
-    private static string End(Core.Hosts.Hypervisor? host, int hostId, int vmId) =>
-        $"{host?.Name ?? hostId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{vmId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    private static string End(Core.Hosts.Hypervisor? host, int hostId, string vm) =>
+        $"{host?.Name ?? hostId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{vm}";
 
     protected override async Task LoadAsync()
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
@@ -15,14 +14,10 @@ public partial class PairDialog
 {
     private static readonly string[] Fields =
     [
-        nameof(VmPairInput.SourceHypervisorId), nameof(VmPairInput.SourceVmId), nameof(VmPairInput.TargetHypervisorId),
-        nameof(VmPairInput.TargetVmId), nameof(VmPairInput.Compression), nameof(VmPairInput.BackupMode), nameof(VmPairInput.RpoMinutes), nameof(VmPairInput.Note),
+        nameof(VmPairInput.SourceHypervisorId), nameof(VmPairInput.SourceVm), nameof(VmPairInput.TargetHypervisorId),
+        nameof(VmPairInput.TargetVm), nameof(VmPairInput.BackupOptions), nameof(VmPairInput.RpoMinutes), nameof(VmPairInput.Note),
         nameof(VmPairInput.ConfirmUnverifiedSource), .. RetentionFields.FieldsOf(nameof(VmPairInput.Retention)),
     ];
-
-    /// <summary>zstd first: the default, and the best trade of speed and size on Proxmox.</summary>
-    private static readonly BackupCompression[] CompressionChoices =
-        [BackupCompression.Zstd, BackupCompression.Lzo, BackupCompression.Gzip, BackupCompression.None];
 
     private readonly FormErrors _errors = new();
     private VmPairInput _input = new();
@@ -31,6 +26,9 @@ public partial class PairDialog
     private int? _targetHostId;
     private string? _sourceVmId;
     private string? _targetVmId;
+
+    /// <summary>The chosen backup options of the source host's kind; an option not shown keeps its stored value.</summary>
+    private Dictionary<string, string> _options = new(StringComparer.Ordinal);
     private double? _rpoHours;
     private string? _failure;
     private bool _loading = true;
@@ -52,6 +50,23 @@ public partial class PairDialog
     [Inject]
     private IDialogService Dialogs { get; set; } = default!;
 
+    [Inject]
+    private HypervisorProfiles Profiles { get; set; } = default!;
+
+    /// <summary>The kind of the chosen source host (the target must be of the same kind); null until one is chosen.</summary>
+    internal IHypervisorProfile? Profile => HostById(_sourceHostId) is { } host ? Profiles.Find(host.Kind) : null;
+
+    private string VmRefLabel => Profile?.VmRefLabel ?? "VM";
+
+    /// <summary>The value an option has now: the chosen one, else the kind's default.</summary>
+    private string OptionValue(BackupOptionSpec spec) => _options.TryGetValue(spec.Key, out var v) ? v : spec.Default;
+
+    private void SetOption(BackupOptionSpec spec, string value)
+    {
+        _options[spec.Key] = value;
+        _errors.Clear(nameof(VmPairInput.BackupOptions));
+    }
+
     /// <summary>The pair to edit; null adds a new one.</summary>
     [Parameter]
     public VmPair? Pair { get; set; }
@@ -69,8 +84,9 @@ public partial class PairDialog
             _input = VmPairInput.From(Pair);
             _sourceHostId = Pair.SourceHypervisorId;
             _targetHostId = Pair.TargetHypervisorId;
-            _sourceVmId = Pair.SourceVmId.ToString(CultureInfo.InvariantCulture);
-            _targetVmId = Pair.TargetVmId.ToString(CultureInfo.InvariantCulture);
+            _sourceVmId = Pair.SourceVm;
+            _targetVmId = Pair.TargetVm;
+            _options = new Dictionary<string, string>(Pair.BackupOptions, StringComparer.Ordinal);
             _rpoHours = Pair.RpoMinutes / 60d;
         }
         _opened = Current();
@@ -84,19 +100,28 @@ public partial class PairDialog
         }
     }
 
-    /// <summary>The input as the form shows it now. Unparseable VMIDs become 0 so the store's one rule gives the field's message.</summary>
+    /// <summary>The input as the form shows it now; the store's rules (the kind's) give each field its message.</summary>
     private VmPairInput Current() => _input with
     {
         SourceHypervisorId = _sourceHostId ?? 0,
         TargetHypervisorId = _targetHostId ?? 0,
-        SourceVmId = ParseVmId(_sourceVmId),
-        TargetVmId = ParseVmId(_targetVmId),
+        SourceVm = _sourceVmId?.Trim(),
+        TargetVm = _targetVmId?.Trim(),
+        // Only the options of the source's kind are sent: options of another kind would be refused.
+        BackupOptions = Profile is { } profile
+            ? profile.BackupOptions.ToDictionary(s => s.Key, OptionValue, StringComparer.Ordinal)
+            : null,
         // Hours on screen, whole minutes stored; a value that rounds to 0 minutes meets the store's range message.
         RpoMinutes = _rpoHours is { } hours ? (int)Math.Round(hours * 60, MidpointRounding.AwayFromZero) : null,
         ConfirmUnverifiedSource = false,
     };
 
-    private bool HasChanges => _opened is not null && Current() != _opened;
+    private bool HasChanges => _opened is not null && !Same(Current(), _opened);
+
+    /// <summary>Records compare their dictionaries by reference; the form compares what they hold.</summary>
+    private static bool Same(VmPairInput a, VmPairInput b) =>
+        a with { BackupOptions = null } == b with { BackupOptions = null }
+        && (a.BackupOptions ?? []).OrderBy(kv => kv.Key).SequenceEqual((b.BackupOptions ?? []).OrderBy(kv => kv.Key));
 
     private async Task OnKeyDownAsync(KeyboardEventArgs e)
     {
@@ -127,7 +152,7 @@ public partial class PairDialog
     private void SourceChanged()
     {
         _errors.Clear(nameof(VmPairInput.SourceHypervisorId));
-        _errors.Clear(nameof(VmPairInput.SourceVmId));
+        _errors.Clear(nameof(VmPairInput.SourceVm));
         _errors.Clear(nameof(VmPairInput.ConfirmUnverifiedSource));
     }
 
@@ -142,14 +167,6 @@ public partial class PairDialog
     private Hypervisor? HostById(int? id) => id is null ? null : _hosts.FirstOrDefault(h => h.Id == id);
 
     private string HostLabel(int? id) => HostById(id)?.Name ?? "";
-
-    private string ModeHint => _input.BackupMode switch
-    {
-        BackupMode.Snapshot => "Live backup; the VM keeps running",
-        BackupMode.Suspend => "The VM is paused while its state is saved",
-        BackupMode.Stop => "The VM is shut down for the backup and started again",
-        _ => "",
-    };
 
     private Task SaveAsync() => SaveAsync(confirmUnverifiedSource: false);
 
@@ -180,7 +197,4 @@ public partial class PairDialog
         });
         _saving = false;
     }
-
-    private static int ParseVmId(string? text) =>
-        int.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
 }

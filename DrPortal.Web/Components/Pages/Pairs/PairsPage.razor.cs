@@ -14,8 +14,8 @@ namespace DrPortal.Web.Components.Pages.Pairs;
 
 public partial class PairsPage
 {
-    private static readonly Func<VmPair, object> BySource = p => $"{p.SourceHypervisor?.Name}/{p.SourceVmId:D9}";
-    private static readonly Func<VmPair, object> ByTarget = p => $"{p.TargetHypervisor?.Name}/{p.TargetVmId:D9}";
+    private static readonly Func<VmPair, object> BySource = p => $"{p.SourceHypervisor?.Name}/{p.SourceVm:D9}";
+    private static readonly Func<VmPair, object> ByTarget = p => $"{p.TargetHypervisor?.Name}/{p.TargetVm:D9}";
     private static readonly Func<VmPair, object> ByOverwrite = p => p.OverwriteExistingTarget;
 
     private List<VmPair> _pairs = [];
@@ -175,9 +175,9 @@ public partial class PairsPage
         var term = _search.Trim();
         return HostName(p.SourceHypervisor, p.SourceHypervisorId).Contains(term, StringComparison.OrdinalIgnoreCase)
             || HostName(p.TargetHypervisor, p.TargetHypervisorId).Contains(term, StringComparison.OrdinalIgnoreCase)
-            || p.SourceVmId.ToString(CultureInfo.InvariantCulture).Contains(term, StringComparison.Ordinal)
+            || p.SourceVm.ToString(CultureInfo.InvariantCulture).Contains(term, StringComparison.Ordinal)
             || (p.SourceVmName?.Contains(term, StringComparison.OrdinalIgnoreCase) ?? false)
-            || p.TargetVmId.ToString(CultureInfo.InvariantCulture).Contains(term, StringComparison.Ordinal)
+            || p.TargetVm.ToString(CultureInfo.InvariantCulture).Contains(term, StringComparison.Ordinal)
             || (p.Note?.Contains(term, StringComparison.OrdinalIgnoreCase) ?? false);
     }
 

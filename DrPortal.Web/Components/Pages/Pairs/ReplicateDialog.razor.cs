@@ -24,7 +24,7 @@ public sealed partial class ReplicateDialog : IDisposable
     public VmPair Pair { get; set; } = default!;
 
     private string Question =>
-        $"Back up VM {Pair.SourceVmId}{(Pair.SourceVmName is { } name ? $" ({name})" : "")} on {Pair.SourceHypervisor?.Name ?? $"host #{Pair.SourceHypervisorId}"} " +
+        $"Back up VM {Pair.SourceVm}{(Pair.SourceVmName is { } name ? $" ({name})" : "")} on {Pair.SourceHypervisor?.Name ?? $"host #{Pair.SourceHypervisorId}"} " +
         $"and restore it into {RestoreWarning.Target(Pair)}?";
 
     private Severity TargetSeverity => _report?.Target switch

@@ -1,14 +1,13 @@
 using DrPortal.Core.Hosts;
-using DrPortal.Core.Hypervisors;
 
-namespace DrPortal.Infrastructure.Hypervisors;
+namespace DrPortal.Core.Hypervisors;
 
 /// <summary>The one lookup of a host's driver by its kind.</summary>
-internal sealed class HypervisorDrivers(IEnumerable<IHypervisorDriver> drivers)
+public sealed class HypervisorDrivers(IEnumerable<IHypervisorDriver> drivers)
 {
     private readonly IReadOnlyList<IHypervisorDriver> _drivers = drivers.ToList();
 
-    public IHypervisorDriver? Find(HypervisorKind kind) => _drivers.FirstOrDefault(d => d.Kind == kind);
+    public IHypervisorDriver? Find(HypervisorKind kind) => _drivers.FirstOrDefault(d => d.Profile.Kind == kind);
 
     /// <exception cref="InvalidOperationException">No driver of the host's kind is registered.</exception>
     public IHypervisorDriver For(Hypervisor host)

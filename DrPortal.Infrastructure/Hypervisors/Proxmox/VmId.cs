@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DrPortal.Core.Hosts;
+namespace DrPortal.Infrastructure.Hypervisors.Proxmox;
 
 /// <summary>A Proxmox VMID: an integer 100..999999999 (pve-common's "pve-vmid" format).</summary>
 public readonly record struct VmId

@@ -1,0 +1,60 @@
+using DrPortal.Core.Archives;
+using DrPortal.Core.Tasks;
+using DrPortal.Core.Tasks.Pipeline;
+using DrPortal.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace DrPortal.Infrastructure.Tasks;
+
+/// <summary>One run's unit of work on MariaDB: the task's context tracks the task, its pair and hosts, and the points it touches.</summary>
+internal sealed class EfTaskSession(DrPortalDbContext db, IDbContextFactory<DrPortalDbContext> dbFactory, long taskId) : ITaskSession
+{
+    public async Task SaveAsync() => await db.SaveChangesAsync(CancellationToken.None);
+
+    public async Task<Archive?> FindArchiveAsync(long id) =>
+        await db.Archives.Include(a => a.Files).FirstOrDefaultAsync(a => a.Id == id, CancellationToken.None);
+
+    public async Task<Archive?> FindArchiveByLabelAsync(int sourceHypervisorId, string label) =>
+        await db.Archives.Include(a => a.Files).FirstOrDefaultAsync(a => a.SourceHypervisorId == sourceHypervisorId && a.Label == label, CancellationToken.None);
+
+    public void AddArchive(Archive archive) => db.Archives.Add(archive);
+
+    public async Task<Archive?> NewestVerifiedAsync(int pairId, long? except = null, DateTimeOffset? notAfter = null)
+    {
+        var q = db.Archives.Include(a => a.Files).Where(a => a.VmPairId == pairId).WhereVerified();
+        if (except is { } id)
+        {
+            q = q.Where(a => a.Id != id);
+        }
+        if (notAfter is { } limit)
+        {
+            q = q.Where(a => a.CreatedAt <= limit);
+        }
+        return await q.OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).FirstOrDefaultAsync(CancellationToken.None);
+    }
+
+    public async Task<IReadOnlyList<Archive>> ChainAsync(Archive point)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        var chain = new List<Archive> { point };
+        var seen = new HashSet<long> { point.Id };
+        while (chain[^1].ParentArchiveId is { } parentId)
+        {
+            var parent = await FindArchiveAsync(parentId)
+                ?? throw new StageFailedException($"Restore point {chain[^1].Label} builds on point #{parentId}, which no longer exists; it cannot be restored.");
+            if (!seen.Add(parent.Id))
+            {
+                throw new StageFailedException($"The chain of restore point {point.Label} loops at #{parent.Id}.");
+            }
+            chain.Add(parent);
+        }
+        chain.Reverse();
+        return chain;
+    }
+
+    public async Task<bool> CancelRequestedAsync()
+    {
+        await using var fresh = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        return await fresh.Tasks.Where(t => t.Id == taskId).Select(t => t.CancelRequested).FirstAsync(CancellationToken.None);
+    }
+}
