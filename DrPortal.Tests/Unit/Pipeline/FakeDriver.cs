@@ -1,0 +1,79 @@
+using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
+using DrPortal.Core.Tasks;
+
+namespace DrPortal.Tests.Unit.Pipeline;
+
+/// <summary>A hypervisor kind that keeps its VMs in memory: every backup is two files, restores replace the target's content.</summary>
+internal sealed class FakeDriver : IHypervisorDriver
+{
+    public static readonly IHypervisorProfile KindProfile = new Infrastructure.Hypervisors.Proxmox.ProxmoxProfile();
+
+    public Dictionary<string, string> Vms { get; } = [];
+    public List<string> Calls { get; } = [];
+    public List<RestoreRequest> Restores { get; } = [];
+    public Func<RestoreRequest, bool> FailRestore { get; set; } = _ => false;
+    public Dictionary<string, string> HostFiles { get; } = [];
+    private int _backups;
+
+    public IHypervisorProfile Profile => KindProfile;
+
+    public string StagingPathOf(Hypervisor host, string fileName) => $"{host.StagingDirectory}/{fileName}";
+
+    public Task<IReadOnlyList<VmInfo>> ListVmsAsync(Hypervisor host, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<VmInfo>>(Vms.Keys.Select(k => new VmInfo(VmRef.Of(k), k, VmPowerState.Stopped, 1, 1, null)).ToList());
+
+    public Task<string?> GetVersionAsync(Hypervisor host, CancellationToken ct) => Task.FromResult<string?>("fake 1");
+
+    public Task<VmPowerState> GetStatusAsync(Hypervisor host, VmRef vm, CancellationToken ct) => Task.FromResult(VmPowerState.Stopped);
+
+    public Task<bool> VmExistsAsync(Hypervisor host, VmRef vm, CancellationToken ct) => Task.FromResult(Vms.ContainsKey($"{host.Name}/{vm}"));
+
+    public Task<BackupOutcome> BackupAsync(Hypervisor host, BackupRequest request, IStageReporter reporter, CancellationToken ct)
+    {
+        var label = $"point-{++_backups}";
+        Calls.Add($"backup {request.Vm}");
+        var files = new[] { new HostFile($"{label}.img", "disk", StagingPathOf(host, $"{label}.img")), new HostFile($"{label}.xml", "domain-xml", StagingPathOf(host, $"{label}.xml")) };
+        foreach (var f in files)
+        {
+            HostFiles[$"{host.Name}:{f.Path}"] = $"{label} {f.Role} of {Vms.GetValueOrDefault($"{host.Name}/{request.Vm}")}";
+        }
+        return Task.FromResult(new BackupOutcome(files, label, null, null, []));
+    }
+
+    public Task<RestoreOutcome> RestoreAsync(Hypervisor host, RestoreRequest request, IStageReporter reporter, CancellationToken ct)
+    {
+        Calls.Add($"restore {request.Chain[^1].Label} -> {request.Target}");
+        Restores.Add(request);
+        if (FailRestore(request))
+        {
+            throw new HypervisorCommandException("the disk would not fit", 1, ["no space"]);
+        }
+        Vms[$"{host.Name}/{request.Target}"] = request.Chain[^1].Label;
+        return Task.FromResult(new RestoreOutcome([]));
+    }
+
+    public Task StartAsync(Hypervisor host, VmRef vm, CancellationToken ct) => Task.CompletedTask;
+
+    public Task<bool> StopLeftoverAsync(Hypervisor host, HostProcess process, CancellationToken ct) => Task.FromResult(false);
+
+    public Task<string?> ClearInterruptedBackupAsync(Hypervisor host, VmRef vm, CancellationToken ct)
+    {
+        Calls.Add($"clear {vm}");
+        return Task.FromResult<string?>("cleared the lost attempt's job");
+    }
+
+    public Task StopAsync(Hypervisor host, VmRef vm, CancellationToken ct) => Task.CompletedTask;
+
+    public Task<string?> GetVmIdentityAsync(Hypervisor host, VmRef vm, CancellationToken ct) =>
+        Task.FromResult(Vms.GetValueOrDefault($"{host.Name}/{vm}") is { } label ? $"id-{label}" : null);
+
+    public Task<IReadOnlyList<string>> SetNetworkLinksAsync(Hypervisor host, VmRef vm, bool up, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
+    public Task DestroyAsync(Hypervisor host, VmRef vm, CancellationToken ct)
+    {
+        Vms.Remove($"{host.Name}/{vm}");
+        return Task.CompletedTask;
+    }
+}

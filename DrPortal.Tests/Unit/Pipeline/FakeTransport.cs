@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using System.Text;
+using DrPortal.Core.Archives;
+using DrPortal.Core.Hosts;
+using DrPortal.Core.Tasks;
+
+namespace DrPortal.Tests.Unit.Pipeline;
+
+/// <summary>Copies between the fake driver's host files and the fake repository, and hashes what is where.</summary>
+internal sealed class FakeTransport(FakeDriver driver, FakeRepository repository) : IArchiveTransport
+{
+    public List<string> Pushed { get; } = [];
+    public List<string> Removed { get; } = [];
+    public Action<string>? BeforePull { get; set; }
+
+    public Task PullAsync(Hypervisor host, string remotePath, string localPath, IStageReporter reporter, CancellationToken ct)
+    {
+        BeforePull?.Invoke(localPath);
+        ct.ThrowIfCancellationRequested();
+        repository.Files[localPath] = driver.HostFiles[$"{host.Name}:{remotePath}"];
+        return Task.CompletedTask;
+    }
+
+    public Task PushAsync(string localPath, Hypervisor host, string remotePath, IStageReporter reporter, CancellationToken ct)
+    {
+        Pushed.Add(remotePath);
+        driver.HostFiles[$"{host.Name}:{remotePath}"] = repository.Files[localPath];
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> RemoteSha256Async(Hypervisor host, string remotePath, CancellationToken ct) =>
+        Task.FromResult(driver.HostFiles.TryGetValue($"{host.Name}:{remotePath}", out var content) ? Sha(content) : null);
+
+    public Task RemoveRemoteAsync(Hypervisor host, IReadOnlyList<string> remotePaths, CancellationToken ct)
+    {
+        foreach (var path in remotePaths)
+        {
+            Removed.Add($"{host.Name}:{path}");
+            driver.HostFiles.Remove($"{host.Name}:{path}");
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<long> RemoteFreeBytesAsync(Hypervisor host, string remoteDirectory, CancellationToken ct) => Task.FromResult(1L << 40);
+
+    public static string Sha(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+}

@@ -1,0 +1,192 @@
+using DrPortal.Core.Archives;
+using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
+using DrPortal.Core.Pairs;
+using DrPortal.Core.Tasks;
+using DrPortal.Core.Tasks.Pipeline;
+using DrPortal.Tests.Components;
+
+namespace DrPortal.Tests.Unit.Pipeline;
+
+/// <summary>The pipeline's stages over test doubles of every port: no root, no database, no hosts.</summary>
+public class TaskPipelineTests
+{
+    private readonly FakeDriver _driver = new();
+    private readonly FakeRepository _repository = new();
+    private readonly FakeSession _session = new();
+    private readonly FakeReporter _reporter = new();
+    private readonly FakeClock _clock = new();
+    private readonly FakeTransport _transport;
+    private readonly VmPair _pair;
+
+    public TaskPipelineTests()
+    {
+        _transport = new FakeTransport(_driver, _repository);
+        var source = new Hypervisor { Id = 1, Name = "dc1", StagingDirectory = "/stage", Site = Site.Primary, Kind = HypervisorKind.Proxmox };
+        var target = new Hypervisor { Id = 2, Name = "dr1", StagingDirectory = "/stage", Site = Site.Recovery, Kind = HypervisorKind.Proxmox };
+        _pair = new VmPair
+        {
+            Id = 7, SourceHypervisor = source, SourceHypervisorId = 1, SourceVm = "100", TargetHypervisor = target, TargetHypervisorId = 2, TargetVm = "9100",
+            RemoveSourceCopy = true,
+        };
+        _driver.Vms["dc1/100"] = "production data";
+    }
+
+    private TaskContext Context(DrTask task, CancellationToken ct = default) => new()
+    {
+        Task = task,
+        Session = _session,
+        Reporter = _reporter,
+        Drivers = new HypervisorDrivers([_driver]),
+        Transport = _transport,
+        Repository = _repository,
+        Hosts = new FakeHostGate(),
+        Preflight = new FakePreflight(),
+        Feed = new FakeTaskFeed(),
+        Clock = _clock,
+        Cancellation = ct,
+    };
+
+    private DrTask NewTask(DrTaskKind kind, long? archiveId = null)
+    {
+        var task = DrTask.Create(kind, _pair, "alice", _clock.UtcNow, archiveId);
+        task.VmPair = _pair;
+        return task;
+    }
+
+    private static Task RunAsync(TaskContext context) => TaskPipeline.Standard.ExecuteAsync(context, ex => throw ex, CancellationToken.None);
+
+    [Fact]
+    public async Task Replicate_EveryStage_MovesAndVerifiesEachFileOfTheManifest()
+    {
+        var task = NewTask(DrTaskKind.Replicate);
+
+        await RunAsync(Context(task));
+
+        Assert.Equal(DrTaskStatus.Succeeded, task.Status);
+        var point = Assert.Single(_session.Archives);
+        Assert.Equal(["point-1.img", "point-1.xml"], point.Files.Select(f => f.Name));
+        Assert.All(point.Files, f => Assert.Equal(FakeTransport.Sha(_repository.Files[$"/repo/dc1/100/{f.Name}"]), f.Sha256));
+        Assert.True(point is { IsVerified: true, OnRecovery: true, OnPrimary: false });
+        Assert.Equal(["/stage/point-1.img", "/stage/point-1.xml"], _transport.Pushed);
+        Assert.Equal(["dc1:/stage/point-1.img", "dc1:/stage/point-1.xml"], _transport.Removed);
+        Assert.Equal("point-1", _driver.Vms["dr1/9100"]);
+        Assert.Equal("id-point-1", _pair.ReplicaIdentity);
+    }
+
+    [Fact]
+    public async Task Resume_InterruptedRestore_RunsOnlyFromTheFirstUnfinishedStage_AndSaysItWasInterrupted()
+    {
+        var task = NewTask(DrTaskKind.Replicate);
+        await RunAsync(Context(task));
+        _driver.Calls.Clear();
+        // As if the portal had died during Restore: the earlier stages are done, Restore is still Running.
+        task.Status = DrTaskStatus.Running;
+        task.Stage(StageName.Restore).Status = StageStatus.Running;
+        task.Stage(StageName.Start).Status = StageStatus.Pending;
+        task.Stage(StageName.Cleanup).Status = StageStatus.Pending;
+        task.TargetExistedBefore = false;
+
+        await RunAsync(Context(task));
+
+        Assert.Equal(DrTaskStatus.Succeeded, task.Status);
+        Assert.Equal(["restore point-1 -> 9100"], _driver.Calls);
+        Assert.Contains("== Restore (again: it was interrupted)", _reporter.Lines);
+    }
+
+    [Fact]
+    public async Task Resume_InterruptedBackup_ClearsTheLostAttemptFirst()
+    {
+        var task = NewTask(DrTaskKind.Backup);
+        task.Stage(StageName.Preflight).Status = StageStatus.Succeeded;
+        task.Stage(StageName.Backup).Status = StageStatus.Running;
+
+        await RunAsync(Context(task));
+
+        Assert.Equal(["clear 100", "backup 100"], _driver.Calls.Take(2));
+        Assert.Contains("cleared the lost attempt's job", _reporter.Lines);
+    }
+
+    [Fact]
+    public async Task Cancel_DuringPull_RemovesThePartialCopiesAndLeavesNoVerifiedPoint()
+    {
+        using var cts = new CancellationTokenSource();
+        var task = NewTask(DrTaskKind.Backup);
+        var pulls = 0;
+        // The second file's pull is cancelled: the first one already lies in the repository.
+        _transport.BeforePull = _ =>
+        {
+            if (++pulls == 2)
+            {
+                cts.Cancel();
+            }
+        };
+        _session.CancelRequested = true;
+
+        await TaskPipeline.Standard.ExecuteAsync(Context(task, cts.Token), ex => throw ex, CancellationToken.None);
+
+        Assert.Equal(DrTaskStatus.Cancelled, task.Status);
+        Assert.Empty(_repository.Files);
+        Assert.False(Assert.Single(_session.Archives).IsVerified);
+    }
+
+    [Fact]
+    public async Task Restore_FailingOverAnExistingReplica_PutsThePreviousPointBack()
+    {
+        await RunAsync(Context(NewTask(DrTaskKind.Replicate)));
+        _clock.UtcNow = _clock.UtcNow.AddHours(1);
+        _driver.Vms["dc1/100"] = "newer data";
+        _driver.FailRestore = r => r.Chain[^1].Label == "point-2";
+
+        var second = NewTask(DrTaskKind.Replicate);
+        await RunAsync(Context(second));
+
+        Assert.Equal(DrTaskStatus.Failed, second.Status);
+        Assert.Contains("The previous restore point point-1 was restored instead", second.Error, StringComparison.Ordinal);
+        Assert.Equal("point-1", _driver.Vms["dr1/9100"]);
+        Assert.Equal(["restore point-1 -> 9100", "restore point-2 -> 9100", "restore point-1 -> 9100"], _driver.Calls.Where(c => c.StartsWith("restore", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Push_IncrementalPoint_SendsItsWholeChainAndRestoresItOldestFirst()
+    {
+        var full = AddVerifiedPoint("full", parent: null);
+        var incremental = AddVerifiedPoint("incr", parent: full.Id);
+        var task = NewTask(DrTaskKind.Restore, incremental.Id);
+
+        await RunAsync(Context(task));
+
+        Assert.Equal(DrTaskStatus.Succeeded, task.Status);
+        Assert.Equal(["/stage/full.img", "/stage/incr.img"], _transport.Pushed);
+        Assert.Equal(["full", "incr"], Assert.Single(_driver.Restores).Chain.Select(p => p.Label));
+    }
+
+    [Fact]
+    public async Task Preflight_Refused_FailsBeforeAnythingRuns()
+    {
+        var task = NewTask(DrTaskKind.Replicate);
+        var context = Context(task);
+        ((FakePreflight)context.Preflight).Failure = "VM 9100 on dr1 exists and was not created by this pair.";
+
+        await RunAsync(context);
+
+        Assert.Equal(DrTaskStatus.Failed, task.Status);
+        Assert.Contains("was not created by this pair", task.Error, StringComparison.Ordinal);
+        Assert.Equal(StageStatus.Pending, task.Stage(StageName.Backup).Status);
+        Assert.Empty(_driver.Calls);
+    }
+
+    private Archive AddVerifiedPoint(string label, long? parent)
+    {
+        var content = $"{label} data";
+        var archive = new Archive
+        {
+            VmPairId = _pair.Id, SourceHypervisorId = 1, SourceHypervisorName = "dc1", SourceVm = "100", Label = label, ParentArchiveId = parent,
+            InRepository = true, CreatedAt = _clock.UtcNow,
+            Files = [new ArchiveFile { Name = $"{label}.img", Role = "disk", SizeBytes = content.Length, Sha256 = FakeTransport.Sha(content) }],
+        };
+        _session.AddArchive(archive);
+        _repository.Files[$"/repo/dc1/100/{label}.img"] = content;
+        return archive;
+    }
+}
