@@ -312,6 +312,9 @@ chmod 0755 /run/sshd
 mount --bind "$hd" "$in/host"
 mount --bind "$lab" "$in/lab" && mount -o remount,bind,ro "$in/lab"
 mount --bind "$emuparent" "$in/emulator" && mount -o remount,bind,ro "$in/emulator"
+# The emulator commands over /usr/sbin, before /tmp and /root are replaced: the state
+# directory may live under either (a clone in /root or /tmp).
+[ "$kind" = libvirt ] || mount -t overlay drlab-sbin -o "lowerdir=$state/emubin:/usr/sbin" /usr/sbin
 mount -t overlay drlab-etc -o "lowerdir=/etc,upperdir=$hd/etc.upper,workdir=$hd/etc.work" /etc
 mount -t overlay drlab-var -o "lowerdir=/var,upperdir=$hd/var.upper,workdir=$hd/var.work" /var
 mkdir -p /var/tmp
@@ -329,7 +332,6 @@ if [ "$kind" = libvirt ]; then
   mount --bind "$in/host/libvirt/cache" /var/cache/libvirt
 else
   mkdir -p /run/lock/qemu-server /run/qemu-server
-  mount -t overlay drlab-sbin -o "lowerdir=$state/emubin:/usr/sbin" /usr/sbin
   mkdir -p /var/lib/vz /var/log/vzdump
   mount --bind "$in/host/vz" /var/lib/vz
   mkdir -p "/etc/pve/nodes/$name/qemu-server" /etc/pve/firewall /etc/pve/priv
