@@ -21,7 +21,7 @@ internal static class PortalWeb
         services.AddMudServices(o => ConfigureSnackbars(o.SnackbarConfiguration));
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        services.AddOpenApi(o => o.AddSchemaTransformer<KindSchemaTransformer>().AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "DrPortal API";
             // Markdown: a bare <token> is read as an HTML tag and vanishes; in a code span it is shown as typed.

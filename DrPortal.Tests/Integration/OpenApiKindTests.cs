@@ -1,0 +1,47 @@
+using System.Text.Json;
+using DrPortal.Tests.Support;
+
+namespace DrPortal.Tests.Integration;
+
+/// <summary>The OpenAPI document says, per hypervisor kind, what the host-dependent fields of pairs and hosts take.</summary>
+public class OpenApiKindTests(PortalFactory portal) : IClassFixture<PortalFactory>
+{
+    [Theory]
+    [InlineData("VmPairInput", "sourceVm", new[] { "**Proxmox VE** (`Proxmox`): VMID", "**libvirt/KVM** (`Libvirt`): Domain" })]
+    [InlineData("VmPairInput", "targetVm", new[] { "VMID", "Domain" })]
+    [InlineData("VmPairInput", "backupOptions", new[] { "`compress`", "`mode`", "`snapshot`", "`incremental`", "`fullEvery`", "400 on backupOptions" })]
+    [InlineData("VmPairDto", "backupOptions", new[] { "`mode`", "`incremental`" })]
+    [InlineData("HypervisorInput", "stagingDirectory", new[] { "default `/var/lib/vz/dump`", "default `/var/lib/libvirt/drportal`" })]
+    public async Task Document_DescribesTheFieldPerKind(string schema, string property, string[] expected)
+    {
+        var description = await DescriptionAsync(schema, property);
+
+        foreach (var text in expected)
+            Assert.Contains(text, description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Document_NamesTheKindsOnTheKindEnum()
+    {
+        using var document = await DocumentAsync();
+
+        var kind = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("HypervisorKind");
+
+        var description = kind.GetProperty("description").GetString();
+        Assert.Contains("`Libvirt` (libvirt/KVM)", description, StringComparison.Ordinal);
+        Assert.Contains("/api/v1/hypervisor-kinds", description, StringComparison.Ordinal);
+    }
+
+    private async Task<string> DescriptionAsync(string schema, string property)
+    {
+        using var document = await DocumentAsync();
+        var properties = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties");
+        return properties.GetProperty(property).GetProperty("description").GetString() ?? "";
+    }
+
+    private async Task<JsonDocument> DocumentAsync()
+    {
+        using var client = portal.CreateClient();
+        return JsonDocument.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
+    }
+}
