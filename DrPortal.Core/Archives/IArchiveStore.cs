@@ -9,6 +9,9 @@ public interface IArchiveStore
 
     Task<Archive?> FindAsync(long id, CancellationToken ct);
 
+    /// <summary>The point with every point it builds on, oldest first; null when there is no such point.</summary>
+    Task<ArchiveChain?> ChainAsync(long id, CancellationToken ct);
+
     /// <summary>Deletes the repository copy and the row; refused while a task uses the archive.</summary>
     Task<Result<Archive>> DeleteAsync(long id, string actor, CancellationToken ct);
 

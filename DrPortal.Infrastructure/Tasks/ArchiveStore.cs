@@ -27,6 +27,13 @@ internal sealed class ArchiveStore(IDbContextFactory<DrPortalDbContext> dbFactor
         return await db.Archives.AsNoTracking().Include(a => a.Files).FirstOrDefaultAsync(a => a.Id == id, ct);
     }
 
+    public async Task<ArchiveChain?> ChainAsync(long id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        Task<Archive?> Find(long pointId) => db.Archives.AsNoTracking().Include(a => a.Files).FirstOrDefaultAsync(a => a.Id == pointId, ct);
+        return await Find(id) is { } point ? await ArchiveChain.WalkAsync(point, Find) : null;
+    }
+
     public async Task<Result<Archive>> DeleteAsync(long id, string actor, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -35,21 +35,8 @@ internal sealed class EfTaskSession(DrPortalDbContext db, IDbContextFactory<DrPo
 
     public async Task<IReadOnlyList<Archive>> ChainAsync(Archive point)
     {
-        ArgumentNullException.ThrowIfNull(point);
-        var chain = new List<Archive> { point };
-        var seen = new HashSet<long> { point.Id };
-        while (chain[^1].ParentArchiveId is { } parentId)
-        {
-            var parent = await FindArchiveAsync(parentId)
-                ?? throw new StageFailedException($"Restore point {chain[^1].Label} builds on point #{parentId}, which no longer exists; it cannot be restored.");
-            if (!seen.Add(parent.Id))
-            {
-                throw new StageFailedException($"The chain of restore point {point.Label} loops at #{parent.Id}.");
-            }
-            chain.Add(parent);
-        }
-        chain.Reverse();
-        return chain;
+        var chain = await ArchiveChain.WalkAsync(point, FindArchiveAsync);
+        return chain.Broken is null ? chain.Points : throw new StageFailedException(chain.Broken);
     }
 
     public async Task<bool> CancelRequestedAsync()

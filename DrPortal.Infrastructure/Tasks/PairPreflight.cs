@@ -40,26 +40,10 @@ internal sealed class PairPreflight(
             : await archives.FirstOrDefaultAsync(ct);
         // The next point is probably the size of the last full one (an incremental is smaller): room for that is enough.
         var previous = await archives.Where(a => a.ParentArchiveId == null).FirstOrDefaultAsync(ct);
-        long? restoreSize = archive is null ? null : await ChainSizeAsync(db, archive, ct);
+        // What a restore sends: the point and every point it builds on.
+        long? restoreSize = archive is null ? null
+            : (await ArchiveChain.WalkAsync(archive, id => db.Archives.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct))).SizeBytes;
         return await CheckAsync(pair, kind, archive, previous?.SizeBytes, restoreSize, ct);
-    }
-
-    /// <summary>Bytes of the point and every point it builds on: what a restore of it sends.</summary>
-    private static async Task<long> ChainSizeAsync(DrPortalDbContext db, Archive archive, CancellationToken ct)
-    {
-        var size = archive.SizeBytes;
-        var seen = new HashSet<long> { archive.Id };
-        for (var parentId = archive.ParentArchiveId; parentId is { } id && seen.Add(id);)
-        {
-            var parent = await db.Archives.AsNoTracking().Where(a => a.Id == id).Select(a => new { a.SizeBytes, a.ParentArchiveId }).FirstOrDefaultAsync(ct);
-            if (parent is null)
-            {
-                break;
-            }
-            size += parent.SizeBytes;
-            parentId = parent.ParentArchiveId;
-        }
-        return size;
     }
 
     /// <param name="archive">For a Restore: the point to restore; null when it does not exist.</param>

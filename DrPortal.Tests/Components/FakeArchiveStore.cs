@@ -18,6 +18,9 @@ internal sealed class FakeArchiveStore : IArchiveStore
     public Task<Archive?> FindAsync(long id, CancellationToken ct) =>
         Task.FromResult(Archives.FirstOrDefault(a => a.Id == id) is { } a ? Copy(a) : null);
 
+    public async Task<ArchiveChain?> ChainAsync(long id, CancellationToken ct) =>
+        await FindAsync(id, ct) is { } point ? await ArchiveChain.WalkAsync(point, parent => FindAsync(parent, ct)) : null;
+
     public Task<Result<Archive>> DeleteAsync(long id, string actor, CancellationToken ct)
     {
         Deleted.Add(id);

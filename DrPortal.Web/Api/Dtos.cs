@@ -125,4 +125,12 @@ public sealed record ArchiveDto(
         a.CreatedAt, a.PulledAt, a.OnPrimary, a.InRepository, a.OnRecovery, a.IsVerified, a.IsProtected);
 }
 
+/// <summary>A restore point with its chain.</summary>
+/// <param name="Chain">The full point this one builds on and every point up to this one, oldest first (only this one for a full point).</param>
+/// <param name="Broken">Null when every point of the chain exists; otherwise why this point cannot be restored.</param>
+public sealed record ArchiveDetailDto(ArchiveDto Point, IReadOnlyList<ArchiveDto> Chain, string? Broken)
+{
+    public static ArchiveDetailDto From(ArchiveChain chain) => new(ArchiveDto.From(chain.Point), chain.Points.Select(ArchiveDto.From).ToList(), chain.Broken);
+}
+
 public sealed record ArchiveFileDto(string Name, string Role, long SizeBytes, string? Sha256);

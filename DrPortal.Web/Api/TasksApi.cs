@@ -3,6 +3,7 @@ using DrPortal.Core.Accounts;
 using DrPortal.Core.Archives;
 using DrPortal.Core.Tasks;
 using DrPortal.Web.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DrPortal.Web.Api;
 
@@ -56,6 +57,9 @@ internal static class TasksApi
         var archives = api.MapGroup("/archives").WithTags("Archives");
         archives.MapGet("/", async (int? pairId, IArchiveStore store, CancellationToken ct) =>
             TypedResults.Ok((await store.ListAsync(pairId, ct)).Select(ArchiveDto.From)));
+        archives.MapGet("/{id:long}", async Task<Results<Ok<ArchiveDetailDto>, NotFound>> (long id, IArchiveStore store, CancellationToken ct) =>
+                await store.ChainAsync(id, ct) is { } chain ? TypedResults.Ok(ArchiveDetailDto.From(chain)) : TypedResults.NotFound())
+            .WithSummary("One restore point with its files and its chain: the full point it builds on and every incremental up to it, oldest first.");
         archives.MapDelete("/{id:long}", async (long id, ClaimsPrincipal user, IArchiveStore store, CancellationToken ct) =>
                 (await store.DeleteAsync(id, user.ActorName(), ct)).ToHttp(ArchiveDto.From))
             .RequireAuthorization(Policies.CanOperate);
