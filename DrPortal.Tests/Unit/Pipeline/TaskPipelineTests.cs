@@ -26,7 +26,13 @@ public class TaskPipelineTests
         var target = new Hypervisor { Id = 2, Name = "dr1", StagingDirectory = "/stage", Site = Site.Recovery, Kind = HypervisorKind.Proxmox };
         _pair = new VmPair
         {
-            Id = 7, SourceHypervisor = source, SourceHypervisorId = 1, SourceVm = "100", TargetHypervisor = target, TargetHypervisorId = 2, TargetVm = "9100",
+            Id = 7,
+            SourceHypervisor = source,
+            SourceHypervisorId = 1,
+            SourceVm = "100",
+            TargetHypervisor = target,
+            TargetHypervisorId = 2,
+            TargetVm = "9100",
             RemoveSourceCopy = true,
         };
         _driver.Vms["dc1/100"] = "production data";
@@ -181,8 +187,14 @@ public class TaskPipelineTests
         var content = $"{label} data";
         var archive = new Archive
         {
-            VmPairId = _pair.Id, SourceHypervisorId = 1, SourceHypervisorName = "dc1", SourceVm = "100", Label = label, ParentArchiveId = parent,
-            InRepository = true, CreatedAt = _clock.UtcNow,
+            VmPairId = _pair.Id,
+            SourceHypervisorId = 1,
+            SourceHypervisorName = "dc1",
+            SourceVm = "100",
+            Label = label,
+            ParentArchiveId = parent,
+            InRepository = true,
+            CreatedAt = _clock.UtcNow,
             Files = [new ArchiveFile { Name = $"{label}.img", Role = "disk", SizeBytes = content.Length, Sha256 = FakeTransport.Sha(content) }],
         };
         _session.AddArchive(archive);
