@@ -14,7 +14,11 @@ public enum VmPowerState
 /// <param name="Ref">How the kind names it (a VMID, a domain name).</param>
 /// <param name="Uuid">The hypervisor's own id of the VM where it has one (libvirt's domain UUID).</param>
 /// <param name="Pid">The VM's process on the host while it runs, else null.</param>
-public sealed record VmInfo(VmRef Ref, string Name, VmPowerState Status, long MemoryMb, double DiskGb, int? Pid, string? Uuid = null, int? Cpus = null);
+public sealed record VmInfo(VmRef Ref, string Name, VmPowerState Status, long MemoryMb, double DiskGb, int? Pid, string? Uuid = null, int? Cpus = null)
+{
+    /// <summary>"100 (web01)" where the reference is not the name (Proxmox), "web01" where it is (libvirt).</summary>
+    public string Described => Name == Ref.Value ? Name : $"{Ref} ({Name})";
+}
 
 /// <summary>
 /// The switch: one hypervisor kind behind one interface. The task pipeline talks only to this and to the kind's

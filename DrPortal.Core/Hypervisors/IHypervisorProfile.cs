@@ -20,6 +20,9 @@ public interface IHypervisorProfile
     /// <summary>What a VM is called in messages, before its reference: "VM" (VM 100), "domain" (domain web01).</summary>
     string VmNoun { get; }
 
+    /// <summary><see cref="VmNoun"/> at the start of a sentence: "VM", "Domain".</summary>
+    string VmNounCapitalised => VmNoun.Length == 0 ? VmNoun : char.ToUpperInvariant(VmNoun[0]) + VmNoun[1..];
+
     /// <summary>One line that says what a valid reference looks like.</summary>
     string VmRefHelp { get; }
 

@@ -153,7 +153,8 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
     private async Task<VmInfo?> CheckSourceVmAsync(Hypervisor source, VmPairInput input, ValidationErrors errors, CancellationToken ct)
     {
         var vmid = input.SourceVm!;
-        var noun = profiles.Of(source.Kind).VmNoun;
+        var profile = profiles.Of(source.Kind);
+        var noun = profile.VmNoun;
         string reason;
         if (source.HostKeyFingerprint is null)
         {
@@ -180,7 +181,7 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
                 {
                     return found;
                 }
-                errors.Add(nameof(VmPairInput.SourceVm), $"{char.ToUpperInvariant(noun[0])}{noun[1..]} {vmid} does not exist on {source.Name}. {Existing(source, vms)}");
+                errors.Add(nameof(VmPairInput.SourceVm), $"{profile.VmNounCapitalised} {vmid} does not exist on {source.Name}. {Existing(source, vms)}");
                 return null;
             }
             reason = (listed.Message ?? "it did not answer").TrimEnd('.');
@@ -201,7 +202,7 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
             return $"{source.Name} has no VMs; create the VM first or pick another host.";
         }
         var named = string.Join(", ", vms.OrderBy(v => v.Ref.Value.Length).ThenBy(v => v.Ref.Value, StringComparer.Ordinal).Take(VmsNamed)
-            .Select(v => v.Name == v.Ref.Value ? v.Name : $"{v.Ref} ({v.Name})"));
+            .Select(v => v.Described));
         var more = vms.Count > VmsNamed ? $" and {(vms.Count - VmsNamed).ToString(CultureInfo.InvariantCulture)} more" : "";
         return $"Pick one of the VMs on {source.Name}: {named}{more}.";
     }

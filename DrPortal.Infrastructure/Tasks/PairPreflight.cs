@@ -93,10 +93,10 @@ internal sealed class PairPreflight(
             var vm = vms.FirstOrDefault(v => v.Ref.Value == pair.SourceVm);
             checks.Add(vm is null
                 ? new PreflightCheck(name, PreflightStatus.Failed,
-                    $"{Capital(noun)} {pair.SourceVm} does not exist on {source.Name}" +
-                    (vms.Count == 0 ? " (it has none)." : $"; it has {string.Join(", ", vms.Take(12).Select(Describe))}{(vms.Count > 12 ? ", ..." : "")}.") +
+                    $"{driver.Profile.VmNounCapitalised} {pair.SourceVm} does not exist on {source.Name}" +
+                    (vms.Count == 0 ? " (it has none)." : $"; it has {string.Join(", ", vms.Take(12).Select(v => v.Described))}{(vms.Count > 12 ? ", ..." : "")}.") +
                     " Edit the pair to pick the VM to protect.")
-                : new PreflightCheck(name, PreflightStatus.Passed, $"{Capital(noun)} {Describe(vm)} is on {source.Name}, {vm.Status.ToString().ToLowerInvariant()}."));
+                : new PreflightCheck(name, PreflightStatus.Passed, $"{driver.Profile.VmNounCapitalised} {vm.Described} is on {source.Name}, {vm.Status.ToString().ToLowerInvariant()}."));
         }
         catch (Exception ex) when (IsHostFailure(ex))
         {
@@ -140,9 +140,7 @@ internal sealed class PairPreflight(
     }
 
     /// <summary>"100 (web01)"; a VM whose name is its reference is named once.</summary>
-    private static string Describe(VmInfo vm) => vm.Name == vm.Ref.Value ? vm.Name : $"{vm.Ref} ({vm.Name})";
 
-    private static string Capital(string word) => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
 
     private async Task<PreflightCheck> HostSpaceAsync(Hypervisor host, string directory, long? needed, string what, CancellationToken ct)
     {

@@ -16,7 +16,7 @@ public class AccountPageTests : PortalTestContext
         var page = Render<AccountPage>();
 
         page.Find("[data-test=token-name]").Change("nightly-backup");
-        page.Find("[data-test=token-create]").Click();
+        page.ClickWhenStable("[data-test=token-create]");
 
         provider.WaitForAssertion(() => Assert.Equal("drp_0123456789abcdefTOKEN", provider.Find("[data-test=token-value]").TextContent.Trim()));
         Assert.Contains("shown only once", provider.Find("[data-test=token-warning]").TextContent);
@@ -24,7 +24,7 @@ public class AccountPageTests : PortalTestContext
         // The list shows only the hint, never the token itself.
         Assert.DoesNotContain("drp_0123456789abcdefTOKEN", page.Markup);
 
-        provider.Find("[data-test=token-done]").Click();
+        provider.ClickWhenStable("[data-test=token-done]");
         provider.WaitForAssertion(() => Assert.Empty(provider.FindAll("[data-test=token-value]")));
     }
 
@@ -37,7 +37,7 @@ public class AccountPageTests : PortalTestContext
         page.Find("[data-test=current-password]").Change("not-my-password");
         page.Find("[data-test=new-password]").Change("a-brand-new-password");
         page.Find("[data-test=new-password-confirm]").Change("a-brand-new-password");
-        page.Find("[data-test=change-password]").Click();
+        page.ClickWhenStable("[data-test=change-password]");
 
         page.WaitForAssertion(() => Assert.Contains("Current password is wrong.", Field(page, "current-password").TextContent));
         Assert.Empty(page.FindAll("[data-test=password-changed]"));

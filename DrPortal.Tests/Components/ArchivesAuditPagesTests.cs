@@ -40,13 +40,13 @@ public class ArchivesAuditPagesTests : PortalTestContext
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=archive-protect]")));
         Assert.Empty(page.FindAll("[data-test=archive-protected]"));
 
-        page.Find("button[data-test=archive-protect]").Click();
+        page.ClickWhenStable("button[data-test=archive-protect]");
 
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=archive-protected]")), Live);
         Assert.Equal([(1L, true, "olga")], Archives.ProtectionChanges);
         Assert.Equal("true", page.Find("button[data-test=archive-protect]").GetAttribute("aria-pressed"));
 
-        page.Find("button[data-test=archive-protect]").Click();
+        page.ClickWhenStable("button[data-test=archive-protect]");
 
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-test=archive-protected]")), Live);
         Assert.Equal([(1L, true, "olga"), (1L, false, "olga")], Archives.ProtectionChanges);
@@ -114,7 +114,7 @@ public class ArchivesAuditPagesTests : PortalTestContext
         var page = Render<AuditLogPage>();
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=audit-expand]")));
 
-        page.Find("[data-test=audit-expand]").Click();
+        page.ClickWhenStable("[data-test=audit-expand]");
 
         // MudBlazor's button runs its handler asynchronously: under load the row opens a moment after the click.
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-test=audit-after]")), Live);

@@ -23,7 +23,7 @@ public class HostDialogTests : PortalTestContext
 
         provider.Find("[data-test=host-name]").Change("pve-dc1");
         provider.Find("[data-test=host-address]").Change("10.0.0.999");
-        provider.Find("[data-test=host-save]").Click();
+        provider.ClickWhenStable("[data-test=host-save]");
 
         provider.WaitForAssertion(() =>
         {

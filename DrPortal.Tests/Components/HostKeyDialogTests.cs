@@ -21,7 +21,7 @@ public class HostKeyDialogTests : PortalTestContext
         Assert.True(provider.Find("[data-test=trust-submit]").HasAttribute("disabled"));
 
         provider.Find("[data-test=trust-confirm]").Change(true);
-        provider.Find("[data-test=trust-submit]").Click();
+        provider.ClickWhenStable("[data-test=trust-submit]");
 
         var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal("SHA256:presented", Assert.IsType<HostKeyStatus>(result!.Data).Fingerprint);
@@ -49,7 +49,7 @@ public class HostKeyDialogTests : PortalTestContext
         var password = provider.Find("[data-test=install-key-password]");
         Assert.Equal("password", password.GetAttribute("type"));
         password.Change("hunter2-but-longer");
-        provider.Find("[data-test=install-key-submit]").Click();
+        provider.ClickWhenStable("[data-test=install-key-submit]");
 
         var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(true, result!.Data);

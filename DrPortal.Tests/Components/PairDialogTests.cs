@@ -46,7 +46,7 @@ public class PairDialogTests : PortalTestContext
             Assert.Contains("Could not list the VMs on pve-dr1", Field(provider, "pair-target-vmid").TextContent));
         Type(provider, "pair-source-vmid", "101");
         Type(provider, "pair-target-vmid", "9101");
-        provider.Find("[data-test=pair-save]").Click();
+        provider.ClickWhenStable("[data-test=pair-save]");
 
         var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.False(result!.Canceled);
@@ -65,7 +65,7 @@ public class PairDialogTests : PortalTestContext
         Type(provider, "pair-target-vmid", "9101");
 
         provider.Find("[data-test=pair-rpo]").Change("1.5");
-        provider.Find("[data-test=pair-save]").Click();
+        provider.ClickWhenStable("[data-test=pair-save]");
 
         await dialog.Result.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(90, Assert.Single(Pairs.Submitted).RpoMinutes);
@@ -81,7 +81,7 @@ public class PairDialogTests : PortalTestContext
         provider.WaitForAssertion(() => Assert.Equal("26", provider.Find("[data-test=pair-rpo]").GetAttribute("value")));
 
         provider.Find("[data-test=pair-rpo]").Change("");
-        provider.Find("[data-test=pair-save]").Click();
+        provider.ClickWhenStable("[data-test=pair-save]");
 
         await dialog.Result.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Null(Assert.Single(Pairs.Submitted).RpoMinutes);
@@ -104,12 +104,12 @@ public class PairDialogTests : PortalTestContext
         var dialog = await OpenFilledAsync(provider);
         Pairs.NextResult = Result<VmPair>.Invalid(nameof(VmPairInput.ConfirmUnverifiedSource), "Could not check that VM 101 exists on pve-dc1: Cannot reach 10.250.0.11:22.");
 
-        provider.Find("[data-test=pair-save]").Click();
+        provider.ClickWhenStable("[data-test=pair-save]");
 
         provider.WaitForAssertion(() => Assert.Contains("Could not check that VM 101 exists", provider.Find("[data-test=pair-dialog-unverified]").TextContent));
         Assert.False(Pairs.Submitted[0].ConfirmUnverifiedSource);
         Pairs.NextResult = null;
-        provider.Find("[data-test=pair-save-unverified]").Click();
+        provider.ClickWhenStable("[data-test=pair-save-unverified]");
         var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.False(result!.Canceled);
         Assert.True(Pairs.Submitted[1].ConfirmUnverifiedSource);
@@ -138,7 +138,7 @@ public class PairDialogTests : PortalTestContext
 
         provider.Find("[data-test=pair-keep-last]").Input("5");
         provider.Find("[data-test=pair-keep-weekly]").Input("4");
-        provider.Find("[data-test=pair-save]").Click();
+        provider.ClickWhenStable("[data-test=pair-save]");
 
         await dialog.Result.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(new RetentionPolicy(KeepLast: 5, KeepWeekly: 4), Assert.Single(Pairs.Submitted).Retention);
@@ -156,7 +156,7 @@ public class PairDialogTests : PortalTestContext
 
         provider.WaitForAssertion(() => Assert.Contains("not saved", provider.Find("[data-test=confirm-dialog]").TextContent));
         Assert.False(dialog.Result.IsCompleted);
-        provider.Find("[data-test=confirm-cancel]").Click();
+        provider.ClickWhenStable("[data-test=confirm-cancel]");
         await escape.WaitAsync(TimeSpan.FromSeconds(5));
         provider.WaitForAssertion(() => Assert.Empty(provider.FindAll("[data-test=confirm-dialog]")));
         Assert.Single(provider.FindAll("[data-test=pair-dialog]"));
@@ -200,7 +200,7 @@ public class PairDialogTests : PortalTestContext
         errors.Add(nameof(VmPairInput.TargetVm), "VMID 9101 on the target host already belongs to another pair.");
         Pairs.NextResult = Result<VmPair>.Invalid(errors);
 
-        provider.Find("[data-test=pair-save]").Click();
+        provider.ClickWhenStable("[data-test=pair-save]");
 
         provider.WaitForAssertion(() =>
         {

@@ -49,7 +49,7 @@ public class PairsPageTests : PortalTestContext
         var page = Render<PairsPage>();
         page.WaitForElement("[data-test=pair-delete]");
 
-        page.Find("[data-test=pair-delete]").Click();
+        page.ClickWhenStable("[data-test=pair-delete]");
 
         provider.WaitForAssertion(() =>
         {

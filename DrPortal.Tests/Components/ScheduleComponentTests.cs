@@ -285,9 +285,9 @@ public class ScheduleComponentTests : PortalTestContext
         var page = Render<SchedulesPage>();
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=schedule-delete]")));
 
-        page.Find("[data-test=schedule-delete]").Click();
+        page.ClickWhenStable("[data-test=schedule-delete]");
         provider.WaitForAssertion(() => Assert.Contains("daily at 02:30", provider.Find("[data-test=confirm-dialog]").TextContent));
-        provider.Find("[data-test=confirm-ok]").Click();
+        provider.ClickWhenStable("[data-test=confirm-ok]");
 
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-test=schedules-empty]")), Live);
         Assert.Equal([schedule.Id], Schedules.Deleted);
@@ -305,11 +305,11 @@ public class ScheduleComponentTests : PortalTestContext
         // Only a schedule with a policy has something to prune by.
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=schedule-prune]")));
 
-        page.Find("[data-test=schedule-prune]").Click();
+        page.ClickWhenStable("[data-test=schedule-prune]");
         provider.WaitForAssertion(() => Assert.Contains("Delete 2 of 3 archive(s)", provider.Find("[data-test=confirm-dialog]").TextContent));
         Assert.Contains("vzdump-qemu-101-2026_11_21-02_30_00.vma.zst", provider.Find("[data-test=confirm-dialog]").TextContent);
         Assert.Empty(Pruner.Pruned);
-        provider.Find("[data-test=confirm-ok]").Click();
+        provider.ClickWhenStable("[data-test=confirm-ok]");
 
         page.WaitForAssertion(() => Assert.Equal([(schedule.Id, "tester")], Pruner.Pruned), Live);
     }
@@ -359,7 +359,7 @@ public class ScheduleComponentTests : PortalTestContext
         var dialog = await ShowDialogAsync(provider, new DialogParameters<ScheduleDialog> { { d => d.PairId, _pair.Id } });
         provider.WaitForAssertion(() => Assert.Equal(5, provider.FindAll("[data-test=schedule-preview-run]").Count));
 
-        provider.Find("[data-test=schedule-timing-cron]").Click();
+        provider.ClickWhenStable("[data-test=schedule-timing-cron]");
         provider.WaitForAssertion(() => provider.Find("[data-test=schedule-cron]").Input("61 * * * *"));
 
         provider.WaitForAssertion(() => Assert.Contains("'61 * * * *' is not a valid cron expression", Field(provider, "schedule-cron").TextContent));
@@ -367,7 +367,7 @@ public class ScheduleComponentTests : PortalTestContext
         Assert.NotNull(provider.Find("[data-test=schedule-preview-invalid]"));
         Assert.Empty(provider.FindAll("[data-test=schedule-preview-run]"));
 
-        provider.Find("[data-test=schedule-save]").Click();
+        provider.ClickWhenStable("[data-test=schedule-save]");
 
         provider.WaitForAssertion(() => Assert.Single(Schedules.Submitted));
         Assert.Equal("61 * * * *", Schedules.Submitted[0].Input.Cron);
@@ -385,12 +385,12 @@ public class ScheduleComponentTests : PortalTestContext
         var dialog = await ShowDialogAsync(provider, new DialogParameters<ScheduleDialog> { { d => d.PairId, _otherPair.Id } });
         provider.WaitForAssertion(() => Assert.NotNull(provider.Find("[data-test=schedule-timing-cron]")));
 
-        provider.Find("[data-test=schedule-timing-cron]").Click();
+        provider.ClickWhenStable("[data-test=schedule-timing-cron]");
         provider.WaitForAssertion(() => provider.Find("[data-test=schedule-cron]").Input("0 */6 * * *"));
         provider.Find("[data-test=schedule-keep-daily]").Input("14");
         provider.Find("[data-test=schedule-note]").Change("four a day");
         provider.WaitForAssertion(() => Assert.Contains("Wed 2026-11-25 18:00 UTC", provider.FindAll("[data-test=schedule-preview-run]")[0].TextContent, StringComparison.Ordinal));
-        provider.Find("[data-test=schedule-save]").Click();
+        provider.ClickWhenStable("[data-test=schedule-save]");
 
         var result = await dialog.Result.WaitAsync(Live);
         var saved = Assert.IsType<Schedule>(result!.Data);
@@ -407,7 +407,7 @@ public class ScheduleComponentTests : PortalTestContext
         await ShowDialogAsync(provider, new DialogParameters<ScheduleDialog> { { d => d.Schedule, schedule } });
         provider.WaitForAssertion(() => Assert.False(provider.Find("[data-test=retention-preview]").HasAttribute("disabled")));
 
-        provider.Find("[data-test=retention-preview]").Click();
+        provider.ClickWhenStable("[data-test=retention-preview]");
 
         provider.WaitForAssertion(() => Assert.Equal(2, provider.FindAll("[data-test=retention-kept]").Count));
         Assert.Equal(["5", "4"], provider.FindAll("[data-test=retention-kept]").Select(r => r.GetAttribute("data-archive-id")));

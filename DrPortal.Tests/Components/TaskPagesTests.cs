@@ -156,7 +156,7 @@ public class TaskPagesTests : PortalTestContext
         var page = Render<TaskDetailPage>(p => p.Add(c => c.Id, task.Id));
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=task-retry]")));
 
-        page.Find("[data-test=task-retry]").Click();
+        page.ClickWhenStable("[data-test=task-retry]");
 
         page.WaitForAssertion(() => Assert.Equal([task.Id], Tasks.Retried), Live);
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=task-cancel]")), Live);
@@ -211,7 +211,7 @@ public class TaskPagesTests : PortalTestContext
         Assert.Contains("VM 9101 on pve-dr1", provider.Find("[data-test=restore-warning]").TextContent);
         Assert.Contains("Overwrite is ON", provider.Find("[data-test=restore-warning]").TextContent);
 
-        provider.Find("[data-test=restore-confirm]").Click();
+        provider.ClickWhenStable("[data-test=restore-confirm]");
 
         var result = await dialog.Result.WaitAsync(Live);
         Assert.Equal(2L, result!.Data);
@@ -226,16 +226,16 @@ public class TaskPagesTests : PortalTestContext
         var page = Render<PairsPage>();
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=pair-replicate]")));
 
-        page.Find("[data-test=pair-replicate]").Click();
+        page.ClickWhenStable("[data-test=pair-replicate]");
         provider.WaitForAssertion(() => Assert.Contains("VM 9101 on pve-dr1", provider.Find("[data-test=confirm-dialog]").TextContent));
         Assert.Contains("Overwrite is ON", provider.Find("[data-test=confirm-dialog]").TextContent);
-        provider.Find("[data-test=confirm-ok]").Click();
+        provider.ClickWhenStable("[data-test=confirm-ok]");
 
         snackbars.WaitForAssertion(() => Assert.Equal("tasks/1", snackbars.Find("[data-test=task-request-link]").GetAttribute("href")));
         Assert.Equal([(1, DrTaskKind.Replicate, (long?)null)], Tasks.Requests);
 
-        page.Find("[data-test=pair-replicate]").Click();
-        provider.WaitForAssertion(() => provider.Find("[data-test=confirm-ok]").Click());
+        page.ClickWhenStable("[data-test=pair-replicate]");
+        provider.WaitForAssertion(() => provider.ClickWhenStable("[data-test=confirm-ok]"));
 
         snackbars.WaitForAssertion(() => Assert.Contains("already running", snackbars.Find("[data-test=task-request-notice][data-created=false]").TextContent));
         Assert.Single(Tasks.Tasks);
@@ -252,7 +252,7 @@ public class TaskPagesTests : PortalTestContext
         var page = Render<PairsPage>();
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=pair-replicate]")));
 
-        page.Find("[data-test=pair-replicate]").Click();
+        page.ClickWhenStable("[data-test=pair-replicate]");
 
         provider.WaitForAssertion(() => Assert.Equal("Refused", provider.Find("[data-test=preflight-target]").GetAttribute("data-fate")));
         Assert.Contains("was not created by this pair", provider.Find("[data-test=preflight-target]").TextContent);
@@ -272,7 +272,7 @@ public class TaskPagesTests : PortalTestContext
         var page = Render<PairsPage>();
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=pair-replicate]")));
 
-        page.Find("[data-test=pair-replicate]").Click();
+        page.ClickWhenStable("[data-test=pair-replicate]");
 
         provider.WaitForAssertion(() => Assert.Contains("is this pair's replica: it is replaced", provider.Find("[data-test=preflight-target]").TextContent));
         Assert.False(provider.Find("[data-test=confirm-ok]").HasAttribute("disabled"));
@@ -286,8 +286,8 @@ public class TaskPagesTests : PortalTestContext
         var page = Render<PairsPage>();
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=pair-replicate]")));
 
-        page.Find("[data-test=pair-replicate]").Click();
-        provider.WaitForAssertion(() => provider.Find("[data-test=confirm-cancel]").Click());
+        page.ClickWhenStable("[data-test=pair-replicate]");
+        provider.WaitForAssertion(() => provider.ClickWhenStable("[data-test=confirm-cancel]"));
 
         provider.WaitForAssertion(() => Assert.Empty(provider.FindAll("[data-test=confirm-dialog]")));
         Assert.Empty(Tasks.Requests);
@@ -405,8 +405,8 @@ public class TaskPagesTests : PortalTestContext
         var page = Render<ArchivesPage>();
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=archive-delete]")));
 
-        page.Find("[data-test=archive-delete]").Click();
-        provider.WaitForAssertion(() => provider.Find("[data-test=confirm-ok]").Click());
+        page.ClickWhenStable("[data-test=archive-delete]");
+        provider.WaitForAssertion(() => provider.ClickWhenStable("[data-test=confirm-ok]"));
 
         snackbars.WaitForAssertion(() => Assert.Contains("in use by task(s) #7", snackbars.Markup));
         Assert.Equal([1L], Archives.Deleted);

@@ -18,7 +18,7 @@ public class UserDialogTests : PortalTestContext
         var dialog = await ShowDialogAsync(provider, new DialogParameters<UserEditDialog> { { d => d.Target, self } });
 
         provider.Find("[data-test=user-edit-disabled]").Change(true);
-        provider.Find("[data-test=user-edit-save]").Click();
+        provider.ClickWhenStable("[data-test=user-edit-save]");
 
         provider.WaitForAssertion(() => Assert.Contains("last enabled administrator", Field(provider, "user-edit-role").TextContent));
         Assert.False(dialog.Result.IsCompleted);
