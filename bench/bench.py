@@ -109,7 +109,7 @@ LV_DOMAIN, LV_TARGET = 'lvbench1', 'lvbench1-dr'
 
 
 def libvirt_section(portal, hosts):
-    print('\n== 3. libvirt: one running domain, 1 GiB qcow2 disk, 50 % random data, kvm-dc1 -> kvm-dr1 (QEMU %s)'
+    print('\n== 3. libvirt: one running domain, 1 GiB qcow2 disk, 50 %% random data, kvm-dc1 -> kvm-dr1 (QEMU %s)'
           % ('KVM' if os.path.exists('/dev/kvm') else 'TCG'))
     if 'kvm-dc1' not in hosts or 'kvm-dr1' not in hosts:
         print('  skipped: the lab has no kvm-dc1/kvm-dr1')
