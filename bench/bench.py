@@ -158,6 +158,8 @@ def libvirt_section(portal, hosts):
           % (chain_wall, stage_seconds(chain_task, 'Restore'), chain_same))
     print('  restore of the full point:                      %.1f s (Restore stage %.1f s)'
           % (full_restore_wall, stage_seconds(full_restore_task, 'Restore')))
+    for label, task in (('chain', chain_task), ('full', full_restore_task)):
+        print('    %-11s ' % label + '  '.join('%s %.1f s' % (s['name'], s['seconds'] or 0) for s in task['stages'] if s['seconds']))
     print('  chain / full: %.2f wall, %.2f Restore stage' % (
         chain_wall / full_restore_wall, stage_seconds(chain_task, 'Restore') / max(stage_seconds(full_restore_task, 'Restore'), 0.1)))
 
