@@ -1,12 +1,16 @@
 #!/usr/bin/python3
 """DrPortal benchmarks against the lab, through the portal's REST API. Prints figures; asserts nothing.
 
-usage: bench.py PORTAL_URL DATA_DIR
+usage: bench.py PORTAL_URL DATA_DIR [SECTION ...]    (sections: proxmox, schedules, libvirt; default all)
 
 1. One replication of a 1 GiB VM (half random data): wall time, per-stage durations, throughput.
 2. N = 1..4 pairs on N different primary hosts (pve-dc1..pve-dc4), each with a Backup schedule for
    the same minute: wall time from the slot until all succeeded, and its ratio to N = 1. The
    prototype ran such jobs one after another (257 s, 510 s, 765 s, 1000 s: linear in N).
+3. libvirt (real libvirtd and QEMU on kvm-dc1 -> kvm-dr1), one running domain with a 1 GiB qcow2 disk:
+   bytes of an incremental backup after 1 % changed / bytes of the full one (goal <= 0.05); wall time of
+   the incremental replicate vs the full one; restore of the last point of a 7-point chain vs of the full.
+   Runs on its own against a running portal: bench.py URL DATA_DIR libvirt.
 """
 
 import os
@@ -81,13 +85,102 @@ def pair(portal, hosts, source, vmid, target, target_vmid):
     return body['id']
 
 
+def run(portal, pair_id, kind, body=None):
+    """Requests a task of the pair, waits for it; returns (wall seconds, task)."""
+    start = time.time()
+    status, accepted = portal.call('POST', '/api/v1/pairs/%d/%s' % (pair_id, kind), body or {})
+    if status != 202:
+        sys.exit('bench: %s of pair %d refused: %s' % (kind, pair_id, accepted))
+    wait(portal, [accepted['taskId']])
+    wall = time.time() - start
+    return wall, portal.call('GET', '/api/v1/tasks/%d' % accepted['taskId'])[1]
+
+
+def stage_seconds(task, name):
+    return sum(s['seconds'] or 0 for s in task['stages'] if s['name'] == name)
+
+
+def archive(portal, pair_id, archive_id):
+    _, archives = portal.call('GET', '/api/v1/archives?pairId=%d' % pair_id)
+    return next(a for a in archives if a['id'] == archive_id)
+
+
+LV_DOMAIN, LV_TARGET = 'lvbench1', 'lvbench1-dr'
+
+
+def libvirt_section(portal, hosts):
+    print('\n== 3. libvirt: one running domain, 1 GiB qcow2 disk, 50 %% random data, kvm-dc1 -> kvm-dr1 (QEMU %s)'
+          % ('KVM' if os.path.exists('/dev/kvm') else 'TCG'))
+    if 'kvm-dc1' not in hosts or 'kvm-dr1' not in hosts:
+        print('  skipped: the lab has no kvm-dc1/kvm-dr1')
+        return
+    start = time.time()
+    demo_seed.lab('vm', 'create', 'kvm-dc1', LV_DOMAIN, '--size', '1G', '--fill', '0.5', '--memory', '32', '--running')
+    print('  making the domain (vm create --size 1G --fill 0.5 --running): %.1f s' % (time.time() - start))
+    status, body = portal.call('POST', '/api/v1/pairs', {
+        'sourceHypervisorId': hosts['kvm-dc1'], 'sourceVm': LV_DOMAIN, 'targetHypervisorId': hosts['kvm-dr1'],
+        'targetVm': LV_TARGET, 'replicaStart': 'Off', 'overwriteExistingTarget': True,
+        'backupOptions': {'incremental': 'on', 'fullEvery': '6'}})
+    if status != 201:
+        sys.exit('bench: libvirt pair failed: %s' % body)
+    p = body['id']
+
+    full_wall, full_task = run(portal, p, 'replicate')
+    full = archive(portal, p, full_task['archiveId'])
+    start = time.time()
+    demo_seed.lab('vm', 'change', 'kvm-dc1', LV_DOMAIN, '--percent', '1')
+    change = time.time() - start
+    inc_wall, inc_task = run(portal, p, 'replicate')
+    inc = archive(portal, p, inc_task['archiveId'])
+    ratio = inc['sizeBytes'] / full['sizeBytes']
+    print('  full point %.1f MiB, incremental after 1 %% changed (vm change: %.1f s) %.2f MiB' % (full['sizeBytes'] / 2**20, change, inc['sizeBytes'] / 2**20))
+    print('  bytes moved, incremental / full: %.4f   goal <= 0.05   %s' % (ratio, 'met' if ratio <= 0.05 else 'NOT MET'))
+    print('  replicate wall time: full %.1f s, incremental %.1f s   incremental / full: %.2f' % (full_wall, inc_wall, inc_wall / full_wall))
+    for label, task in (('full', full_task), ('incremental', inc_task)):
+        print('    %-11s ' % label + '  '.join('%s %.1f s' % (s['name'], s['seconds'] or 0) for s in task['stages'] if s['seconds']))
+    same = demo_seed.lab('vm', 'checksum', 'kvm-dc1', LV_DOMAIN) == demo_seed.lab('vm', 'checksum', 'kvm-dr1', LV_TARGET)
+    print('  replica equals the source (guest-visible sha256): %s' % same)
+
+    # Five more 1 % changes, each a backup: a chain of 7 points (the full and 6 incrementals).
+    last = inc
+    for _ in range(5):
+        demo_seed.lab('vm', 'change', 'kvm-dc1', LV_DOMAIN, '--percent', '1')
+        _, task = run(portal, p, 'backup')
+        point = archive(portal, p, task['archiveId'])
+        if point['parentId'] != last['id']:
+            sys.exit('bench: point %s does not build on %s: the chain broke' % (point['label'], last['label']))
+        last = point
+    at_last = demo_seed.lab('vm', 'checksum', 'kvm-dc1', LV_DOMAIN)
+    chain_wall, chain_task = run(portal, p, 'restore', {'archiveId': last['id']})
+    chain_same = demo_seed.lab('vm', 'checksum', 'kvm-dr1', LV_TARGET) == at_last
+    full_restore_wall, full_restore_task = run(portal, p, 'restore', {'archiveId': full['id']})
+    print('  restore of the last point of the 7-point chain: %.1f s (Restore stage %.1f s), equals the source at that point: %s'
+          % (chain_wall, stage_seconds(chain_task, 'Restore'), chain_same))
+    print('  restore of the full point:                      %.1f s (Restore stage %.1f s)'
+          % (full_restore_wall, stage_seconds(full_restore_task, 'Restore')))
+    for label, task in (('chain', chain_task), ('full', full_restore_task)):
+        print('    %-11s ' % label + '  '.join('%s %.1f s' % (s['name'], s['seconds'] or 0) for s in task['stages'] if s['seconds']))
+    print('  chain / full: %.2f wall, %.2f Restore stage' % (
+        chain_wall / full_restore_wall, stage_seconds(chain_task, 'Restore') / max(stage_seconds(full_restore_task, 'Restore'), 0.1)))
+
+
 def main():
     url, data_dir = sys.argv[1], sys.argv[2]
+    sections = set(sys.argv[3:]) or {'proxmox', 'schedules', 'libvirt'}
     portal = demo_seed.Portal(url)
     demo_seed.seed(portal, data_dir, create_vms=False)
     _, listed = portal.call('GET', '/api/v1/hypervisors')
     hosts = {h['name']: h['id'] for h in listed}
 
+    if 'proxmox' in sections:
+        replicate_section(portal, hosts)
+    if 'schedules' in sections:
+        schedules_section(portal, hosts)
+    if 'libvirt' in sections:
+        libvirt_section(portal, hosts)
+
+
+def replicate_section(portal, hosts):
     print('\n== 1. replicate one VM: 1 GiB disk, 50 % random data, zstd')
     demo_seed.lab('vm', 'create', 'pve-dc1', 8100, '--size', '1G', '--fill', '0.5', '--running')
     p = pair(portal, hosts, 'pve-dc1', 8100, 'pve-dr1', 8900)
@@ -105,6 +198,8 @@ def main():
     same = demo_seed.lab('vm', 'checksum', 'pve-dc1', 8100) == demo_seed.lab('vm', 'checksum', 'pve-dr1', 8900)
     print('  restored disk equals source: %s' % same)
 
+
+def schedules_section(portal, hosts):
     print('\n== 2. N pairs scheduled for the same minute, one pair per primary host, 256 MiB VMs (50 % random)')
     pairs = []
     for n in range(1, 5):
@@ -121,7 +216,7 @@ def main():
 
 def cleanup():
     for host, vmid in [('pve-dc1', 8100), ('pve-dr1', 8900)] + [('pve-dc%d' % n, 8200 + n) for n in range(1, 5)] \
-            + [('pve-dr1', 8950 + n) for n in range(1, 5)]:
+            + [('pve-dr1', 8950 + n) for n in range(1, 5)] + [('kvm-dc1', LV_DOMAIN), ('kvm-dr1', LV_TARGET)]:
         try:
             demo_seed.lab('vm', 'destroy', host, vmid)
         except Exception:  # noqa: BLE001  (absent VMs are fine)

@@ -4,8 +4,8 @@
 Creates the administrator on a fresh portal (random password, written once to a 0600 file and
 printed), authorises the portal's key on every lab host, registers the hosts marked as lab data,
 pins their host keys after comparing the portal's view of each fingerprint with the lab's own,
-and creates a few VMs with real disks on the primary hosts. Running it again changes nothing
-that is already there.
+creates a few VMs with real disks on the primary hosts (Proxmox VMs and a libvirt domain) and a pair
+for the domain, so both kinds are there to try. Running it again changes nothing that is already there.
 
 usage: demo_seed.py PORTAL_URL DATA_DIR
 """
@@ -20,9 +20,13 @@ import urllib.error
 import urllib.request
 
 LAB_SH = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lab.sh')
-NOTE = 'LAB DATA: emulated Proxmox host from ./dr demo, not a real node.'
+NOTES = {'proxmox': 'LAB DATA: emulated Proxmox host from ./dr demo, not a real node.',
+         'libvirt': 'LAB DATA: lab libvirt host from ./dr demo (real libvirtd and QEMU in a namespace).'}
 DEMO_VMS = [('pve-dc1', 100, 'web01', '256M', True), ('pve-dc1', 101, 'db01', '256M', True),
             ('pve-dc2', 200, 'app01', '128M', False)]
+# Small: QEMU runs under TCG on the lab machines, so a bigger domain only makes the first replicate slow.
+DEMO_DOMAINS = [('kvm-dc1', 'web11', '64M', True)]
+DEMO_PAIRS = [('kvm-dc1', 'web11', 'kvm-dr1', 'web11-dr')]
 
 
 def lab(*args):
@@ -68,8 +72,9 @@ def main():
     print()
     print('DrPortal demo is ready at %s' % url)
     print('  user: %s   password: %s   (also in %s)' % (user, password, os.path.join(data_dir, 'demo-admin.txt')))
-    print('  Lab hosts are registered and trusted; VMs 100, 101 on pve-dc1 and 200 on pve-dc2.')
-    print('  Next: VM pairs -> Add (pve-dc1/100 -> pve-dr1/9100) -> Replicate.')
+    print('  Lab hosts are registered and trusted; VMs 100, 101 on pve-dc1 and 200 on pve-dc2 (Proxmox),')
+    print('  domain web11 on kvm-dc1 (libvirt) with its pair kvm-dc1/web11 -> kvm-dr1/web11-dr.')
+    print('  Next: VM pairs -> Add (pve-dc1/100 -> pve-dr1/9100) -> Replicate; or Replicate the libvirt pair.')
 
 
 def seed(portal, data_dir, create_vms):
@@ -105,14 +110,15 @@ def seed(portal, data_dir, create_vms):
     _, existing = portal.call('GET', '/api/v1/hypervisors')
     by_name = {h['name']: h for h in existing}
     for host in json.loads(lab('status', '--json'))['hosts']:
-        if host.get('kind', 'proxmox') != 'proxmox':
-            continue  # registered as Proxmox hosts below; libvirt hosts are not seeded (yet)
+        kind = host.get('kind', 'proxmox')
         h = by_name.get(host['name'])
         if h is None:
+            # No staging directory given: each kind's default (/var/lib/vz/dump, /var/lib/libvirt/drportal), which the lab makes.
             status, h = portal.call('POST', '/api/v1/hypervisors', {
                 'name': host['name'], 'address': host['address'], 'sshPort': 22,
+                'kind': 'Libvirt' if kind == 'libvirt' else 'Proxmox',
                 'site': 'Recovery' if host['site'] == 'recovery' else 'Primary',
-                'sshUser': 'root', 'dumpDirectory': '/var/lib/vz/dump', 'note': NOTE})
+                'sshUser': 'root', 'note': NOTES.get(kind, NOTES['proxmox'])})
             if status != 201:
                 sys.exit('demo: registering %s failed: %s' % (host['name'], h))
         if not h.get('hostKeyTrusted'):
@@ -121,12 +127,30 @@ def seed(portal, data_dir, create_vms):
                 sys.exit('demo: %s presents %s but the lab says %s; not trusting it.'
                          % (host['name'], presented['fingerprint'], host['fingerprint']))
             portal.call('POST', '/api/v1/hypervisors/%d/trust' % h['id'], {'fingerprint': host['fingerprint']})
-        print('  %-8s %-12s %-8s key %s' % (host['name'], host['address'], host['site'], host['fingerprint']))
+        by_name[host['name']] = h
+        print('  %-8s %-12s %-8s %-8s key %s' % (host['name'], host['address'], host['site'], kind, host['fingerprint']))
 
     for name, vmid, vm_name, size, running in (DEMO_VMS if create_vms else []):
         if str(vmid) not in [line.split()[0] for line in lab('vm', 'list', name).splitlines() if line.strip()]:
             args = ['vm', 'create', name, vmid, '--name', vm_name, '--size', size, '--fill', '0.5']
             lab(*(args + (['--running'] if running else [])))
+    for name, domain, size, running in (DEMO_DOMAINS if create_vms else []):
+        if name in by_name and domain not in [line.split()[0] for line in lab('vm', 'list', name).splitlines() if line.strip()]:
+            args = ['vm', 'create', name, domain, '--size', size, '--fill', '0.5', '--memory', '32']
+            lab(*(args + (['--running'] if running else [])))
+    if create_vms:
+        _, pairs = portal.call('GET', '/api/v1/pairs')
+        for source, domain, target, target_domain in DEMO_PAIRS:
+            if source not in by_name or target not in by_name:
+                continue  # a lab without the libvirt hosts: the Proxmox part of the demo still stands
+            if any(p['sourceHypervisorId'] == by_name[source]['id'] and p['sourceVm'] == domain for p in pairs):
+                continue
+            status, body = portal.call('POST', '/api/v1/pairs', {
+                'sourceHypervisorId': by_name[source]['id'], 'sourceVm': domain,
+                'targetHypervisorId': by_name[target]['id'], 'targetVm': target_domain,
+                'replicaStart': 'Connected', 'note': 'LAB DATA: demo pair from ./dr demo.'})
+            if status != 201:
+                sys.exit('demo: the pair %s/%s -> %s/%s failed: %s' % (source, domain, target, target_domain, body))
     if create_vms:
         portal.call('DELETE', '/api/v1/auth/tokens/%d' % token_id)
         portal.token = None

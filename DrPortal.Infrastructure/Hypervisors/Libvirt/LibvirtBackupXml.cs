@@ -1,3 +1,4 @@
+using System.Xml;
 using System.Xml.Linq;
 
 namespace DrPortal.Infrastructure.Hypervisors.Libvirt;
@@ -45,5 +46,32 @@ public static class LibvirtBackupXml
                 bitmapDisks.Select(dev => new XElement("disk", new XAttribute("name", dev), new XAttribute("checkpoint", "bitmap"))),
                 skipped.Select(dev => new XElement("disk", new XAttribute("name", dev), new XAttribute("checkpoint", "no")))))
             .ToString(SaveOptions.DisableFormatting);
+    }
+
+    /// <summary>
+    /// The target file of each disk a running push-mode job writes, from <c>virsh backup-dumpxml</c> (dev → path); empty
+    /// when the document is not one (no job, or not XML): the caller then knows of no file to remove.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Targets(string backupXml)
+    {
+        XElement root;
+        try
+        {
+            root = XElement.Parse(backupXml);
+        }
+        catch (XmlException)
+        {
+            return [];
+        }
+        if (root.Name.LocalName != "domainbackup")
+        {
+            return [];
+        }
+        return root.Element("disks")?.Elements("disk")
+            .Where(d => (string?)d.Attribute("backup") != "no")
+            .Select(d => (Dev: (string?)d.Attribute("name"), File: (string?)d.Element("target")?.Attribute("file")))
+            .Where(d => d.Dev is not null && d.File is not null)
+            .Select(d => KeyValuePair.Create(d.Dev!, d.File!))
+            .ToList() ?? [];
     }
 }

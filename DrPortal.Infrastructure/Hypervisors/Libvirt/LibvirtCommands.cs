@@ -105,6 +105,9 @@ public static partial class LibvirtCommands
 
     public static RemoteCommand JobInfo(string domain) => Virsh("domjobinfo", "--domain", Domain(domain));
 
+    /// <summary>The domainbackup document of the domain's running backup job (its target files).</summary>
+    public static RemoteCommand BackupDumpXml(string domain) => Virsh("backup-dumpxml", "--domain", Domain(domain));
+
     public static RemoteCommand JobAbort(string domain) => Virsh("domjobabort", "--domain", Domain(domain));
 
     /// <summary>

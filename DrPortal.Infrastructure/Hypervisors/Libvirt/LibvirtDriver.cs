@@ -87,10 +87,49 @@ internal sealed class LibvirtDriver(HostCommandRunner runner, LibvirtProfile pro
         {
             return null;
         }
+        // Read before the abort: the job's document names the files it writes, hence the lost attempt's stamp. The new
+        // attempt has a stamp of its own, so nothing else would ever remove those files or that checkpoint.
+        var stamps = LostAttemptStamps(host, domain,
+            LibvirtBackupXml.Targets((await runner.Shell.RunAsync(SshEndpoint.For(host), LibvirtCommands.BackupDumpXml(domain), ct)).StandardOutput));
         await runner.RunCheckedAsync(host, LibvirtCommands.JobAbort(domain), ct);
         await WaitForNoJobAsync(host, domain, ct);
-        return $"Aborted the backup job an earlier attempt left running in domain {domain} on {host.Name}" +
-               (job.BytesTotal is > 0 ? $" ({job.BytesProcessed ?? 0} of {job.BytesTotal} bytes written)." : ".");
+        var message = new StringBuilder($"Aborted the backup job an earlier attempt left running in domain {domain} on {host.Name}" +
+                                        (job.BytesTotal is > 0 ? $" ({job.BytesProcessed ?? 0} of {job.BytesTotal} bytes written)." : "."));
+        var checkpoints = Lines((await runner.RunCheckedAsync(host, LibvirtCommands.CheckpointNames(domain), ct)).StandardOutput);
+        foreach (var (stamp, devs) in stamps)
+        {
+            var checkpoint = LibvirtFileNames.Checkpoint(stamp);
+            if (checkpoints.Contains(checkpoint))
+            {
+                await runner.RunCheckedAsync(host, LibvirtCommands.CheckpointDelete(domain, checkpoint), ct);
+                message.Append($" Deleted its checkpoint {checkpoint}: no restore point holds it.");
+            }
+            var xml = StagingPathOf(host, LibvirtFileNames.XmlFile(domain, stamp));
+            var nvram = StagingPathOf(host, LibvirtFileNames.NvramFile(domain, stamp));
+            await runner.RunCheckedAsync(host, LibvirtCommands.RemoveFiles(
+                devs.SelectMany(dev => LibvirtCommands.LeftoversOf(StagingPathOf(host, LibvirtFileNames.DiskFile(domain, stamp, dev))))
+                    .Concat([xml, xml + ".part", nvram, nvram + ".part"])), ct);
+            message.Append($" Removed its half-written files ({LibvirtFileNames.Label(domain, stamp)}) from {host.StagingDirectory}.");
+        }
+        return message.ToString();
+    }
+
+    /// <summary>
+    /// The stamps (with their disks) of the files a lost backup job writes: only files of this driver's naming for this
+    /// domain, in this host's staging directory. A job someone else started elsewhere is aborted but none of its files touched.
+    /// </summary>
+    private Dictionary<string, List<string>> LostAttemptStamps(Hypervisor host, string domain, IReadOnlyList<KeyValuePair<string, string>> targets)
+    {
+        var stamps = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (dev, file) in targets)
+        {
+            if (LibvirtFileNames.StampOfDiskFile(domain, dev, Path.GetFileName(file)) is { } stamp
+                && file == StagingPathOf(host, LibvirtFileNames.DiskFile(domain, stamp, dev)))
+            {
+                (stamps.TryGetValue(stamp, out var devs) ? devs : stamps[stamp] = []).Add(dev);
+            }
+        }
+        return stamps;
     }
 
     public async Task<BackupOutcome> BackupAsync(Hypervisor host, BackupRequest request, IStageReporter reporter, CancellationToken ct)

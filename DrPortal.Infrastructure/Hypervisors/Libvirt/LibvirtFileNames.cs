@@ -29,6 +29,24 @@ public static partial class LibvirtFileNames
 
     public static string RestoredNvram(string domain, string stamp) => $"{Safe(domain)}-r{RequireStamp(stamp)}-nvram.fd";
 
+    /// <summary>The stamp of a restore-point disk file of the domain and disk (the inverse of <see cref="DiskFile"/>), or null when it is not one.</summary>
+    public static string? StampOfDiskFile(string domain, string dev, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        if (!IsDev(dev))
+        {
+            return null;
+        }
+        var (prefix, suffix) = ($"{Safe(domain)}-", $"-{dev}.qcow2");
+        if (!fileName.StartsWith(prefix, StringComparison.Ordinal) || !fileName.EndsWith(suffix, StringComparison.Ordinal)
+            || fileName.Length < prefix.Length + suffix.Length)
+        {
+            return null;
+        }
+        var stamp = fileName[prefix.Length..^suffix.Length];
+        return Stamp().IsMatch(stamp) ? stamp : null;
+    }
+
     /// <summary>A disk target a file name may carry: vda, sdb, hdc, vdaa.</summary>
     public static bool IsDev(string? dev) => dev is not null && Dev().IsMatch(dev);
 

@@ -96,6 +96,8 @@ public class LibvirtReplicationTests(LabPortalFixture portal)
     [InlineData("a;rm -rf /")]
     [InlineData("<x>")]
     [InlineData("$(x)")]
+    // 65 characters: one more than the profile allows for a domain name.
+    [InlineData("d1234567890123456789012345678901234567890123456789012345678901234")]
     public async Task CreatePair_HostileDomainName_IsRefusedNamingTheField(string domain)
     {
         var (dc, dr) = (await LibvirtHostAsync("kvm-dc1"), await LibvirtHostAsync("kvm-dr1"));

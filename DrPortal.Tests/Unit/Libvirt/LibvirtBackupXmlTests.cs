@@ -49,4 +49,34 @@ public class LibvirtBackupXmlTests
         Assert.Single(root.Element("disks")!.Elements("disk"));
         Assert.Equal("a<b", root.Element("incremental")!.Value);
     }
+
+    [Fact]
+    public void Targets_OfARunningJobsDocument_AreTheBackedUpDisksFiles()
+    {
+        // virsh backup-dumpxml of a push-mode job begun with Backup(): libvirt adds its own attributes and elements.
+        const string dumped = """
+            <domainbackup mode='push'>
+              <incremental>drportal-20261201T080000Z</incremental>
+              <disks>
+                <disk name='vda' backup='yes' type='file' backupmode='incremental' incremental='drportal-20261201T080000Z' state='running'>
+                  <driver type='qcow2'/>
+                  <target file='/var/lib/libvirt/drportal/web01-20261202T080000Z-vda.qcow2'/>
+                </disk>
+                <disk name='vdb' backup='no'/>
+              </disks>
+            </domainbackup>
+            """;
+
+        var targets = LibvirtBackupXml.Targets(dumped);
+
+        var target = Assert.Single(targets);
+        Assert.Equal("vda", target.Key);
+        Assert.Equal(Target, target.Value);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("error: Requested operation is not valid: no job is active on the domain")]
+    [InlineData("<domain><disks><disk name='vda'><target file='/x'/></disk></disks></domain>")]
+    public void Targets_OfNoJobsDocument_AreNone(string output) => Assert.Empty(LibvirtBackupXml.Targets(output));
 }

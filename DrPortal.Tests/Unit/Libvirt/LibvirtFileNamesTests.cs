@@ -45,4 +45,18 @@ public class LibvirtFileNamesTests
 
     [Fact]
     public void Checkpoint_BadStamp_IsRefused() => Assert.Throws<ArgumentException>(() => LibvirtFileNames.Checkpoint("now; reboot"));
+
+    [Fact]
+    public void StampOfDiskFile_ADiskFileOfTheDomain_GivesItsStamp() =>
+        Assert.Equal(Stamp, LibvirtFileNames.StampOfDiskFile("a+b", "vdb", LibvirtFileNames.DiskFile("a+b", Stamp, "vdb")));
+
+    [Theory]
+    [InlineData("web01-vda.qcow2")]
+    [InlineData("web01-20261202T080102Z-vdb.qcow2")]
+    [InlineData("web02-20261202T080102Z-vda.qcow2")]
+    [InlineData("web01-20261202T080102Z-vda.qcow2.part")]
+    [InlineData("web01-now;reboot-vda.qcow2")]
+    [InlineData("web01--vda.qcow2")]
+    public void StampOfDiskFile_AnyOtherFile_IsNull(string fileName) =>
+        Assert.Null(LibvirtFileNames.StampOfDiskFile("web01", "vda", fileName));
 }
