@@ -240,6 +240,10 @@ internal sealed class LibvirtDriver(HostCommandRunner runner, LibvirtProfile pro
             throw;
         }
 
+        if (plan.BaseCheckpoint is { } usedBase)
+        {
+            await DeleteCheckpointsOlderThanAsync(host, domain, usedBase, checkpoints, reporter);
+        }
         var metadata = new LibvirtPointMetadata(stamp, checkpoint, plan.BaseCheckpoint, definition.Uuid, plan.Chain, consistency, disks, xmlFile, nvramFile);
         var files = disks.Select(d => new HostFile(d.File, "disk", StagingPathOf(host, d.File)))
             .Append(new HostFile(xmlFile, "domain-xml", StagingPathOf(host, xmlFile)))
@@ -537,6 +541,30 @@ internal sealed class LibvirtDriver(HostCommandRunner runner, LibvirtProfile pro
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
         }
         throw new HypervisorCommandException($"The job of domain {domain} on {host.Name} did not end within 30 s of being aborted.", 0, []);
+    }
+
+    /// <summary>
+    /// After an incremental built on <paramref name="usedBase"/>, this driver's checkpoints older than that base can never
+    /// be a base again (the next point builds on the base or the new one): each keeps a dirty bitmap that QEMU updates on
+    /// every guest write, so they are deleted, oldest first. Checkpoints not of this driver's naming are never touched.
+    /// A failure here costs a little write overhead, not the point: it is logged and the backup stands.
+    /// </summary>
+    private async Task DeleteCheckpointsOlderThanAsync(Hypervisor host, string domain, string usedBase, IReadOnlyList<string> checkpoints, IStageReporter reporter)
+    {
+        var stale = checkpoints.Where(c => LibvirtFileNames.IsCheckpoint(c) && string.CompareOrdinal(c, usedBase) < 0).Order(StringComparer.Ordinal).ToList();
+        using var timeout = new CancellationTokenSource(CleanupTimeout);
+        try
+        {
+            foreach (var old in stale)
+            {
+                await runner.RunCheckedAsync(host, LibvirtCommands.CheckpointDelete(domain, old), timeout.Token);
+                reporter.Log($"Deleted checkpoint {old} of domain {domain}: it is older than the base {usedBase}, so no later point builds on it.");
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HypervisorCommandException or RemoteConnectionException)
+        {
+            reporter.Log($"Deleting the old checkpoints of domain {domain} on {host.Name} did not finish ({ex.Message}); the restore point is complete.");
+        }
     }
 
     /// <summary>A failed or cancelled backup leaves nothing: the job aborted, its checkpoint deleted, its files removed.</summary>

@@ -52,6 +52,11 @@ public class LibvirtReplicationTests(LabPortalFixture portal)
             var atSecond = await ChecksumAsync("kvm-dc1", "lvrep1");
             Assert.Equal(atSecond, await ChecksumAsync("kvm-dr1", "lvrep1-dr"));
             Assert.Equal(firstPoint.Id, (await ArchiveAsync(pair, second.ArchiveId)).ParentId);
+            // The full point's checkpoint is older than the base just used: its bitmap would only cost the guest writes.
+            var left = (await Support.Lab.ExecAsync("kvm-dc1", "virsh", "-c", "qemu:///system", "checkpoint-list", "--domain", "lvrep1", "--name"))
+                .Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(2, left.Length);
+            Assert.Contains("Deleted checkpoint drportal-", await LogAsync(second.Id), StringComparison.Ordinal);
 
             var accepted = await TaskApi.RequestAsync(Admin, pair.Id, "restore", new RestoreRequestBody(firstPoint.Id));
             var restored = await TaskApi.WaitAsync(Admin, accepted.TaskId, TaskTimeout);
