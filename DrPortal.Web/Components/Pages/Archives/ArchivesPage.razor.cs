@@ -84,6 +84,20 @@ public partial class ArchivesPage
 
     private static string TargetOf(VmPair pair) => RestoreWarning.Target(pair);
 
+    private Archive? ParentOf(Archive point) => point.ParentArchiveId is { } id ? _archives.FirstOrDefault(a => a.Id == id) : null;
+
+    /// <summary>Opens a point's files and chain; the chain is looked up among the points of its pair, whatever the filter shows.</summary>
+    private async Task ShowDetailAsync(Archive point)
+    {
+        IReadOnlyList<Archive> known = _archives;
+        if (_pairId is null && point.VmPairId is { } pairId)
+        {
+            known = _archives.Where(a => a.VmPairId == pairId).ToList();
+        }
+        var parameters = new DialogParameters<RestorePointDialog> { { d => d.Point, point }, { d => d.Known, known } };
+        await Dialogs.ShowAsync<RestorePointDialog>($"Restore point #{point.Id}", parameters, DialogServiceExtensions.Medium);
+    }
+
     private async Task RestoreAsync(Archive archive, VmPair pair)
     {
         if (!CanOperate

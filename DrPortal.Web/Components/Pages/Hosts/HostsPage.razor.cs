@@ -1,4 +1,5 @@
 using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
 using DrPortal.Web.Auth;
 using DrPortal.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
@@ -24,6 +25,9 @@ public partial class HostsPage
 
     [Inject]
     private IDialogService Dialogs { get; set; } = default!;
+
+    [Inject]
+    private HypervisorProfiles Profiles { get; set; } = default!;
 
     private bool CanAdminister => User.CanAdminister();
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Pairs;
 using DrPortal.Core.Schedules;
 using DrPortal.Core.Tasks;
@@ -46,6 +47,15 @@ public partial class PairsPage
 
     [Inject]
     private IScheduleStore ScheduleStore { get; set; } = default!;
+
+    [Inject]
+    private HypervisorProfiles Profiles { get; set; } = default!;
+
+    /// <summary>A pair's hosts share one kind (the store refuses cross-kind pairs): the source's stands for both.</summary>
+    private string KindName(VmPair pair) => pair.SourceHypervisor is { } host ? Profiles.NameOf(host.Kind) : "unknown kind";
+
+    private string Noun(VmPair pair) =>
+        pair.SourceHypervisor is { } host && Profiles.Find(host.Kind) is { } profile ? profile.VmNoun : "VM";
 
     private bool CanOperate => User.CanOperate();
 

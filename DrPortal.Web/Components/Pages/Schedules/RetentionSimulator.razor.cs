@@ -1,3 +1,4 @@
+using DrPortal.Core.Archives;
 using DrPortal.Core.Schedules;
 using DrPortal.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
@@ -47,6 +48,51 @@ public partial class RetentionSimulator
             _shownFor = result.IsOk ? asked : null;
         });
         _running = false;
+    }
+
+    /// <summary>
+    /// The number of the chain a point belongs to, counted over the chains with an incremental in them, oldest base first;
+    /// null for a full point nothing builds on.
+    /// </summary>
+    private int? ChainNumber(Archive point)
+    {
+        if (_decisions is null)
+        {
+            return null;
+        }
+        var root = RootOf(point.Id);
+        var roots = _decisions.Where(d => d.Archive.ParentArchiveId is not null)
+            .Select(d => RootOf(d.Archive.Id)).Distinct()
+            .OrderBy(id => _decisions.First(d => d.Archive.Id == id).Archive.CreatedAt).ToList();
+        var index = roots.IndexOf(root);
+        return index < 0 ? null : index + 1;
+    }
+
+    /// <summary>The oldest point of a chain among those shown (its full point, unless that one is gone).</summary>
+    private long RootOf(long id)
+    {
+        var byId = _decisions!.ToDictionary(d => d.Archive.Id, d => d.Archive);
+        var seen = new HashSet<long>();
+        while (seen.Add(id) && byId.TryGetValue(id, out var point) && point.ParentArchiveId is { } parent && byId.ContainsKey(parent))
+        {
+            id = parent;
+        }
+        return id;
+    }
+
+    private string LabelOf(long archiveId) =>
+        _decisions?.FirstOrDefault(d => d.Archive.Id == archiveId)?.Archive.Label ?? $"#{archiveId} (not in the repository)";
+
+    /// <summary>The point a "base of X" reason names, so the row can link to it; null for other reasons.</summary>
+    private Archive? BaseOf(string reason)
+    {
+        const string prefix = "base of ";
+        if (!reason.StartsWith(prefix, StringComparison.Ordinal) || _decisions is null)
+        {
+            return null;
+        }
+        var label = reason[prefix.Length..];
+        return _decisions.FirstOrDefault(d => d.Archive.Label == label)?.Archive;
     }
 
     private sealed record Inputs(int? PairId, RetentionPolicy Policy, string? TimeZone);

@@ -1,27 +1,18 @@
-@inherits PortalComponentBase
-@inject IHostConnections Connections
+using DrPortal.Core.Common;
+using DrPortal.Core.Hosts;
+using DrPortal.Core.Hypervisors;
+using Microsoft.AspNetCore.Components;
 
-@* A VMID field that offers the VMs discovered on the chosen host, and still takes a typed VMID when discovery fails. *@
-<MudAutocomplete T="string" Value="Text" ValueChanged="OnTextChanged" Label="@Label"
-                 SearchFunc="SearchAsync" CoerceValue="true" CoerceText="false" Strict="false" MaxItems="null" ResetValueOnEmptyText="true"
-                 OpenOnFocus="true" DebounceInterval="150" Disabled="@(Host is null)"
-                 Error="@(ErrorText is not null)" ErrorText="@ErrorText" HelperText="@Hint" data-test="@DataTest">
-    <ItemTemplate Context="vmid">
-        @if (Describe(vmid) is { } vm)
-        {
-            <span><b>@vm.Ref</b> · @vm.Name <MudText Typo="Typo.caption" Inline="true">(@vm.Status.ToString().ToLowerInvariant())</MudText></span>
-        }
-        else
-        {
-            <span>@vmid</span>
-        }
-    </ItemTemplate>
-    <NoItemsTemplate>
-        <MudText Typo="Typo.body2" Class="px-4 py-2">@(_vms.Count == 0 ? "No VMs listed; type the VMID." : "No listed VM matches; the typed VMID is used.")</MudText>
-    </NoItemsTemplate>
-</MudAutocomplete>
+namespace DrPortal.Web.Components.Pages.Pairs;
 
-@code {
+public partial class VmPicker
+{
+    [Inject]
+    private IHostConnections Connections { get; set; } = default!;
+
+    [Inject]
+    private HypervisorProfiles Profiles { get; set; } = default!;
+
     private readonly Dictionary<int, Result<IReadOnlyList<VmInfo>>> _cache = [];
     private IReadOnlyList<VmInfo> _vms = [];
     private string? _listFailure;
@@ -38,16 +29,39 @@
     public EventCallback<string?> TextChanged { get; set; }
 
     [Parameter, EditorRequired]
-    public string Label { get; set; } = "VMID";
+    public string Label { get; set; } = "VM";
 
     [Parameter]
-    public VmIdPurpose Purpose { get; set; }
+    public VmPickerPurpose Purpose { get; set; }
 
     [Parameter]
     public string? ErrorText { get; set; }
 
     [Parameter]
     public string? DataTest { get; set; }
+
+    private IHypervisorProfile? Profile => Host is null ? null : Profiles.Find(Host.Kind);
+
+    /// <summary>"VM", "domain": the kind's word for a VM.</summary>
+    private string Noun => Profile?.VmNoun ?? "VM";
+
+    private string Nouns => Noun + "s";
+
+    /// <summary>
+    /// What is typed, in a sentence: "VMID"; a kind whose reference is the VM's own name ("Domain", "domain") says
+    /// "domain name" rather than "type the Domain".
+    /// </summary>
+    private string RefLabel
+    {
+        get
+        {
+            if (Profile is not { } profile)
+            {
+                return "reference";
+            }
+            return string.Equals(profile.VmRefLabel, profile.VmNoun, StringComparison.OrdinalIgnoreCase) ? $"{profile.VmNoun} name" : profile.VmRefLabel;
+        }
+    }
 
     private string Hint
     {
@@ -59,23 +73,25 @@
             }
             if (_listing)
             {
-                return $"Listing the VMs on {Host.Name}…";
+                return $"Listing the {Nouns} on {Host.Name}…";
             }
             if (_listFailure is not null)
             {
-                return $"Could not list the VMs on {Host.Name} ({_listFailure}). Type the VMID.";
+                return $"Could not list the {Nouns} on {Host.Name} ({_listFailure}). Type the {RefLabel}.";
             }
             if (Text is { Length: > 0 } && Describe(Text) is { } vm)
             {
-                return Purpose == VmIdPurpose.Target
-                    ? $"VM {vm.Ref} ({vm.Name}) exists on {Host.Name}; it is replaced only if the pair allows it."
+                return Purpose == VmPickerPurpose.Target
+                    ? $"{Capitalised(Noun)} {vm.Ref} exists on {Host.Name}; it is replaced only if the pair allows it."
                     : $"{vm.Name}, {vm.Status.ToString().ToLowerInvariant()}.";
             }
-            return Purpose == VmIdPurpose.Target
-                ? "A free VMID (100–999999999) gets a new VM; existing VMs are listed."
-                : $"{_vms.Count} VM(s) on {Host.Name}; pick one or type a VMID.";
+            return Purpose == VmPickerPurpose.Target
+                ? $"A new {RefLabel} gets a new {Noun}; existing {Nouns} are listed. {Profile?.VmRefHelp}"
+                : $"{_vms.Count} {Noun}(s) on {Host.Name}; pick one or type a {RefLabel}.";
         }
     }
+
+    private static string Capitalised(string word) => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
 
     protected override async Task OnParametersSetAsync()
     {
