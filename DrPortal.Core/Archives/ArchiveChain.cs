@@ -13,6 +13,15 @@ public sealed record ArchiveChain(IReadOnlyList<Archive> Points, string? Broken)
     /// <summary>Bytes of every point in the chain.</summary>
     public long SizeBytes => Points.Sum(p => p.SizeBytes);
 
+    /// <summary>The chain among points already at hand (a page's list); a parent not among them breaks it.</summary>
+    public static ArchiveChain Of(Archive point, IEnumerable<Archive> known)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        var byId = known.GroupBy(a => a.Id).ToDictionary(g => g.Key, g => g.First());
+        // Every lookup is a completed task: the walk runs synchronously and never blocks.
+        return WalkAsync(point, id => Task.FromResult(byId.GetValueOrDefault(id))).GetAwaiter().GetResult();
+    }
+
     /// <summary>Walks from <paramref name="point"/> to its full base through <paramref name="findParent"/>.</summary>
     public static async Task<ArchiveChain> WalkAsync(Archive point, Func<long, Task<Archive?>> findParent)
     {

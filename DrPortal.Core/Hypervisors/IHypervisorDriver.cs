@@ -62,7 +62,7 @@ public interface IHypervisorDriver
     /// <summary>
     /// Before a backup of the VM runs again after the portal lost an attempt (a crash, a stop): clears what that attempt
     /// left on the host that <see cref="StopLeftoverAsync"/> does not (libvirt: a backup job still running in the VM's
-    /// QEMU, a checkpoint it made); files are overwritten by the new attempt. Says what it cleared, or null for nothing.
+    /// QEMU, the checkpoint it made and the half-written files it named). Says what it cleared, or null for nothing.
     /// </summary>
     Task<string?> ClearInterruptedBackupAsync(Hypervisor host, VmRef vm, CancellationToken ct);
 

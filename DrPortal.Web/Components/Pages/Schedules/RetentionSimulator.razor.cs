@@ -71,13 +71,8 @@ public partial class RetentionSimulator
     /// <summary>The oldest point of a chain among those shown (its full point, unless that one is gone).</summary>
     private long RootOf(long id)
     {
-        var byId = _decisions!.ToDictionary(d => d.Archive.Id, d => d.Archive);
-        var seen = new HashSet<long>();
-        while (seen.Add(id) && byId.TryGetValue(id, out var point) && point.ParentArchiveId is { } parent && byId.ContainsKey(parent))
-        {
-            id = parent;
-        }
-        return id;
+        var shown = _decisions!.Select(d => d.Archive).ToList();
+        return ArchiveChain.Of(shown.First(a => a.Id == id), shown).Points[0].Id;
     }
 
     private string LabelOf(long archiveId) =>
