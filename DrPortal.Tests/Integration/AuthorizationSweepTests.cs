@@ -46,6 +46,7 @@ public class AuthorizationSweepTests : IClassFixture<PortalFactory>
         { "POST", "/api/v1/tasks/999/cancel", Roles.Operator },
         { "POST", "/api/v1/tasks/999/retry", Roles.Operator },
         { "GET", "/api/v1/archives", Roles.Viewer },
+        { "GET", "/api/v1/archives/999", Roles.Viewer },
         { "DELETE", "/api/v1/archives/999", Roles.Operator },
         { "PUT", "/api/v1/archives/999/protection", Roles.Operator },
         { "GET", "/api/v1/schedules", Roles.Viewer },
