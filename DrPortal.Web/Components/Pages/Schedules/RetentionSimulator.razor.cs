@@ -8,6 +8,7 @@ namespace DrPortal.Web.Components.Pages.Schedules;
 public partial class RetentionSimulator
 {
     private IReadOnlyList<RetentionDecision>? _decisions;
+    private Dictionary<long, int> _chainNumbers = [];
     private Inputs? _shownFor;
     private string? _failure;
     private bool _running;
@@ -45,35 +46,31 @@ public partial class RetentionSimulator
             var result = await Retention.PreviewAsync(pairId, asked.Policy, asked.TimeZone, Aborted);
             _failure = result.IsOk ? null : Display.Refusal(result);
             _decisions = result.Value;
+            _chainNumbers = ChainNumbers(_decisions);
             _shownFor = result.IsOk ? asked : null;
         });
         _running = false;
     }
 
     /// <summary>
-    /// The number of the chain a point belongs to, counted over the chains with an incremental in them, oldest base first;
-    /// null for a full point nothing builds on.
+    /// The number of the chain each shown point belongs to, counted over the chains with an incremental in them, oldest
+    /// base first; a full point nothing builds on has none. Made once per preview, not per row.
     /// </summary>
-    private int? ChainNumber(Archive point)
+    private static Dictionary<long, int> ChainNumbers(IReadOnlyList<RetentionDecision>? decisions)
     {
-        if (_decisions is null)
+        if (decisions is null)
         {
-            return null;
+            return [];
         }
-        var root = RootOf(point.Id);
-        var roots = _decisions.Where(d => d.Archive.ParentArchiveId is not null)
-            .Select(d => RootOf(d.Archive.Id)).Distinct()
-            .OrderBy(id => _decisions.First(d => d.Archive.Id == id).Archive.CreatedAt).ToList();
-        var index = roots.IndexOf(root);
-        return index < 0 ? null : index + 1;
+        var shown = decisions.Select(d => d.Archive).ToList();
+        // The oldest point of each chain among those shown (its full point, unless that one is gone).
+        var rootOf = shown.ToDictionary(a => a.Id, a => ArchiveChain.Of(a, shown).Points[0]);
+        var roots = shown.Where(a => a.ParentArchiveId is not null).Select(a => rootOf[a.Id]).DistinctBy(r => r.Id)
+            .OrderBy(r => r.CreatedAt).Select(r => r.Id).ToList();
+        return rootOf.Where(p => roots.Contains(p.Value.Id)).ToDictionary(p => p.Key, p => roots.IndexOf(p.Value.Id) + 1);
     }
 
-    /// <summary>The oldest point of a chain among those shown (its full point, unless that one is gone).</summary>
-    private long RootOf(long id)
-    {
-        var shown = _decisions!.Select(d => d.Archive).ToList();
-        return ArchiveChain.Of(shown.First(a => a.Id == id), shown).Points[0].Id;
-    }
+    private int? ChainNumber(Archive point) => _chainNumbers.TryGetValue(point.Id, out var number) ? number : null;
 
     private string LabelOf(long archiveId) =>
         _decisions?.FirstOrDefault(d => d.Archive.Id == archiveId)?.Archive.Label ?? $"#{archiveId} (not in the repository)";
