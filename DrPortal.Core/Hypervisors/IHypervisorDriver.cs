@@ -82,6 +82,38 @@ public interface IHypervisorDriver
     /// <exception cref="HypervisorCommandException">A NIC could not be set, or the configuration does not show it.</exception>
     Task<IReadOnlyList<string>> SetNetworkLinksAsync(Hypervisor host, VmRef vm, bool up, CancellationToken ct);
 
+    /// <summary>The networks a NIC can join on the host (Proxmox: the node's bridges; libvirt: host bridges and libvirt networks).</summary>
+    Task<IReadOnlyList<HostNetwork>> ListNetworksAsync(Hypervisor host, CancellationToken ct);
+
+    /// <summary>The VM's NICs as its configuration says, in order ("net0" first).</summary>
+    Task<IReadOnlyList<VmNic>> ListNicsAsync(Hypervisor host, VmRef vm, CancellationToken ct);
+
+    /// <summary>
+    /// Sets the NICs of a stopped VM as mapped (network, VLAN tag, MAC kept or new, link up or down); a NIC the mapping
+    /// does not name stays as it is. Reads the configuration back and returns the NICs as it shows them.
+    /// </summary>
+    /// <exception cref="HypervisorCommandException">
+    /// A mapped network does not exist on the host (the message names it and the ones that exist), a NIC is not the VM's,
+    /// or the configuration does not show the mapping afterwards.
+    /// </exception>
+    Task<IReadOnlyList<VmNic>> ApplyNetworkAsync(Hypervisor host, VmRef vm, IReadOnlyList<NicMapping> mapping, CancellationToken ct);
+
+    /// <summary>Asks the VM's guest agent for a ping (Proxmox: `qm guest cmd VMID ping`; libvirt: `guest-ping`), a few seconds at most.</summary>
+    Task<GuestAgentReply> PingGuestAgentAsync(Hypervisor host, VmRef vm, CancellationToken ct);
+
+    /// <summary>
+    /// Shuts the VM down gracefully (ACPI or the guest agent) and waits until it is stopped; silent success when it is
+    /// already stopped. Never forces: a guest that does not stop in time keeps running and the call fails.
+    /// </summary>
+    /// <exception cref="HypervisorCommandException">The VM did not stop within the timeout; it still runs.</exception>
+    Task ShutdownAsync(Hypervisor host, VmRef vm, TimeSpan timeout, CancellationToken ct);
+
+    /// <summary>
+    /// A VM reference that is free on the host and not in <paramref name="taken"/>, for a drill's scratch copy
+    /// (Proxmox: a free VMID from 900000 up; libvirt: "drill-" and the hint, made valid and unique).
+    /// </summary>
+    Task<VmRef> FreeScratchVmAsync(Hypervisor host, string hint, IReadOnlySet<string> taken, CancellationToken ct);
+
     /// <summary>Removes a stopped VM and its disks; used only for what the portal's own failed restore left at a target that was free.</summary>
     Task DestroyAsync(Hypervisor host, VmRef vm, CancellationToken ct);
 }

@@ -168,6 +168,21 @@ internal sealed class ProxmoxDriver(HostCommandRunner commands, ProxmoxProfile p
         return after.Select(n => $"net{n.Index}").ToList();
     }
 
+    // Issue 12: implemented by the driver's own branch; until then the operation says it is not there.
+    public Task<IReadOnlyList<HostNetwork>> ListNetworksAsync(Hypervisor host, CancellationToken ct) => throw new NotSupportedException("Not implemented yet.");
+
+    public Task<IReadOnlyList<VmNic>> ListNicsAsync(Hypervisor host, VmRef vm, CancellationToken ct) => throw new NotSupportedException("Not implemented yet.");
+
+    public Task<IReadOnlyList<VmNic>> ApplyNetworkAsync(Hypervisor host, VmRef vm, IReadOnlyList<NicMapping> mapping, CancellationToken ct) =>
+        throw new NotSupportedException("Not implemented yet.");
+
+    public Task<GuestAgentReply> PingGuestAgentAsync(Hypervisor host, VmRef vm, CancellationToken ct) => throw new NotSupportedException("Not implemented yet.");
+
+    public Task ShutdownAsync(Hypervisor host, VmRef vm, TimeSpan timeout, CancellationToken ct) => throw new NotSupportedException("Not implemented yet.");
+
+    public Task<VmRef> FreeScratchVmAsync(Hypervisor host, string hint, IReadOnlySet<string> taken, CancellationToken ct) =>
+        throw new NotSupportedException("Not implemented yet.");
+
     public async Task DestroyAsync(Hypervisor host, VmRef vm, CancellationToken ct) =>
         await RunCheckedAsync(host, ProxmoxCommands.QmDestroy(VmIdOf(vm)), ct);
 

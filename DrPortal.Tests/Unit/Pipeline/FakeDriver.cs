@@ -71,6 +71,41 @@ internal sealed class FakeDriver : IHypervisorDriver
     public Task<IReadOnlyList<string>> SetNetworkLinksAsync(Hypervisor host, VmRef vm, bool up, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<string>>([]);
 
+    public List<string> Networks { get; } = ["vmbr0", "vmbr9"];
+    public Dictionary<string, IReadOnlyList<NicMapping>> Applied { get; } = [];
+
+    public Task<IReadOnlyList<HostNetwork>> ListNetworksAsync(Hypervisor host, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<HostNetwork>>(Networks.Select(n => new HostNetwork(n, n != "vmbr0")).ToList());
+
+    public Task<IReadOnlyList<VmNic>> ListNicsAsync(Hypervisor host, VmRef vm, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<VmNic>>([new VmNic("net0", "BC:24:11:00:00:01", "vmbr0", null, true, "virtio")]);
+
+    public Task<IReadOnlyList<VmNic>> ApplyNetworkAsync(Hypervisor host, VmRef vm, IReadOnlyList<NicMapping> mapping, CancellationToken ct)
+    {
+        Calls.Add($"network {vm}");
+        Applied[$"{host.Name}/{vm}"] = mapping;
+        return Task.FromResult<IReadOnlyList<VmNic>>(mapping.Select(m => new VmNic(m.Nic, "BC:24:11:00:00:02", m.Network, m.VlanTag, m.LinkUp)).ToList());
+    }
+
+    public Task<GuestAgentReply> PingGuestAgentAsync(Hypervisor host, VmRef vm, CancellationToken ct) =>
+        Task.FromResult(new GuestAgentReply(GuestAgentState.Answered, "pong"));
+
+    public Task ShutdownAsync(Hypervisor host, VmRef vm, TimeSpan timeout, CancellationToken ct)
+    {
+        Calls.Add($"shutdown {vm}");
+        return Task.CompletedTask;
+    }
+
+    public Task<VmRef> FreeScratchVmAsync(Hypervisor host, string hint, IReadOnlySet<string> taken, CancellationToken ct)
+    {
+        var id = 900000;
+        while (taken.Contains(id.ToString(System.Globalization.CultureInfo.InvariantCulture)) || Vms.ContainsKey($"{host.Name}/{id}"))
+        {
+            id++;
+        }
+        return Task.FromResult(VmRef.Of(id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     public Task DestroyAsync(Hypervisor host, VmRef vm, CancellationToken ct)
     {
         Vms.Remove($"{host.Name}/{vm}");
