@@ -107,7 +107,21 @@ public static class DependencyInjection
             // fired up to 15 s late; the in-memory storage makes a one-second look cheap.
             o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
+        services.AddHangfireServer(o =>
+        {
+            o.ServerName = "runs";
+            o.Queues = [JobQueues.Runs];
+            o.WorkerCount = DrPortalOptions.RunThreads;
+        });
         services.AddHostedService<TaskReconciler>();
+
+        // Drills, failovers and failbacks: plans and runs in MariaDB; a run drives its child tasks group by group.
+        services.AddSingleton<Core.Recovery.IRecoveryPlanStore, RecoveryPlanStore>();
+        services.AddSingleton<Core.Pairs.IPairRecovery, Recovery.PairRecovery>();
+        services.AddSingleton<Core.Recovery.IDrRunService, Recovery.DrRunService>();
+        services.AddSingleton<Core.Recovery.IRunQueue, HangfireRunQueue>();
+        services.AddSingleton<Recovery.RunDriver>();
+        services.AddTransient<DrRunJob>();
 
         // Schedules: rows in MariaDB, fired by Hangfire recurring jobs re-registered (and caught up) at start.
         services.AddSingleton<IScheduleCalendar, CronCalendar>();

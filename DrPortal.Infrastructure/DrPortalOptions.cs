@@ -13,6 +13,9 @@ public sealed class DrPortalOptions
 
     public const int DefaultWorkers = 4;
 
+    /// <summary>Threads of the runs' queue: as many drills, failovers and failbacks as this may be under way at once.</summary>
+    public const int RunThreads = 4;
+
     /// <summary>How many tasks do work at the same time (heavy stages are still one per host; a task waiting for a host does not count).</summary>
     public int Workers { get; set; } = DefaultWorkers;
 

@@ -60,6 +60,46 @@ public sealed class VmPair
 
     public RetentionPolicy Retention => new(KeepLast, KeepDaily, KeepWeekly, KeepMonthly);
 
+    /// <summary>Where each NIC goes when the pair fails over; empty keeps the networks of the restored VM.</summary>
+    public List<NicMapping> FailoverNetwork { get; set; } = [];
+
+    /// <summary>Where each NIC goes in a drill; a NIC not listed is isolated (link down, new MAC).</summary>
+    public List<NicMapping> DrillNetwork { get; set; } = [];
+
+    public BootCheck BootCheck { get; set; } = BootCheck.Default;
+
+    /// <summary>Where the service runs: failed over, the replica is production and nothing may overwrite it.</summary>
+    public PairDirection Direction { get; set; }
+
+    /// <summary>When the last failover of this pair finished, while <see cref="Direction"/> is FailedOver.</summary>
+    public DateTimeOffset? FailedOverAt { get; set; }
+
+    /// <summary>The run that failed the pair over, while it is failed over.</summary>
+    public long? FailedOverRunId { get; set; }
+
+    /// <summary>The restore point the replica was last restored from (what a disaster failover compares with).</summary>
+    public long? ReplicaArchiveId { get; set; }
+
+    /// <summary>The source VM's NICs as last read before a backup: what a failback puts back.</summary>
+    public List<VmNic> SourceNics { get; set; } = [];
+
+    public DateTimeOffset? LastDrillAt { get; set; }
+    public bool? LastDrillPassed { get; set; }
+    public long? LastDrillRunId { get; set; }
+
+    /// <summary>Why nothing may overwrite the replica now, or null when replication may run.</summary>
+    public string? ReplicationBlockedReason => Direction == PairDirection.FailedOver
+        ? $"The service of this pair runs on the recovery site since {FailedOverAt:yyyy-MM-dd HH:mm} UTC (failover run #{FailedOverRunId}): replication would overwrite it. Fail back first."
+        : null;
+
+    public void ApplyRecovery(PairRecoveryInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        FailoverNetwork = [.. input.FailoverNetwork ?? []];
+        DrillNetwork = [.. input.DrillNetwork ?? []];
+        BootCheck = input.BootCheck ?? BootCheck.Default;
+    }
+
     public string? Note { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

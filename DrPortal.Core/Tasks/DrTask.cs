@@ -77,8 +77,49 @@ public sealed class DrTask
 
     public List<DrTaskStage> Stages { get; set; } = [];
 
+    /// <summary>The drill, failover or failback this task is one VM of; null for a plain task.</summary>
+    public long? DrRunId { get; set; }
+
+    public Recovery.DrRun? DrRun { get; set; }
+
+    /// <summary>The position of the VM's group in its run.</summary>
+    public int? RunGroupPosition { get; set; }
+
+    /// <summary>Seconds after its group's release before this VM starts.</summary>
+    public int DelaySeconds { get; set; }
+
+    /// <summary>A drill's scratch VM on the recovery host (chosen free when the run began); the pair's target is never touched.</summary>
+    public string? ScratchVm { get; set; }
+
+    /// <summary>The identity the scratch VM got when this task restored it: only a VM carrying it is removed afterwards.</summary>
+    public string? ScratchIdentity { get; set; }
+
+    /// <summary>When the restore point the VM was started from was made (its data age is measured from it).</summary>
+    public DateTimeOffset? PointCreatedAt { get; set; }
+
+    /// <summary>When the hypervisor first reported the VM running.</summary>
+    public DateTimeOffset? RunningAt { get; set; }
+
+    /// <summary>When the VM passed its boot check; null while not (yet).</summary>
+    public DateTimeOffset? CheckPassedAt { get; set; }
+
+    /// <summary>What the boot check found, check by check.</summary>
+    public string? CheckResult { get; set; }
+
+    public const int CheckResultMaxLength = 1000;
+
+    /// <summary>Whether the task copies from the recovery site back to the primary one (the pair reversed).</summary>
+    public bool IsReversed => Kind == DrTaskKind.Failback;
+
+    /// <summary>One of a run's VMs rather than a plain backup, restore or replication.</summary>
+    public bool IsRunMember => Kind is DrTaskKind.Drill or DrTaskKind.PlannedFailover or DrTaskKind.DisasterFailover or DrTaskKind.Failback;
+
+    /// <summary>
+    /// Failovers and failbacks of a pair share one key (only one may move its service at a time); drills have their own,
+    /// so a drill may run beside a replication of the same pair.
+    /// </summary>
     public static string ActiveKeyFor(int pairId, DrTaskKind kind) =>
-        $"{pairId.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{kind}";
+        $"{pairId.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{(kind is DrTaskKind.PlannedFailover or DrTaskKind.DisasterFailover or DrTaskKind.Failback ? "Switchover" : kind.ToString())}";
 
     /// <summary>The stages a kind of task runs, in order.</summary>
     public static IReadOnlyList<StageName> PlanFor(DrTaskKind kind) => kind switch
@@ -86,6 +127,10 @@ public sealed class DrTask
         DrTaskKind.Backup => [StageName.Preflight, StageName.Backup, StageName.Pull, StageName.Cleanup],
         DrTaskKind.Restore => [StageName.Preflight, StageName.Push, StageName.Restore, StageName.Start, StageName.Cleanup],
         DrTaskKind.Replicate => [StageName.Preflight, StageName.Backup, StageName.Pull, StageName.Push, StageName.Restore, StageName.Start, StageName.Cleanup],
+        DrTaskKind.Drill => [StageName.Preflight, StageName.Push, StageName.Restore, StageName.Network, StageName.AwaitTurn, StageName.Start, StageName.BootCheck],
+        DrTaskKind.PlannedFailover or DrTaskKind.Failback =>
+            [StageName.Preflight, StageName.Shutdown, StageName.Backup, StageName.Pull, StageName.Push, StageName.Restore, StageName.Network, StageName.AwaitTurn, StageName.Start, StageName.BootCheck],
+        DrTaskKind.DisasterFailover => [StageName.Preflight, StageName.Push, StageName.Restore, StageName.Network, StageName.AwaitTurn, StageName.Start, StageName.BootCheck],
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -6,6 +6,18 @@ public enum DrTaskKind
     Backup,
     Restore,
     Replicate,
+
+    /// <summary>A drill's copy of one VM: restored to a scratch VM on the drill network, started in plan order, checked.</summary>
+    Drill,
+
+    /// <summary>One VM of a planned failover: optional graceful shutdown of the source, a last replication, start, check.</summary>
+    PlannedFailover,
+
+    /// <summary>One VM of a disaster failover: the newest verified point already held, restored where newer, started, checked.</summary>
+    DisasterFailover,
+
+    /// <summary>One VM brought home: the recovery VM shut down and replicated back to the primary host, started there, checked.</summary>
+    Failback,
 }
 
 public enum DrTaskStatus
@@ -13,6 +25,9 @@ public enum DrTaskStatus
     Queued,
     Running,
     WaitingForHost,
+
+    /// <summary>A child of a drill, failover or failback, ready to start its VM and waiting for its group's turn.</summary>
+    WaitingForTurn,
     Succeeded,
     SucceededWithWarnings,
     Failed,
@@ -24,11 +39,23 @@ public enum StageName
 {
     /// <summary>Checks both sites before anything is touched (source VM, host keys, the target, free space).</summary>
     Preflight,
+
+    /// <summary>Shuts the VM that is about to be copied down gracefully (planned failover, failback), never forcing it.</summary>
+    Shutdown,
     Backup,
     Pull,
     Push,
     Restore,
+
+    /// <summary>Applies the network mapping (failover or drill) to the restored VM before it first starts.</summary>
+    Network,
+
+    /// <summary>Waits until the VM's group of its run may start (the previous group passed its checks or timed out).</summary>
+    AwaitTurn,
     Start,
+
+    /// <summary>Proves the started VM came up: stays running, guest agent, TCP port, command.</summary>
+    BootCheck,
     Cleanup,
 }
 

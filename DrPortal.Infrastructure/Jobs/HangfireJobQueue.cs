@@ -9,6 +9,9 @@ internal static class JobQueues
     public const string Tasks = "tasks";
 
     public const string Schedules = "schedules";
+
+    /// <summary>Drill, failover and failback runs: they wait on their children, so they must never take the children's threads.</summary>
+    public const string Runs = "runs";
 }
 
 /// <summary>Hands task ids to Hangfire. Only the id travels: the task itself lives in MariaDB.</summary>

@@ -23,6 +23,8 @@ public sealed class DrPortalDbContext(DbContextOptions<DrPortalDbContext> option
     public DbSet<ArchiveFile> ArchiveFiles => Set<ArchiveFile>();
     public DbSet<Schedule> Schedules => Set<Schedule>();
     public DbSet<ScheduleRun> ScheduleRuns => Set<ScheduleRun>();
+    public DbSet<Core.Recovery.RecoveryPlan> RecoveryPlans => Set<Core.Recovery.RecoveryPlan>();
+    public DbSet<Core.Recovery.DrRun> DrRuns => Set<Core.Recovery.DrRun>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

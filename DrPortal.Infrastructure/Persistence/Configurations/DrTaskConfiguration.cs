@@ -27,6 +27,12 @@ internal sealed class DrTaskConfiguration : IEntityTypeConfiguration<DrTask>
         b.HasOne<Archive>().WithMany().HasForeignKey(t => t.ArchiveId).OnDelete(DeleteBehavior.SetNull);
         b.HasMany(t => t.Stages).WithOne().HasForeignKey(s => s.DrTaskId).OnDelete(DeleteBehavior.Cascade);
         b.Ignore(t => t.IsFinished);
+        b.Ignore(t => t.IsReversed);
+        b.Ignore(t => t.IsRunMember);
+        b.HasOne(t => t.DrRun).WithMany(r => r.Tasks).HasForeignKey(t => t.DrRunId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(t => t.ScratchVm).HasMaxLength(Core.Hypervisors.VmRef.MaxLength);
+        b.Property(t => t.ScratchIdentity).HasMaxLength(Core.Pairs.VmPair.ReplicaIdentityMaxLength);
+        b.Property(t => t.CheckResult).HasMaxLength(DrTask.CheckResultMaxLength);
     }
 }
 

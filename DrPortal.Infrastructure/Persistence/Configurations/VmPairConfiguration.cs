@@ -25,5 +25,11 @@ internal sealed class VmPairConfiguration : IEntityTypeConfiguration<VmPair>
         b.Property(p => p.ReplicaIdentity).HasMaxLength(VmPair.ReplicaIdentityMaxLength);
         b.Property(p => p.SourceVmName).HasMaxLength(100);
         b.Ignore(p => p.Retention);
+        b.Ignore(p => p.ReplicationBlockedReason);
+        b.Property(p => p.FailoverNetwork).HasConversion(JsonColumn<List<NicMapping>>.Converter, JsonColumn<List<NicMapping>>.Comparer).HasMaxLength(4000).IsRequired();
+        b.Property(p => p.DrillNetwork).HasConversion(JsonColumn<List<NicMapping>>.Converter, JsonColumn<List<NicMapping>>.Comparer).HasMaxLength(4000).IsRequired();
+        b.Property(p => p.SourceNics).HasConversion(JsonColumn<List<VmNic>>.Converter, JsonColumn<List<VmNic>>.Comparer).HasMaxLength(4000).IsRequired();
+        b.Property(p => p.BootCheck).HasConversion(JsonColumn<BootCheck>.Converter, JsonColumn<BootCheck>.Comparer).HasMaxLength(2000).IsRequired();
+        b.Property(p => p.Direction).HasConversion<string>().HasMaxLength(16);
     }
 }

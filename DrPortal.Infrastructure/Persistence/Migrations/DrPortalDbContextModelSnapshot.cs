@@ -314,8 +314,34 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("varchar(1000)");
 
+                    b.Property<string>("BootCheck")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("varchar(2000)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetime(6)");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("varchar(16)");
+
+                    b.Property<string>("DrillNetwork")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("varchar(4000)");
+
+                    b.Property<DateTimeOffset?>("FailedOverAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<long?>("FailedOverRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("FailoverNetwork")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("varchar(4000)");
 
                     b.Property<int>("KeepDaily")
                         .HasColumnType("int");
@@ -329,6 +355,15 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<int>("KeepWeekly")
                         .HasColumnType("int");
 
+                    b.Property<DateTimeOffset?>("LastDrillAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<bool?>("LastDrillPassed")
+                        .HasColumnType("tinyint(1)");
+
+                    b.Property<long?>("LastDrillRunId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Note")
                         .HasMaxLength(500)
                         .HasColumnType("varchar(500)");
@@ -338,6 +373,9 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
 
                     b.Property<bool>("RemoveSourceCopy")
                         .HasColumnType("tinyint(1)");
+
+                    b.Property<long?>("ReplicaArchiveId")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("ReplicaIdentity")
                         .HasMaxLength(100)
@@ -353,6 +391,11 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
 
                     b.Property<int>("SourceHypervisorId")
                         .HasColumnType("int");
+
+                    b.Property<string>("SourceNics")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("varchar(4000)");
 
                     b.Property<string>("SourceVm")
                         .IsRequired()
@@ -386,6 +429,245 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .IsUnique();
 
                     b.ToTable("vm_pairs", (string)null);
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Recovery.DrRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("tinyint(1)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("varchar(2000)");
+
+                    b.Property<string>("FailbackTarget")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<int>("KeepScratchMinutes")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("varchar(20)");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("varchar(200)");
+
+                    b.Property<int?>("RecoveryPlanId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("varchar(256)");
+
+                    b.Property<DateTimeOffset?>("ScratchRemoveAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<DateTimeOffset?>("ScratchRemovedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<bool>("ShutdownSources")
+                        .HasColumnType("tinyint(1)");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("varchar(20)");
+
+                    b.Property<int?>("VmPairId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("RecoveryPlanId");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("VmPairId");
+
+                    b.ToTable("dr_runs", (string)null);
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Recovery.DrRunGroup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("DrRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("HookHypervisorId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Log")
+                        .HasMaxLength(4000)
+                        .HasColumnType("varchar(4000)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("int");
+
+                    b.Property<string>("PostHook")
+                        .HasMaxLength(1000)
+                        .HasColumnType("varchar(1000)");
+
+                    b.Property<string>("PreHook")
+                        .HasMaxLength(1000)
+                        .HasColumnType("varchar(1000)");
+
+                    b.Property<DateTimeOffset?>("ReleasedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<bool>("TimedOut")
+                        .HasColumnType("tinyint(1)");
+
+                    b.Property<int>("TimeoutSeconds")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("varchar(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DrRunId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("dr_run_groups", (string)null);
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Recovery.RecoveryPlan", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("varchar(500)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("varchar(100)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("recovery_plans", (string)null);
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Recovery.RecoveryPlanGroup", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("HookHypervisorId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("varchar(100)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("int");
+
+                    b.Property<string>("PostHook")
+                        .HasMaxLength(1000)
+                        .HasColumnType("varchar(1000)");
+
+                    b.Property<string>("PreHook")
+                        .HasMaxLength(1000)
+                        .HasColumnType("varchar(1000)");
+
+                    b.Property<int>("RecoveryPlanId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("TimeoutSeconds")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HookHypervisorId");
+
+                    b.HasIndex("RecoveryPlanId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("recovery_plan_groups", (string)null);
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Recovery.RecoveryPlanMember", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("DelaySeconds")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("int");
+
+                    b.Property<int>("RecoveryPlanGroupId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("VmPairId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RecoveryPlanGroupId");
+
+                    b.HasIndex("VmPairId");
+
+                    b.ToTable("recovery_plan_members", (string)null);
                 });
 
             modelBuilder.Entity("DrPortal.Core.Schedules.Schedule", b =>
@@ -523,12 +805,25 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("tinyint(1)");
 
+                    b.Property<DateTimeOffset?>("CheckPassedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("CheckResult")
+                        .HasMaxLength(1000)
+                        .HasColumnType("varchar(1000)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetime(6)");
 
                     b.Property<string>("CurrentStage")
                         .HasMaxLength(16)
                         .HasColumnType("varchar(16)");
+
+                    b.Property<int>("DelaySeconds")
+                        .HasColumnType("int");
+
+                    b.Property<long?>("DrRunId")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Error")
                         .HasMaxLength(2000)
@@ -557,13 +852,30 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<double>("Percent")
                         .HasColumnType("double");
 
+                    b.Property<DateTimeOffset?>("PointCreatedAt")
+                        .HasColumnType("datetime(6)");
+
                     b.Property<string>("RequestedBy")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("varchar(256)");
 
+                    b.Property<int?>("RunGroupPosition")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("RunningAt")
+                        .HasColumnType("datetime(6)");
+
                     b.Property<int?>("ScheduleId")
                         .HasColumnType("int");
+
+                    b.Property<string>("ScratchIdentity")
+                        .HasMaxLength(100)
+                        .HasColumnType("varchar(100)");
+
+                    b.Property<string>("ScratchVm")
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("datetime(6)");
@@ -595,6 +907,8 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .IsUnique();
 
                     b.HasIndex("ArchiveId");
+
+                    b.HasIndex("DrRunId");
 
                     b.HasIndex("ScheduleId");
 
@@ -937,6 +1251,59 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Navigation("TargetHypervisor");
                 });
 
+            modelBuilder.Entity("DrPortal.Core.Recovery.DrRun", b =>
+                {
+                    b.HasOne("DrPortal.Core.Recovery.RecoveryPlan", null)
+                        .WithMany()
+                        .HasForeignKey("RecoveryPlanId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("DrPortal.Core.Pairs.VmPair", null)
+                        .WithMany()
+                        .HasForeignKey("VmPairId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Recovery.DrRunGroup", b =>
+                {
+                    b.HasOne("DrPortal.Core.Recovery.DrRun", null)
+                        .WithMany("Groups")
+                        .HasForeignKey("DrRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Recovery.RecoveryPlanGroup", b =>
+                {
+                    b.HasOne("DrPortal.Core.Hosts.Hypervisor", null)
+                        .WithMany()
+                        .HasForeignKey("HookHypervisorId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("DrPortal.Core.Recovery.RecoveryPlan", null)
+                        .WithMany("Groups")
+                        .HasForeignKey("RecoveryPlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Recovery.RecoveryPlanMember", b =>
+                {
+                    b.HasOne("DrPortal.Core.Recovery.RecoveryPlanGroup", null)
+                        .WithMany("Members")
+                        .HasForeignKey("RecoveryPlanGroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("DrPortal.Core.Pairs.VmPair", "VmPair")
+                        .WithMany()
+                        .HasForeignKey("VmPairId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("VmPair");
+                });
+
             modelBuilder.Entity("DrPortal.Core.Schedules.Schedule", b =>
                 {
                     b.HasOne("DrPortal.Core.Pairs.VmPair", "VmPair")
@@ -969,6 +1336,11 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .HasForeignKey("ArchiveId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("DrPortal.Core.Recovery.DrRun", "DrRun")
+                        .WithMany("Tasks")
+                        .HasForeignKey("DrRunId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("DrPortal.Core.Schedules.Schedule", null)
                         .WithMany()
                         .HasForeignKey("ScheduleId")
@@ -978,6 +1350,8 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .WithMany()
                         .HasForeignKey("VmPairId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("DrRun");
 
                     b.Navigation("VmPair");
                 });
@@ -1054,6 +1428,23 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
             modelBuilder.Entity("DrPortal.Core.Archives.Archive", b =>
                 {
                     b.Navigation("Files");
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Recovery.DrRun", b =>
+                {
+                    b.Navigation("Groups");
+
+                    b.Navigation("Tasks");
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Recovery.RecoveryPlan", b =>
+                {
+                    b.Navigation("Groups");
+                });
+
+            modelBuilder.Entity("DrPortal.Core.Recovery.RecoveryPlanGroup", b =>
+                {
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("DrPortal.Core.Tasks.DrTask", b =>
