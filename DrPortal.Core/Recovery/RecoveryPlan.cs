@@ -25,7 +25,12 @@ public sealed class RecoveryPlan
         Description,
         Groups = Groups.OrderBy(g => g.Position).Select(g => new
         {
-            g.Position, g.Name, g.TimeoutSeconds, g.PreHook, g.PostHook, g.HookHypervisorId,
+            g.Position,
+            g.Name,
+            g.TimeoutSeconds,
+            g.PreHook,
+            g.PostHook,
+            g.HookHypervisorId,
             Members = g.Members.OrderBy(m => m.Position).Select(m => new { m.VmPairId, m.DelaySeconds }),
         }),
     };

@@ -23,7 +23,11 @@ public sealed record RecoveryPlanInput
             Description = plan.Description,
             Groups = plan.Groups.OrderBy(g => g.Position).Select(g => new RecoveryPlanGroupInput
             {
-                Name = g.Name, TimeoutSeconds = g.TimeoutSeconds, PreHook = g.PreHook, PostHook = g.PostHook, HookHypervisorId = g.HookHypervisorId,
+                Name = g.Name,
+                TimeoutSeconds = g.TimeoutSeconds,
+                PreHook = g.PreHook,
+                PostHook = g.PostHook,
+                HookHypervisorId = g.HookHypervisorId,
                 Members = g.Members.OrderBy(m => m.Position).Select(m => new RecoveryPlanMemberInput { VmPairId = m.VmPairId, DelaySeconds = m.DelaySeconds }).ToList(),
             }).ToList(),
         };

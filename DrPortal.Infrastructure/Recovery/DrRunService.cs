@@ -148,7 +148,12 @@ internal sealed class DrRunService(
             KeepScratchMinutes = kind == DrRunKind.Drill ? request.KeepScratchMinutes : 0,
             Groups = plan.Groups.OrderBy(g => g.Position).Select((g, i) => new DrRunGroup
             {
-                Position = i, Title = g.Title, TimeoutSeconds = g.TimeoutSeconds, PreHook = g.PreHook, PostHook = g.PostHook, HookHypervisorId = g.HookHypervisorId,
+                Position = i,
+                Title = g.Title,
+                TimeoutSeconds = g.TimeoutSeconds,
+                PreHook = g.PreHook,
+                PostHook = g.PostHook,
+                HookHypervisorId = g.HookHypervisorId,
             }).ToList(),
         };
         var taskKind = DrRun.TaskKindOf(kind);
