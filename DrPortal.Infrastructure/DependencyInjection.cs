@@ -120,6 +120,8 @@ public static class DependencyInjection
         services.AddSingleton<Core.Pairs.IPairRecovery, Recovery.PairRecovery>();
         services.AddSingleton<Core.Recovery.IDrRunService, Recovery.DrRunService>();
         services.AddSingleton<Core.Recovery.IRunQueue, HangfireRunQueue>();
+        services.AddSingleton<Core.Recovery.IRunStore, Recovery.EfRunStore>();
+        services.AddSingleton<Core.Recovery.RunCoordinator>();
         services.AddSingleton<Recovery.RunDriver>();
         services.AddTransient<DrRunJob>();
 

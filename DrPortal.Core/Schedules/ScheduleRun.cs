@@ -14,6 +14,9 @@ public enum ScheduleRunOutcome
 
     /// <summary>No task could be requested (the reason is in the message).</summary>
     Failed,
+
+    /// <summary>The pair is failed over: the slot would overwrite the VM that runs the service now, so it is paused (the message says why).</summary>
+    Paused,
 }
 
 /// <summary>

@@ -13,6 +13,7 @@ namespace DrPortal.Infrastructure.Jobs;
 internal sealed partial class TaskReconciler(
     IDbContextFactory<DrPortalDbContext> dbFactory,
     IJobQueue jobs,
+    Core.Recovery.IRunQueue runs,
     ILogger<TaskReconciler> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -25,6 +26,15 @@ internal sealed partial class TaskReconciler(
         {
             LogResuming(logger, task.Id, task.Status);
             jobs.Enqueue(task.Id);
+        }
+        // Runs: unfinished ones resume their groups; finished drills whose scratch VMs are still there remove them when due.
+        var openRuns = await db.DrRuns.AsNoTracking()
+            .Where(r => r.Status == Core.Recovery.DrRunStatus.Queued || r.Status == Core.Recovery.DrRunStatus.Running
+                        || (r.ScratchRemoveAt != null && r.ScratchRemovedAt == null))
+            .OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(cancellationToken);
+        foreach (var run in openRuns)
+        {
+            runs.Enqueue(run);
         }
     }
 

@@ -1,3 +1,4 @@
+using DrPortal.Core.Pairs;
 using DrPortal.Core.Common;
 using DrPortal.Core.Schedules;
 using DrPortal.Core.Tasks;
@@ -112,6 +113,15 @@ internal sealed partial class ScheduleTrigger(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var run = await db.ScheduleRuns.FirstAsync(r => r.Id == runId, ct);
         var schedule = await db.Schedules.AsNoTracking().FirstAsync(s => s.Id == run.ScheduleId, ct);
+        var blocked = schedule.TaskKind == DrTaskKind.Backup ? null
+            : await db.VmPairs.AsNoTracking().Where(p => p.Id == schedule.VmPairId).Select(p => new { p.Direction, p.FailedOverAt, p.FailedOverRunId }).FirstOrDefaultAsync(ct);
+        if (blocked is { Direction: PairDirection.FailedOver })
+        {
+            run.Outcome = ScheduleRunOutcome.Paused;
+            run.Message = Truncate($"Paused: the pair is failed over since {blocked.FailedOverAt:yyyy-MM-dd HH:mm} UTC (run #{blocked.FailedOverRunId}); a {schedule.TaskKind} would overwrite the VM that runs the service now. It resumes after a failback.");
+            await db.SaveChangesAsync(ct);
+            return run;
+        }
         var result = await tasks.RequestScheduledAsync(schedule.VmPairId, schedule.TaskKind, new ScheduledRequest(schedule.Id, run.IsCatchUp), ct);
         if (!result.IsOk)
         {

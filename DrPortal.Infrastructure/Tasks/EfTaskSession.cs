@@ -19,9 +19,13 @@ internal sealed class EfTaskSession(DrPortalDbContext db, IDbContextFactory<DrPo
 
     public void AddArchive(Archive archive) => db.Archives.Add(archive);
 
-    public async Task<Archive?> NewestVerifiedAsync(int pairId, long? except = null, DateTimeOffset? notAfter = null)
+    public async Task<Archive?> NewestVerifiedAsync(int pairId, long? except = null, DateTimeOffset? notAfter = null, int? fromHost = null)
     {
         var q = db.Archives.Include(a => a.Files).Where(a => a.VmPairId == pairId).WhereVerified();
+        if (fromHost is { } host)
+        {
+            q = q.Where(a => a.SourceHypervisorId == host);
+        }
         if (except is { } id)
         {
             q = q.Where(a => a.Id != id);
@@ -37,6 +41,29 @@ internal sealed class EfTaskSession(DrPortalDbContext db, IDbContextFactory<DrPo
     {
         var chain = await ArchiveChain.WalkAsync(point, FindArchiveAsync);
         return chain.Broken is null ? chain.Points : throw new StageFailedException(chain.Broken);
+    }
+
+    public async Task<Core.Recovery.DrRunGroup?> RunGroupAsync(long runId, int position)
+    {
+        await using var fresh = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        return await fresh.Set<Core.Recovery.DrRunGroup>().AsNoTracking().FirstOrDefaultAsync(g => g.DrRunId == runId && g.Position == position, CancellationToken.None);
+    }
+
+    public async Task<Core.Recovery.DrRun?> RunAsync(long runId)
+    {
+        await using var fresh = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        return await fresh.DrRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, CancellationToken.None);
+    }
+
+    public async Task<IReadOnlySet<string>> ClaimedVmsAsync(int hostId)
+    {
+        await using var fresh = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        // A finished drill's scratch VM stays claimed until its run removed it.
+        var claimed = await fresh.Tasks.AsNoTracking()
+            .Where(t => t.ScratchVm != null && t.Id != taskId && t.DrRun != null && t.DrRun.ScratchRemovedAt == null
+                        && ((t.Kind == DrTaskKind.Drill && t.VmPair!.TargetHypervisorId == hostId) || (t.Kind == DrTaskKind.Failback && t.VmPair!.SourceHypervisorId == hostId)))
+            .Select(t => t.ScratchVm!).ToListAsync(CancellationToken.None);
+        return claimed.ToHashSet(StringComparer.Ordinal);
     }
 
     public async Task<bool> CancelRequestedAsync()

@@ -24,6 +24,7 @@ internal sealed partial class TaskRunner(
     TaskCancellations cancellations,
     ITaskFeed feed,
     IClock clock,
+    Core.Remote.IRemoteShell shell,
     ILogger<TaskRunner> logger)
 {
     public async Task RunAsync(long taskId, CancellationToken shutdown)
@@ -68,6 +69,7 @@ internal sealed partial class TaskRunner(
                 Preflight = preflight,
                 Feed = feed,
                 Clock = clock,
+                Shell = shell,
                 Cancellation = cts.Token,
             };
             await TaskPipeline.Standard.ExecuteAsync(context, ex => LogUnexpected(logger, ex, taskId), shutdown);

@@ -45,6 +45,15 @@ internal sealed class TaskService(
         {
             return Result<TaskRequestOutcome>.Ok(new TaskRequestOutcome(active, Created: false));
         }
+        if (kind != DrTaskKind.Backup && pair.ReplicationBlockedReason is { } blocked)
+        {
+            return Result<TaskRequestOutcome>.Conflict(blocked);
+        }
+        var switchover = DrTask.ActiveKeyFor(pairId, DrTaskKind.PlannedFailover);
+        if (kind != DrTaskKind.Backup && await db.Tasks.AnyAsync(t => t.ActiveKey == switchover, ct))
+        {
+            return Result<TaskRequestOutcome>.Conflict($"Pair #{pairId} is being failed over or failed back; a {kind} would fight it over the replica. Wait for the run to end.");
+        }
 
         if (kind == DrTaskKind.Restore)
         {
@@ -100,6 +109,11 @@ internal sealed class TaskService(
         {
             // Nothing has run yet: it ends here. A runner that picks it up later sees it finished and does nothing.
             task.Cancel($"Cancelled by {actor} before it started.", clock.UtcNow);
+        }
+        else if (task.Status == DrTaskStatus.WaitingForTurn)
+        {
+            // Parked between stages: no job holds it, so it ends here; nothing of its VM has started yet.
+            task.Cancel($"Cancelled by {actor} while it waited for its group's turn.", clock.UtcNow);
         }
         db.AuditEntries.Add(AuditLog.Entry(clock, actor, "cancel", EntityType, taskId.ToString(CultureInfo.InvariantCulture),
             $"Cancelled task {taskId} ({task.Kind} of pair #{task.VmPairId})", null, null));

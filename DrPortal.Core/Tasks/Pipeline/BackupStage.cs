@@ -23,7 +23,7 @@ public sealed class BackupStage : ITaskStage
         }
         RestorePointInfo? basePoint = null;
         if (driver.Profile.Capabilities.HasFlag(DriverCapabilities.Incremental)
-            && await context.Session.NewestVerifiedAsync(pair.Id) is { } newest && newest.SourceHypervisorId == source.Id && newest.SourceVm == pair.SourceVm)
+            && await context.Session.NewestVerifiedAsync(pair.Id, fromHost: source.Id) is { } newest && newest.SourceVm == context.SourceVm.Value)
         {
             basePoint = RestorePointInfo.Of(newest);
         }
@@ -42,7 +42,7 @@ public sealed class BackupStage : ITaskStage
                 VmPairId = pair.Id,
                 SourceHypervisorId = source.Id,
                 SourceHypervisorName = source.Name,
-                SourceVm = pair.SourceVm,
+                SourceVm = context.SourceVm.Value,
                 Label = outcome.Label,
                 CreatedAt = context.Clock.UtcNow,
                 CreatedByTaskId = context.Task.Id,
@@ -61,10 +61,33 @@ public sealed class BackupStage : ITaskStage
         await context.SaveAsync();
         context.Task.ArchiveId = archive.Id;
 
+        if (!context.Task.IsReversed)
+        {
+            await RecordSourceNicsAsync(context);
+        }
+
         var shape = outcome.BasedOn is null ? "full" : $"incremental on {basePoint!.Label}";
         var warned = outcome.Warnings.Count > 0;
         return StageResult.Done(
             $"Restore point {outcome.Label} ({shape}, {outcome.Files.Count} file{(outcome.Files.Count == 1 ? "" : "s")}) written on {source.Name}" +
             (warned ? $" with {outcome.Warnings.Count} warning(s)." : "."), warned);
+    }
+
+    /// <summary>
+    /// The source VM's NICs as they are now: what a failback puts back after a failover moved them to the recovery
+    /// site's networks. Best effort: a host that cannot list them keeps the last record.
+    /// </summary>
+    private static async Task RecordSourceNicsAsync(TaskContext context)
+    {
+        try
+        {
+            var nics = await context.SourceDriver.ListNicsAsync(context.Source, context.SourceVm, context.Cancellation);
+            context.Pair.SourceNics = [.. nics];
+            await context.SaveAsync();
+        }
+        catch (Exception ex) when (ex is HypervisorCommandException or NotSupportedException)
+        {
+            context.Log($"The NICs of {context.SourceVmLabel} could not be recorded ({ex.Message}); a failback keeps the last record.");
+        }
     }
 }

@@ -24,7 +24,16 @@ public interface ITaskSession
     /// The pair's newest restore point whose files the repository holds verified, tracked; optionally not this one and
     /// made no later than a time. Null when there is none.
     /// </summary>
-    Task<Archive?> NewestVerifiedAsync(int pairId, long? except = null, DateTimeOffset? notAfter = null);
+    Task<Archive?> NewestVerifiedAsync(int pairId, long? except = null, DateTimeOffset? notAfter = null, int? fromHost = null);
+
+    /// <summary>The run group the task belongs to, read fresh (its release is the run's decision, not the task's).</summary>
+    Task<Recovery.DrRunGroup?> RunGroupAsync(long runId, int position);
+
+    /// <summary>Whether the task's run was asked to stop, read fresh.</summary>
+    Task<Recovery.DrRun?> RunAsync(long runId);
+
+    /// <summary>The VMs unfinished drill and failback tasks have claimed (or made) on a host, so two never pick the same.</summary>
+    Task<IReadOnlySet<string>> ClaimedVmsAsync(int hostId);
 
     /// <summary>The points a restore of this one needs, oldest (the full point) first and this one last, tracked.</summary>
     /// <exception cref="StageFailedException">A point of the chain no longer exists.</exception>

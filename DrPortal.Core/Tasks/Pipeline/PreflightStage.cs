@@ -8,6 +8,10 @@ public sealed class PreflightStage : ITaskStage
     public async Task<StageResult> RunAsync(TaskContext context, bool interrupted)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.Task.IsRunMember)
+        {
+            return await RunPreflight.RunAsync(context);
+        }
         // The same report the confirmation dialog showed, asked again now.
         var report = await context.Preflight.CheckAsync(context.Pair.Id, context.Task.Kind, context.Task.ArchiveId, context.Cancellation)
             ?? throw new StageFailedException("The VM pair of this task was deleted.");

@@ -24,11 +24,20 @@ public sealed class RestoreStage : ITaskStage
         using var hostLock = await context.AcquireHostAsync(target);
 
         var facts = await ReplicaTargetFacts.ReadAsync(driver, target, vm, context.Cancellation);
+        if (task.Kind == DrTaskKind.DisasterFailover && pair.ReplicaArchiveId == archive.Id && facts.Exists
+            && facts.Identity is not null && facts.Identity == pair.ReplicaIdentity)
+        {
+            task.PointCreatedAt = archive.CreatedAt;
+            await context.SaveAsync();
+            return StageResult.Skipped($"{label} on {target.Name} already holds {archive.Label}, the newest verified restore point: started as it is.");
+        }
         if (!interrupted || task.TargetExistedBefore is null)
         {
             // Asked again right before touching it: hours may have passed since the pre-flight check (a failover?).
             // After an interruption the VM may be our own half-restored one, so the decision of the lost attempt stands.
-            var (fate, message) = ReplicaTargetRules.Decide(pair, target.Name, facts);
+            var (fate, message) = task.IsRunMember
+                ? RunTargetRules.Decide(task.Kind, pair, context.TargetIsOwnMaking, target.Name, label, facts)
+                : ReplicaTargetRules.Decide(pair, target.Name, facts);
             if (fate == TargetFate.Refused)
             {
                 throw new StageFailedException(message);
@@ -51,7 +60,7 @@ public sealed class RestoreStage : ITaskStage
         {
             var request = new RestoreRequest(chain.Select(RestorePointInfo.Of).ToList(), vm, Force: facts.Exists, target.RestoreStorage);
             var outcome = await driver.RestoreAsync(target, request, context.Reporter, context.Cancellation);
-            await RecordReplicaAsync(context);
+            await RecordRestoredAsync(context, archive);
             return StageResult.Done($"{label} on {target.Name} restored from {archive.Label}.", outcome.Warnings.Count > 0);
         }
         catch (HypervisorCommandException ex) when (task.TargetExistedBefore == true)
@@ -64,6 +73,30 @@ public sealed class RestoreStage : ITaskStage
             var cleanup = await RemoveFailedRestoreAsync(context);
             throw new StageFailedException($"Restore of {archive.Label} into {label} on {target.Name} failed: {ex.Message} {cleanup}", ex.LastLines);
         }
+    }
+
+    /// <summary>
+    /// What was restored is recorded: a scratch or new VM by the identity that lets its run remove (or keep) only it; the
+    /// pair's replica by the identity that lets the next run replace it, and by the point it holds.
+    /// </summary>
+    private static async Task RecordRestoredAsync(TaskContext context, Archive point)
+    {
+        var task = context.Task;
+        task.PointCreatedAt = point.CreatedAt;
+        if (context.TargetIsOwnMaking)
+        {
+            task.ScratchIdentity = await context.TargetDriver.GetVmIdentityAsync(context.Target, context.TargetVm, CancellationToken.None);
+            await context.SaveAsync();
+            context.Log($"{context.TargetVmLabel} on {context.Target.Name} was made by this task ({task.ScratchIdentity ?? "no identity"}).");
+            return;
+        }
+        if (task.IsReversed)
+        {
+            await context.SaveAsync();
+            return;
+        }
+        context.Pair.ReplicaArchiveId = point.Id;
+        await RecordReplicaAsync(context);
     }
 
     /// <summary>The replica now at the target is this pair's: its identity is what lets the next run replace it.</summary>
@@ -106,7 +139,9 @@ public sealed class RestoreStage : ITaskStage
     private static async Task<string> RestorePreviousAsync(TaskContext context, Archive failed)
     {
         var (target, driver, vm, label) = (context.Target, context.TargetDriver, context.TargetVm, context.TargetVmLabel);
-        var previous = await context.Session.NewestVerifiedAsync(context.Pair.Id, except: failed.Id, notAfter: failed.CreatedAt);
+        // The previous state of the VM being replaced: points of the VM it copies (forward), or of itself (a failback).
+        var previous = await context.Session.NewestVerifiedAsync(context.Pair.Id, except: failed.Id, notAfter: failed.CreatedAt,
+            fromHost: context.Task.IsReversed ? target.Id : context.Source.Id);
         if (previous is null)
         {
             return $"No earlier restore point of this pair exists to fall back to; check {label} on {target.Name}.";
@@ -119,7 +154,11 @@ public sealed class RestoreStage : ITaskStage
             await context.SaveAsync();
             await driver.RestoreAsync(target, new RestoreRequest(chain.Select(RestorePointInfo.Of).ToList(), vm, Force: true, target.RestoreStorage),
                 context.Reporter, CancellationToken.None);
-            await RecordReplicaAsync(context);
+            if (!context.Task.IsReversed)
+            {
+                context.Pair.ReplicaArchiveId = previous.Id;
+                await RecordReplicaAsync(context);
+            }
             return $"The previous restore point {previous.Label} was restored instead, so {label} is back at that state.";
         }
 #pragma warning disable CA1031 // Both failures are reported together.

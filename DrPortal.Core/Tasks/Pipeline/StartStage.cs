@@ -14,6 +14,10 @@ public sealed class StartStage : ITaskStage
     {
         ArgumentNullException.ThrowIfNull(context);
         var (pair, target, driver, vm, label) = (context.Pair, context.Target, context.TargetDriver, context.TargetVm, context.TargetVmLabel);
+        if (context.Task.IsRunMember)
+        {
+            return await StartRunMemberAsync(context);
+        }
         if (pair.ReplicaStart == ReplicaStart.Off)
         {
             return StageResult.Skipped("Left stopped: this pair does not start its replica (failover starts it).");
@@ -40,6 +44,33 @@ public sealed class StartStage : ITaskStage
                 return StageResult.Done(pair.ReplicaStart == ReplicaStart.LinksDown
                     ? $"{label} is running on {target.Name} with its network links down."
                     : $"{label} is running on {target.Name}, connected.");
+            }
+            if (context.Clock.UtcNow > deadline)
+            {
+                throw new StageFailedException($"{label} on {target.Name} did not reach 'running' within {StartTimeout.TotalSeconds:0} s (status: {state}).");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+    }
+
+    /// <summary>A drill, failover or failback starts its VM on the networks the Network stage set, and records when it ran.</summary>
+    private static async Task<StageResult> StartRunMemberAsync(TaskContext context)
+    {
+        var (task, target, driver, vm, label) = (context.Task, context.Target, context.TargetDriver, context.TargetVm, context.TargetVmLabel);
+        var ct = context.Cancellation;
+        if (await driver.GetStatusAsync(target, vm, ct) != VmPowerState.Running)
+        {
+            await driver.StartAsync(target, vm, ct);
+        }
+        var deadline = context.Clock.UtcNow + StartTimeout;
+        while (true)
+        {
+            var state = await driver.GetStatusAsync(target, vm, ct);
+            if (state == VmPowerState.Running)
+            {
+                task.RunningAt ??= context.Clock.UtcNow;
+                await context.SaveAsync();
+                return StageResult.Done($"{label} is running on {target.Name}.");
             }
             if (context.Clock.UtcNow > deadline)
             {

@@ -19,22 +19,44 @@ public sealed class TaskContext
     public required IPairPreflight Preflight { get; init; }
     public required ITaskFeed Feed { get; init; }
     public required IClock Clock { get; init; }
+
+    /// <summary>For boot checks and hooks that run on a recovery host (a TCP probe, an admin's command).</summary>
+    public required Remote.IRemoteShell Shell { get; init; }
     public required CancellationToken Cancellation { get; init; }
 
     public VmPair Pair => Task.VmPair ?? throw new StageFailedException("The VM pair of this task was deleted.");
-    public Hypervisor Source => Pair.SourceHypervisor ?? throw new InvalidOperationException("The pair's source host is not loaded.");
-    public Hypervisor Target => Pair.TargetHypervisor ?? throw new InvalidOperationException("The pair's target host is not loaded.");
+    /// <summary>Where the task copies from: the pair's source host, or its recovery host when a failback reverses the pair.</summary>
+    public Hypervisor Source => Task.IsReversed ? PairTarget : PairSource;
+
+    /// <summary>Where the task restores to: the pair's recovery host, or its source host when a failback reverses the pair.</summary>
+    public Hypervisor Target => Task.IsReversed ? PairSource : PairTarget;
+
+    private Hypervisor PairSource => Pair.SourceHypervisor ?? throw new InvalidOperationException("The pair's source host is not loaded.");
+    private Hypervisor PairTarget => Pair.TargetHypervisor ?? throw new InvalidOperationException("The pair's target host is not loaded.");
 
     public IHypervisorDriver SourceDriver => DriverOf(Source);
     public IHypervisorDriver TargetDriver => DriverOf(Target);
 
-    public VmRef SourceVm => VmRef.Of(Pair.SourceVm);
-    public VmRef TargetVm => VmRef.Of(Pair.TargetVm);
+    public VmRef SourceVm => VmRef.Of(Task.IsReversed ? Pair.TargetVm : Pair.SourceVm);
+
+    /// <summary>
+    /// The VM the task restores into: the pair's replica; a drill's scratch VM (never the replica); for a failback the
+    /// original source VM or the new VM the task chose.
+    /// </summary>
+    public VmRef TargetVm => Task.Kind switch
+    {
+        DrTaskKind.Drill => VmRef.Of(Task.ScratchVm ?? throw new StageFailedException("The drill has no scratch VM yet.")),
+        DrTaskKind.Failback => VmRef.Of(Task.ScratchVm ?? Pair.SourceVm),
+        _ => VmRef.Of(Pair.TargetVm),
+    };
 
     /// <summary>"VM 100" in the kind's words ("domain web01").</summary>
-    public string TargetVmLabel => $"{TargetDriver.Profile.VmNoun} {Pair.TargetVm}";
+    public string TargetVmLabel => $"{TargetDriver.Profile.VmNoun} {TargetVm}";
 
-    public string SourceVmLabel => $"{SourceDriver.Profile.VmNoun} {Pair.SourceVm}";
+    public string SourceVmLabel => $"{SourceDriver.Profile.VmNoun} {SourceVm}";
+
+    /// <summary>Whether the restore goes into a VM the task itself chose free (a drill's scratch VM, a failback's new VM).</summary>
+    public bool TargetIsOwnMaking => Task.Kind == DrTaskKind.Drill || (Task.Kind == DrTaskKind.Failback && Task.ScratchVm is not null);
 
     public void Log(string line) => Reporter.Log(line);
 

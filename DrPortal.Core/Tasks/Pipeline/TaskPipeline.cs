@@ -15,7 +15,8 @@ public sealed class TaskPipeline(IEnumerable<ITaskStage> stages)
 
     /// <summary>The stages of the switch, one object each.</summary>
     public static TaskPipeline Standard { get; } = new(
-        [new PreflightStage(), new BackupStage(), new PullStage(), new PushStage(), new RestoreStage(), new StartStage(), new CleanupStage()]);
+        [new PreflightStage(), new ShutdownStage(), new BackupStage(), new PullStage(), new PushStage(), new RestoreStage(), new NetworkStage(),
+         new AwaitTurnStage(), new StartStage(), new BootCheckStage(), new CleanupStage()]);
 
     /// <param name="onUnexpected">Told of a failure no stage expected (a bug), before the task fails with it.</param>
     /// <param name="shutdown">The portal is stopping: the task stays as it is and resumes at its stage on the next start.</param>
@@ -46,6 +47,16 @@ public sealed class TaskPipeline(IEnumerable<ITaskStage> stages)
                 context.Log(interrupted ? $"== {stage.Name} (again: it was interrupted)" : $"== {stage.Name}");
                 var runner = _stages.GetValueOrDefault(stage.Name) ?? throw new StageFailedException($"Unknown stage {stage.Name}.");
                 var result = await runner.RunAsync(context, interrupted);
+                if (result.Parked)
+                {
+                    stage.Status = StageStatus.Pending;
+                    stage.Attempts--;
+                    task.Status = DrTaskStatus.WaitingForTurn;
+                    task.CurrentStage = stage.Name;
+                    await context.SaveAsync();
+                    context.Log(result.Message ?? "Waiting for its turn.");
+                    return;
+                }
                 task.EndStage(stage, result.Status, clock.UtcNow, result.Message);
                 await context.SaveAsync();
                 if (result.Message is not null)

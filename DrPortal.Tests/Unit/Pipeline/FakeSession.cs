@@ -27,8 +27,20 @@ internal sealed class FakeSession : ITaskSession
         Archives.Add(archive);
     }
 
-    public Task<Archive?> NewestVerifiedAsync(int pairId, long? except = null, DateTimeOffset? notAfter = null) =>
-        Task.FromResult(Archives.Where(a => a.VmPairId == pairId && a.IsVerified && a.Id != except && (notAfter is null || a.CreatedAt <= notAfter))
+    public List<Core.Recovery.DrRunGroup> RunGroups { get; } = [];
+    public Core.Recovery.DrRun? Run { get; set; }
+    public HashSet<string> Claimed { get; } = [];
+
+    public Task<Core.Recovery.DrRunGroup?> RunGroupAsync(long runId, int position) =>
+        Task.FromResult(RunGroups.FirstOrDefault(g => g.DrRunId == runId && g.Position == position));
+
+    public Task<Core.Recovery.DrRun?> RunAsync(long runId) => Task.FromResult(Run);
+
+    public Task<IReadOnlySet<string>> ClaimedVmsAsync(int hostId) => Task.FromResult<IReadOnlySet<string>>(Claimed);
+
+    public Task<Archive?> NewestVerifiedAsync(int pairId, long? except = null, DateTimeOffset? notAfter = null, int? fromHost = null) =>
+        Task.FromResult(Archives.Where(a => a.VmPairId == pairId && a.IsVerified && a.Id != except && (notAfter is null || a.CreatedAt <= notAfter)
+                                            && (fromHost is null || a.SourceHypervisorId == fromHost))
             .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).FirstOrDefault());
 
     public Task<IReadOnlyList<Archive>> ChainAsync(Archive point)

@@ -16,6 +16,7 @@ public class TaskPipelineTests
     private readonly FakeSession _session = new();
     private readonly FakeReporter _reporter = new();
     private readonly FakeClock _clock = new();
+    private readonly FakeShell _shell = new();
     private readonly FakeTransport _transport;
     private readonly VmPair _pair;
 
@@ -50,6 +51,7 @@ public class TaskPipelineTests
         Preflight = new FakePreflight(),
         Feed = new FakeTaskFeed(),
         Clock = _clock,
+        Shell = _shell,
         Cancellation = ct,
     };
 
