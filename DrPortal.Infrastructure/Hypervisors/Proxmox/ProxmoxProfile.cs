@@ -16,7 +16,7 @@ public sealed partial class ProxmoxProfile : IHypervisorProfile
     public string VmRefHelp => VmId.ErrorMessage;
 
     // Proxmox's backups are full archives; its guest agent and network mapping come with the DR operations issue.
-    public DriverCapabilities Capabilities => DriverCapabilities.ConsistentSnapshot;
+    public DriverCapabilities Capabilities => DriverCapabilities.ConsistentSnapshot | DriverCapabilities.NetworkMapping | DriverCapabilities.GuestAgent;
 
     public IReadOnlyList<BackupOptionSpec> BackupOptions => ProxmoxBackupOptions.Specs;
 

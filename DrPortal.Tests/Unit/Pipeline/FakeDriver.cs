@@ -25,7 +25,22 @@ internal sealed class FakeDriver : IHypervisorDriver
 
     public Task<string?> GetVersionAsync(Hypervisor host, CancellationToken ct) => Task.FromResult<string?>("fake 1");
 
-    public Task<VmPowerState> GetStatusAsync(Hypervisor host, VmRef vm, CancellationToken ct) => Task.FromResult(VmPowerState.Stopped);
+    /// <summary>"host/vm" of the VMs started and not stopped since.</summary>
+    public HashSet<string> Running { get; } = [];
+
+    /// <summary>Guests that fall over at once: started, they report stopped on the next look.</summary>
+    public HashSet<string> CrashAfterStart { get; } = [];
+
+    public Task<VmPowerState> GetStatusAsync(Hypervisor host, VmRef vm, CancellationToken ct)
+    {
+        var key = $"{host.Name}/{vm}";
+        if (Running.Contains(key) && CrashAfterStart.Contains(key))
+        {
+            Running.Remove(key);
+            return Task.FromResult(VmPowerState.Running);
+        }
+        return Task.FromResult(Running.Contains(key) ? VmPowerState.Running : VmPowerState.Stopped);
+    }
 
     public Task<bool> VmExistsAsync(Hypervisor host, VmRef vm, CancellationToken ct) => Task.FromResult(Vms.ContainsKey($"{host.Name}/{vm}"));
 
@@ -53,7 +68,12 @@ internal sealed class FakeDriver : IHypervisorDriver
         return Task.FromResult(new RestoreOutcome([]));
     }
 
-    public Task StartAsync(Hypervisor host, VmRef vm, CancellationToken ct) => Task.CompletedTask;
+    public Task StartAsync(Hypervisor host, VmRef vm, CancellationToken ct)
+    {
+        Calls.Add($"start {host.Name}/{vm}");
+        Running.Add($"{host.Name}/{vm}");
+        return Task.CompletedTask;
+    }
 
     public Task<bool> StopLeftoverAsync(Hypervisor host, HostProcess process, CancellationToken ct) => Task.FromResult(false);
 
@@ -63,7 +83,11 @@ internal sealed class FakeDriver : IHypervisorDriver
         return Task.FromResult<string?>("cleared the lost attempt's job");
     }
 
-    public Task StopAsync(Hypervisor host, VmRef vm, CancellationToken ct) => Task.CompletedTask;
+    public Task StopAsync(Hypervisor host, VmRef vm, CancellationToken ct)
+    {
+        Running.Remove($"{host.Name}/{vm}");
+        return Task.CompletedTask;
+    }
 
     public Task<string?> GetVmIdentityAsync(Hypervisor host, VmRef vm, CancellationToken ct) =>
         Task.FromResult(Vms.GetValueOrDefault($"{host.Name}/{vm}") is { } label ? $"id-{label}" : null);
@@ -93,6 +117,7 @@ internal sealed class FakeDriver : IHypervisorDriver
     public Task ShutdownAsync(Hypervisor host, VmRef vm, TimeSpan timeout, CancellationToken ct)
     {
         Calls.Add($"shutdown {vm}");
+        Running.Remove($"{host.Name}/{vm}");
         return Task.CompletedTask;
     }
 
