@@ -237,3 +237,15 @@ class LabVmGuestMarkerTest(EmulatorTestCase):
         from emulator_support import LABVM, PYTHON
         return subprocess.run([PYTHON, LABVM] + [str(a) for a in args], env=self.env, capture_output=True,
                               text=True, timeout=60)
+
+
+class VzdumpGuestTest(EmulatorTestCase):
+
+    def test_StopModeBackupOfAHaltingGuest_TheGuestNeverBootsDuringTheBackup(self):
+        self.create_vm(320, size='4M', fill=1)
+        self.labvm('guest', 320, '--halt-after', 1)
+        # About 2 s at 2 MiB/s: longer than the guest's halt-after, were it to boot.
+        archive, proc = self.backup(320, '--mode', 'stop', '--bwlimit', 2048)
+        self.assertIn('INFO: stopping kvm after backup task', proc.stdout)
+        self.assertIn('INFO: Backup job finished successfully', proc.stdout)
+        self.assertEqual(self.ok('qm', 'status', 320).stdout, 'status: stopped\n')

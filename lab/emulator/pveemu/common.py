@@ -814,7 +814,8 @@ def start_vm_process(vmid, conf, status='running'):
     ensure_dir(run_dir())
     name = conf.get('name', 'VM%s' % vmid).replace(' ', '_')
     argv0 = 'kvm -id %s -name %s,debug-threads=on -m %s' % (vmid, name, mem_mb(conf))
-    guest = read_guest_marker(conf) or {}
+    # A VM started paused for a backup ('prelaunch') never boots its guest: no halt, no agent.
+    guest = (read_guest_marker(conf) or {}) if status == 'running' else {}
     halt = guest.get('halt-after', 0)
     # A guest whose marker says halt-after=N powers itself off N seconds after boot: its process ends.
     proc = subprocess.Popen([argv0, str(halt) if halt > 0 else 'infinity'], executable='/bin/sleep',
