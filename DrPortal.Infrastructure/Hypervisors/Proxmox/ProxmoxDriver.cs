@@ -239,7 +239,19 @@ internal sealed class ProxmoxDriver(HostCommandRunner commands, ProxmoxProfile p
     public async Task ShutdownAsync(Hypervisor host, VmRef vm, TimeSpan timeout, CancellationToken ct)
     {
         var command = ProxmoxCommands.QmShutdown(VmIdOf(vm), timeout);
-        var result = await Shell.RunAsync(SshEndpoint.For(host), command, ct);
+        // qm ends the wait itself after --timeout; the margin covers the task's start and the SSH session, not a hang.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(timeout + ShutdownMargin);
+        RemoteResult result;
+        try
+        {
+            result = await Shell.RunAsync(SshEndpoint.For(host), command, bounded.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new HypervisorCommandException(
+                $"VM {vm} on {host.Name}: qm shutdown did not return within {(timeout + ShutdownMargin).TotalSeconds:0} s; the VM may still run.", -1, []);
+        }
         if (!result.Succeeded)
         {
             var timedOut = (result.StandardError + "\n" + result.StandardOutput).Contains("VM quit/powerdown failed - got timeout", StringComparison.Ordinal);
@@ -268,6 +280,8 @@ internal sealed class ProxmoxDriver(HostCommandRunner commands, ProxmoxProfile p
     }
 
     private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(60);
 
     private async Task<IReadOnlyList<(int Index, ProxmoxNic Nic)>> NicsOfAsync(Hypervisor host, VmId vmId, CancellationToken ct) =>
         ProxmoxVmConfig.Parse((await RunCheckedAsync(host, ProxmoxCommands.QmConfig(vmId), ct)).StandardOutput).Nics;
