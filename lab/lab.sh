@@ -45,6 +45,8 @@ usage: lab.sh <command> [args]
   vm create <pve-host> <vmid> [--name N] [--size 256M] [--fill 0.5] [--disks 1] [--memory 512] [--running]
   vm create <kvm-host> <name> [--size 256M] [--fill 0.5] [--disks 1] [--memory 32] [--running]
   vm change <host> <vmid|name> --percent P
+  vm guest <pve-host> <vmid> [--agent|--no-agent] [--boot S] [--halt-after S] [--acpi 0|1] [--clear]
+                                    what the stopped VM's guest does (a marker in its first disk)
   vm checksum <host> <vmid|name>    '<drive> <sha256>' per disk (guest-visible content)
   vm list <host>
   vm destroy <host> <vmid|name>
@@ -408,11 +410,42 @@ up_host() {
   fi
 
   ns_alive "$name" || create_host_namespaces "$name"
+  [ "$kind" = libvirt ] || ensure_pve_network "$name"
   if ! sshd_pid "$name" >/dev/null || ! sshd_listening "$name" "$addr"; then
     local old; old="$(sshd_pid "$name" || true)"
     [ -z "$old" ] || kill "$old" 2>/dev/null || true
     start_sshd "$name"
   fi
+}
+
+# A Proxmox host's /etc/network/interfaces (through its /etc overlay), unless it has one: vmbr0 with an
+# uplink port, and vmbr9 without any (isolated, for DR drills). The emulator's pvesh lists these and
+# its qm start checks NICs against them. Written by 'up', and by 'vm create' for a host that was up
+# before this existed.
+ensure_pve_network() {
+  local name="$1"
+  load_host "$name"
+  in_host "$name" /bin/sh -c '[ -e /etc/network/interfaces ] && exit 0; mkdir -p /etc/network; cat >/etc/network/interfaces.tmp && mv /etc/network/interfaces.tmp /etc/network/interfaces' <<EOF
+# Network of lab host $name, written by lab/lab.sh: vmbr0 has an uplink, vmbr9 none (DR drills).
+auto lo
+iface lo inet loopback
+
+iface eno1 inet manual
+
+auto vmbr0
+iface vmbr0 inet static
+	address $ADDR/24
+	bridge-ports eno1
+	bridge-stp off
+	bridge-fd 0
+
+auto vmbr9
+iface vmbr9 inet manual
+#drill
+	bridge-ports none
+	bridge-stp off
+	bridge-fd 0
+EOF
 }
 
 # ------------------------------------------------------------------ libvirt hosts
@@ -730,15 +763,17 @@ cmd_vm() {
   need_root
   local sub="${1:-}"; shift || true
   case "$sub" in
-    create|change|checksum|destroy)
+    create|change|checksum|destroy|guest)
       [ $# -ge 2 ] || die "usage: lab.sh vm $sub <host> <vmid|name> [options]"
       local name="$1"; shift; load_host "$name"
+      [ "$sub" != guest ] || [ "$KIND" != libvirt ] || die "vm guest is for Proxmox hosts (the emulator's guests)"
+      [ "$sub" != create ] || [ "$KIND" = libvirt ] || ensure_pve_network "$name"
       in_host "$name" "$PY" "$(vm_tool)" "$sub" "$@" ;;
     list)
       [ $# -eq 1 ] || die "usage: lab.sh vm list <host>"
       load_host "$1"
       in_host "$1" "$PY" "$(vm_tool)" list ;;
-    *) die "usage: lab.sh vm create|change|checksum|list|destroy <host> ..." ;;
+    *) die "usage: lab.sh vm create|change|checksum|guest|list|destroy <host> ..." ;;
   esac
 }
 

@@ -6,7 +6,9 @@ filled with random data at a chosen density in 64 KiB blocks, so that a test
 can prove with 'checksum' that a restored VM is byte for byte the backed-up one.
 
     labvm.py create <vmid> [--name N] [--size 256M] [--fill 0.5] [--disks 1] [--memory 512] [--running]
-    labvm.py change <vmid> --percent P
+    labvm.py change <vmid> --percent P   (keeps a guest marker)
+    labvm.py guest <vmid> [--agent|--no-agent] [--boot S] [--halt-after S] [--acpi 0|1] [--clear]
+                                      writes the guest marker at the start of the first disk
     labvm.py checksum <vmid>          one line per disk: '<drive> <sha256>'
     labvm.py list                     one line per VM: '<vmid> <name> <status> <drive>:<size>,...'
     labvm.py destroy <vmid>
@@ -24,7 +26,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.realpath
 from pveemu.common import (  # noqa: E402
     PveError, VMID_RE, vm_exists, load_config, write_config, remove_config, config_drives, volume_path,
     images_dir, ensure_dir, format_disk_size, parse_disk_size, random_mac, start_vm_process,
-    stop_vm_process, vm_running, list_vmids, sha256_file, ConfigLock, LOCAL_STORAGE)
+    stop_vm_process, vm_running, list_vmids, sha256_file, ConfigLock, LOCAL_STORAGE, first_disk_path,
+    parse_guest_marker, format_guest_marker, GUEST_MARKER_SIZE)
 
 BLOCK = 64 * 1024
 WRITE_CHUNK = 4 << 20
@@ -139,12 +142,60 @@ def disks_of(vmid):
 
 
 def cmd_change(args):
-    _, disks = disks_of(args.vmid)
+    conf, disks = disks_of(args.vmid)
+    first = first_disk_path(conf)
+    marker = read_marker(first) if first else None
     for key, path in disks:
         size = os.path.getsize(path)
         blocks, count = pick_blocks(size, args.percent / 100.0)
         write_random_blocks(path, blocks, size)
         print('%s rewrote %d of %d blocks' % (key, len(blocks), count))
+    # The guest's behaviour is part of its data ("its OS"): new data does not erase it.
+    if marker is not None:
+        write_marker(first, format_guest_marker(marker))
+    return 0
+
+
+def read_marker(path):
+    with open(path, 'rb') as f:
+        return parse_guest_marker(f.read(GUEST_MARKER_SIZE))
+
+
+def write_marker(path, data):
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.pwrite(fd, data, 0)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def seconds_arg(text):
+    if not text.isdigit() or int(text) > 999999:
+        raise argparse.ArgumentTypeError("invalid seconds '%s' (0..999999)" % text)
+    return int(text)
+
+
+def cmd_guest(args):
+    """The guest marker: what the VM's 'OS' does, kept in its first disk so backups carry it."""
+    conf, _ = disks_of(args.vmid)
+    path = first_disk_path(conf)
+    if not path:
+        raise LabError('VM %d has no disk for a guest marker' % args.vmid)
+    if vm_running(args.vmid):
+        raise LabError('VM %d is running: the guest marker is written to a stopped VM only' % args.vmid)
+    if args.clear:
+        write_marker(path, bytes(GUEST_MARKER_SIZE))
+        print('no guest marker')
+        return 0
+    settings = read_marker(path) or {}
+    for key, value in (('agent', args.agent), ('boot', args.boot), ('halt-after', args.halt_after),
+                       ('acpi', args.acpi)):
+        if value is not None:
+            settings[key] = value
+    data = format_guest_marker(settings)
+    write_marker(path, data)
+    print(data.split(b'\n', 1)[0].decode())
     return 0
 
 
@@ -197,13 +248,21 @@ def main(argv):
     p = sub.add_parser('change')
     p.add_argument('vmid', type=vmid_arg)
     p.add_argument('--percent', type=percent_arg, required=True)
+    p = sub.add_parser('guest')
+    p.add_argument('vmid', type=vmid_arg)
+    p.add_argument('--agent', dest='agent', action='store_const', const=1)
+    p.add_argument('--no-agent', dest='agent', action='store_const', const=0)
+    p.add_argument('--boot', type=seconds_arg)
+    p.add_argument('--halt-after', type=seconds_arg)
+    p.add_argument('--acpi', type=int, choices=(0, 1))
+    p.add_argument('--clear', action='store_true')
     for name in ('checksum', 'destroy'):
         p = sub.add_parser(name)
         p.add_argument('vmid', type=vmid_arg)
     sub.add_parser('list')
     args = parser.parse_args(argv)
     handler = {'create': cmd_create, 'change': cmd_change, 'checksum': cmd_checksum,
-               'list': cmd_list, 'destroy': cmd_destroy}[args.command]
+               'list': cmd_list, 'destroy': cmd_destroy, 'guest': cmd_guest}[args.command]
     try:
         return handler(args)
     except (LabError, PveError) as e:

@@ -27,24 +27,60 @@ public static partial class ProxmoxCommands
     /// <summary>Hard stop, like pulling the plug; used when a VM must not run any longer (before a restore over it).</summary>
     public static RemoteCommand QmStop(VmId vmId) => new("qm", "stop", Vmid(vmId));
 
-    /// <summary>Clean shutdown through ACPI or the guest agent.</summary>
+    /// <summary>Clean shutdown through ACPI or the guest agent, with qm's own timeout (default 60 s).</summary>
     public static RemoteCommand QmShutdown(VmId vmId) => new("qm", "shutdown", Vmid(vmId));
+
+    /// <summary>Longest graceful shutdown the portal waits for: a day is already more than any guest needs.</summary>
+    public static readonly TimeSpan MaxShutdownTimeout = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// <c>qm shutdown VMID --timeout N</c> (whole seconds, rounded up). Never <c>--forceStop</c>: a guest that does not
+    /// stop in time keeps running and qm fails with <c>VM quit/powerdown failed - got timeout</c>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A timeout under one second or over a day.</exception>
+    public static RemoteCommand QmShutdown(VmId vmId, TimeSpan timeout)
+    {
+        if (timeout < TimeSpan.FromSeconds(1) || timeout > MaxShutdownTimeout)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A shutdown timeout is 1 second to 1 day.");
+        }
+        var seconds = (long)Math.Ceiling(timeout.TotalSeconds);
+        return new("qm", "shutdown", Vmid(vmId), "--timeout", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary><c>qm guest cmd VMID ping</c>: exit 0 with no output when the guest agent answers.</summary>
+    public static RemoteCommand QmGuestPing(VmId vmId) => new("qm", "guest", "cmd", Vmid(vmId), "ping");
+
+    /// <summary>
+    /// <c>pvesh get /nodes/localhost/network --output-format json</c>: the node the portal is logged in to, by the name
+    /// pvesh gives it itself, so the portal's name for the host never has to match the node name.
+    /// </summary>
+    public static RemoteCommand PveshNodeNetwork() => new("pvesh", "get", "/nodes/localhost/network", "--output-format", "json");
 
     public static RemoteCommand QmDestroy(VmId vmId) => new("qm", "destroy", Vmid(vmId));
 
     /// <summary>
-    /// <c>qm set VMID --netN model=MAC,key=value,...</c>. The MAC is always passed (without it qm makes a new one); keys
-    /// and values come from the host's own config and are checked to be plain property tokens all the same.
+    /// <c>qm set VMID --netN model[=MAC],key=value,...</c>: the one builder of a NIC's property string, for a network
+    /// mapping and for link changes alike. The MAC is passed when the NIC has one (without it qm makes a new one). Every
+    /// key and value is checked to be a plain property token, the model to be one qemu-server knows, the bridge to be a
+    /// bridge name and the tag a VLAN id, whether they come from the host's own config or from a mapping.
     /// </summary>
-    /// <exception cref="ArgumentException">An index outside 0..31 or a key or value that is not a property token.</exception>
+    /// <exception cref="ArgumentException">An index outside 0..31, or a model, MAC, key or value Proxmox would not take.</exception>
     public static RemoteCommand QmSetNet(VmId vmId, int index, ProxmoxNic nic)
     {
         ArgumentNullException.ThrowIfNull(nic);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(index, 31);
+        if (!ProxmoxNic.Models.Contains(nic.Model) || (nic.Mac is { } mac && !ProxmoxNic.IsMac(mac)))
+        {
+            throw new ArgumentException($"'{nic.Model}={nic.Mac}' is not a NIC model and MAC Proxmox knows.", nameof(nic));
+        }
         foreach (var (key, value) in nic.Options)
         {
-            if (!NicKey().IsMatch(key) || !NicValue().IsMatch(value))
+            if (!NicKey().IsMatch(key) || !NicValue().IsMatch(value)
+                || (key == "bridge" && !ProxmoxBridge.TryParse(value, out _))
+                || (key == "tag" && !(int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var tag)
+                                      && tag is >= 1 and <= NicMapping.MaxVlanTag)))
             {
                 throw new ArgumentException($"'{key}={value}' is not a NIC property Proxmox knows.", nameof(nic));
             }

@@ -150,13 +150,13 @@ internal sealed class ProxmoxDriver(HostCommandRunner commands, ProxmoxProfile p
 
     public async Task<IReadOnlyList<string>> SetNetworkLinksAsync(Hypervisor host, VmRef vm, bool up, CancellationToken ct)
     {
-        var nics = ProxmoxVmConfig.Parse((await RunCheckedAsync(host, ProxmoxCommands.QmConfig(VmIdOf(vm)), ct)).StandardOutput).Nics;
+        var nics = await NicsOfAsync(host, VmIdOf(vm), ct);
         foreach (var (index, nic) in nics.Where(n => n.Nic.LinkDown == up))
         {
             await RunCheckedAsync(host, ProxmoxCommands.QmSetNet(VmIdOf(vm), index, nic.WithLinkDown(!up)), ct);
         }
         // Read back: the VM is only started when its configuration shows every link as wanted, with its MAC kept.
-        var after = ProxmoxVmConfig.Parse((await RunCheckedAsync(host, ProxmoxCommands.QmConfig(VmIdOf(vm)), ct)).StandardOutput).Nics;
+        var after = await NicsOfAsync(host, VmIdOf(vm), ct);
         var wrong = after.Where(n => n.Nic.LinkDown == up || nics.FirstOrDefault(b => b.Index == n.Index).Nic?.Mac is not { } mac || mac != n.Nic.Mac)
             .Select(n => $"net{n.Index}").ToList();
         if (wrong.Count > 0 || after.Count != nics.Count)
@@ -168,20 +168,123 @@ internal sealed class ProxmoxDriver(HostCommandRunner commands, ProxmoxProfile p
         return after.Select(n => $"net{n.Index}").ToList();
     }
 
-    // Issue 12: implemented by the driver's own branch; until then the operation says it is not there.
-    public Task<IReadOnlyList<HostNetwork>> ListNetworksAsync(Hypervisor host, CancellationToken ct) => throw new NotSupportedException("Not implemented yet.");
+    public async Task<IReadOnlyList<HostNetwork>> ListNetworksAsync(Hypervisor host, CancellationToken ct)
+    {
+        var result = await RunCheckedAsync(host, ProxmoxCommands.PveshNodeNetwork(), ct);
+        try
+        {
+            return ProxmoxNetworkParser.ParseBridges(result.StandardOutput);
+        }
+        catch (FormatException ex)
+        {
+            throw new HypervisorCommandException($"{host.Name}: {ex.Message}", result.ExitStatus, LastLines(result));
+        }
+    }
 
-    public Task<IReadOnlyList<VmNic>> ListNicsAsync(Hypervisor host, VmRef vm, CancellationToken ct) => throw new NotSupportedException("Not implemented yet.");
+    public async Task<IReadOnlyList<VmNic>> ListNicsAsync(Hypervisor host, VmRef vm, CancellationToken ct) =>
+        (await NicsOfAsync(host, VmIdOf(vm), ct)).Select(n => n.Nic.ToVmNic(n.Index)).ToList();
 
-    public Task<IReadOnlyList<VmNic>> ApplyNetworkAsync(Hypervisor host, VmRef vm, IReadOnlyList<NicMapping> mapping, CancellationToken ct) =>
-        throw new NotSupportedException("Not implemented yet.");
+    public async Task<IReadOnlyList<VmNic>> ApplyNetworkAsync(Hypervisor host, VmRef vm, IReadOnlyList<NicMapping> mapping, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        var vmId = VmIdOf(vm);
+        var planned = ProxmoxNetworkPlan.Build(vm, host.Name, await NicsOfAsync(host, vmId, ct), mapping);
+        // qm set accepts any bridge name and the VM would only fail at start: check the node's bridges before any change.
+        var bridges = await ListNetworksAsync(host, ct);
+        var missing = planned.Select(p => p.Wanted.Bridge).OfType<string>().Distinct(StringComparer.Ordinal)
+            .Where(b => !bridges.Any(n => n.Name == b)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new HypervisorCommandException(
+                $"VM {vm} on {host.Name}: bridge {string.Join(", ", missing)} does not exist there; its bridges are {(bridges.Count > 0 ? string.Join(", ", bridges.Select(b => b.Name)) : "none")}. Nothing was changed.",
+                0, []);
+        }
+        // A running VM would take the change live (hotplug) or leave it pending: mapping is for a VM before its first start.
+        if (await GetStatusAsync(host, vm, ct) != VmPowerState.Stopped)
+        {
+            throw new HypervisorCommandException($"VM {vm} on {host.Name} is not stopped: a network mapping is applied to a stopped VM only. Nothing was changed.", 0, []);
+        }
+        foreach (var step in planned.Where(p => p.Wanted.ToString() != p.Current.ToString()))
+        {
+            await RunCheckedAsync(host, ProxmoxCommands.QmSetNet(vmId, step.Index, step.Wanted), ct);
+        }
+        var after = await NicsOfAsync(host, vmId, ct);
+        var wrong = ProxmoxNetworkPlan.Unmet(planned, after);
+        if (wrong.Count > 0)
+        {
+            throw new HypervisorCommandException(
+                $"VM {vm} on {host.Name}: after applying the network mapping, the configuration does not show it for {string.Join(", ", wrong)}.", 0, []);
+        }
+        return after.Select(n => n.Nic.ToVmNic(n.Index)).ToList();
+    }
 
-    public Task<GuestAgentReply> PingGuestAgentAsync(Hypervisor host, VmRef vm, CancellationToken ct) => throw new NotSupportedException("Not implemented yet.");
+    public async Task<GuestAgentReply> PingGuestAgentAsync(Hypervisor host, VmRef vm, CancellationToken ct)
+    {
+        var command = ProxmoxCommands.QmGuestPing(VmIdOf(vm));
+        // qm waits 3 s for guest-ping (and 5 s for an agent command): a session that runs much longer is no answer either.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(PingTimeout);
+        RemoteResult result;
+        try
+        {
+            result = await Shell.RunAsync(SshEndpoint.For(host), command, bounded.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new GuestAgentReply(GuestAgentState.NoAnswer, $"qm guest cmd ping gave no result within {PingTimeout.TotalSeconds:0} s.");
+        }
+        return QmGuestPingParser.Classify(result) ?? throw Failure(host, command, result);
+    }
 
-    public Task ShutdownAsync(Hypervisor host, VmRef vm, TimeSpan timeout, CancellationToken ct) => throw new NotSupportedException("Not implemented yet.");
+    public async Task ShutdownAsync(Hypervisor host, VmRef vm, TimeSpan timeout, CancellationToken ct)
+    {
+        var command = ProxmoxCommands.QmShutdown(VmIdOf(vm), timeout);
+        // qm ends the wait itself after --timeout; the margin covers the task's start and the SSH session, not a hang.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(timeout + ShutdownMargin);
+        RemoteResult result;
+        try
+        {
+            result = await Shell.RunAsync(SshEndpoint.For(host), command, bounded.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new HypervisorCommandException(
+                $"VM {vm} on {host.Name}: qm shutdown did not return within {(timeout + ShutdownMargin).TotalSeconds:0} s; the VM may still run.", -1, []);
+        }
+        if (!result.Succeeded)
+        {
+            var timedOut = (result.StandardError + "\n" + result.StandardOutput).Contains("VM quit/powerdown failed - got timeout", StringComparison.Ordinal);
+            if (timedOut)
+            {
+                throw new HypervisorCommandException(
+                    $"VM {vm} on {host.Name} did not shut down within {Math.Ceiling(timeout.TotalSeconds):0} s (VM quit/powerdown failed - got timeout); it still runs.",
+                    result.ExitStatus, LastLines(result));
+            }
+            throw Failure(host, command, result);
+        }
+        // Exit 0 covers "already stopped" (stderr "VM N not running"); only a stopped status is proof.
+        var state = await GetStatusAsync(host, vm, ct);
+        if (state != VmPowerState.Stopped)
+        {
+            throw new HypervisorCommandException($"VM {vm} on {host.Name}: qm shutdown ended, yet the VM is {state.ToString().ToLowerInvariant()}.", 0, LastLines(result));
+        }
+    }
 
-    public Task<VmRef> FreeScratchVmAsync(Hypervisor host, string hint, IReadOnlySet<string> taken, CancellationToken ct) =>
-        throw new NotSupportedException("Not implemented yet.");
+    public async Task<VmRef> FreeScratchVmAsync(Hypervisor host, string hint, IReadOnlySet<string> taken, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(taken);
+        // The hint names a libvirt copy; a Proxmox scratch VM is a number.
+        var onHost = (await ListVmsAsync(host, ct)).Select(v => VmId.TryParse(v.Ref.Value, out var id) ? id : (VmId?)null).OfType<VmId>();
+        return VmRef.Of(ProxmoxScratchVmId.Pick(onHost, taken).ToString());
+    }
+
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(60);
+
+    private async Task<IReadOnlyList<(int Index, ProxmoxNic Nic)>> NicsOfAsync(Hypervisor host, VmId vmId, CancellationToken ct) =>
+        ProxmoxVmConfig.Parse((await RunCheckedAsync(host, ProxmoxCommands.QmConfig(vmId), ct)).StandardOutput).Nics;
 
     public async Task DestroyAsync(Hypervisor host, VmRef vm, CancellationToken ct) =>
         await RunCheckedAsync(host, ProxmoxCommands.QmDestroy(VmIdOf(vm)), ct);

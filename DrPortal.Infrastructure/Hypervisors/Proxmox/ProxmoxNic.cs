@@ -1,13 +1,16 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
+using DrPortal.Core.Hypervisors;
 
 namespace DrPortal.Infrastructure.Hypervisors.Proxmox;
 
 /// <summary>
 /// A `netN` property string as `qm config` prints it: `model=MAC` first, then the other keys in alphabetical order
 /// (`bridge`, `firewall`, `link_down`, `mtu`, `queues`, `rate`, `tag`, `trunks`, ...). Written back the same way,
-/// with the MAC always given, because `qm set --netN` without one makes a new MAC.
+/// with the MAC given to keep it, because `qm set --netN` without one makes a new MAC.
 /// </summary>
-public sealed partial record ProxmoxNic(string Model, string Mac, IReadOnlyDictionary<string, string> Options)
+/// <param name="Mac">Upper case; null only for a NIC about to be written without one, so that qemu-server makes a new MAC.</param>
+public sealed partial record ProxmoxNic(string Model, string? Mac, IReadOnlyDictionary<string, string> Options)
 {
     public static readonly IReadOnlySet<string> Models = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -16,6 +19,13 @@ public sealed partial record ProxmoxNic(string Model, string Mac, IReadOnlyDicti
     };
 
     public bool LinkDown => Options.TryGetValue("link_down", out var v) && v is "1" or "true" or "yes" or "on";
+
+    /// <summary>The bridge it joins; null for user-mode networking.</summary>
+    public string? Bridge => Options.GetValueOrDefault("bridge");
+
+    /// <summary>Its VLAN tag, or null for none (or one that is not a number, which qemu-server would not have written).</summary>
+    public int? VlanTag =>
+        Options.TryGetValue("tag", out var tag) && int.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     /// <exception cref="FormatException">Not a NIC with a model and a MAC address.</exception>
     public static ProxmoxNic Parse(string value)
@@ -65,9 +75,42 @@ public sealed partial record ProxmoxNic(string Model, string Mac, IReadOnlyDicti
         return this with { Options = options };
     }
 
-    /// <summary>`model=MAC,key=value,...` with the keys sorted, as qemu-server prints it.</summary>
+    /// <summary>
+    /// This NIC as a mapping wants it: the bridge replaced (or kept when the mapping names none), the tag set or removed,
+    /// the link up or down, the MAC kept or left out for a new one; every other option (firewall, mtu, queues...) stays.
+    /// </summary>
+    /// <exception cref="ArgumentException">The mapping's bridge is not a bridge name or its tag is outside 1..4094.</exception>
+    public ProxmoxNic WithMapping(NicMapping mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        var options = new SortedDictionary<string, string>((IDictionary<string, string>)Options, StringComparer.Ordinal);
+        if (mapping.Network is not null)
+        {
+            options["bridge"] = ProxmoxBridge.Parse(mapping.Network, nameof(mapping)).Name;
+        }
+        if (mapping.VlanTag is { } tag)
+        {
+            options["tag"] = tag is >= 1 and <= NicMapping.MaxVlanTag
+                ? tag.ToString(CultureInfo.InvariantCulture)
+                : throw new ArgumentException($"{mapping.Nic}: VLAN tag {tag} is outside 1..{NicMapping.MaxVlanTag}.", nameof(mapping));
+        }
+        else
+        {
+            options.Remove("tag");
+        }
+        var nic = (this with { Options = options }).WithLinkDown(!mapping.LinkUp);
+        return mapping.Mac == MacPolicy.Keep ? nic : nic with { Mac = null };
+    }
+
+    /// <summary>The neutral view of this NIC as <c>netN</c>.</summary>
+    public VmNic ToVmNic(int index) =>
+        new("net" + index.ToString(CultureInfo.InvariantCulture), Mac, Bridge, VlanTag, !LinkDown, Model);
+
+    /// <summary>`model=MAC,key=value,...` with the keys sorted, as qemu-server prints it; `model,key=value,...` without a MAC.</summary>
     public override string ToString() =>
-        string.Join(',', new[] { $"{Model}={Mac}" }.Concat(Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}")));
+        string.Join(',', new[] { Mac is null ? Model : $"{Model}={Mac}" }.Concat(Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}")));
+
+    public static bool IsMac(string text) => MacShape().IsMatch(text);
 
     [GeneratedRegex(@"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}\z")]
     private static partial Regex MacShape();

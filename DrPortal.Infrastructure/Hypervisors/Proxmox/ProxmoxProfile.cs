@@ -15,7 +15,7 @@ public sealed partial class ProxmoxProfile : IHypervisorProfile
     public string VmNoun => "VM";
     public string VmRefHelp => VmId.ErrorMessage;
 
-    // Proxmox's backups are full archives; its guest agent and network mapping come with the DR operations issue.
+    // Proxmox backups are full archives; NICs are mapped with qm set --netN and the guest agent answers qm guest cmd ping.
     public DriverCapabilities Capabilities => DriverCapabilities.ConsistentSnapshot | DriverCapabilities.NetworkMapping | DriverCapabilities.GuestAgent;
 
     public IReadOnlyList<BackupOptionSpec> BackupOptions => ProxmoxBackupOptions.Specs;

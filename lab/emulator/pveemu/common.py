@@ -555,29 +555,173 @@ def print_net(net):
     return ','.join(parts)
 
 
-def node_bridges():
-    """The bridges of this node: 'iface' stanzas with bridge ports in /etc/network/interfaces.
+# The layout of a node without an /etc/network/interfaces of its own (or one that declares no
+# bridge): the lab's default bridge vmbr0 with an uplink.
+DEFAULT_INTERFACES = """auto lo
+iface lo inet loopback
 
-    A node whose file declares none (the lab's hosts without one of their own)
-    has the lab's default bridge vmbr0.
+iface eno1 inet manual
+
+auto vmbr0
+iface vmbr0 inet manual
+\tbridge-ports eno1
+\tbridge-stp off
+\tbridge-fd 0
+"""
+
+NETWORK_TYPES = ['bridge', 'bond', 'eth', 'alias', 'vlan', 'OVSBridge', 'OVSBond', 'OVSPort', 'OVSIntPort',
+                 'vxlan', 'dummy', 'unknown']
+BRIDGE_TYPES = ('bridge', 'OVSBridge')
+
+
+def _iface_type(name, options):
+    """The type pve-common's __read_etc_network_interfaces gives an interface (enough of it for the lab)."""
+    if 'ovs_type' in options:
+        return options['ovs_type']
+    if 'bridge_ports' in options:
+        return 'bridge'
+    if 'bond_slaves' in options or 'slaves' in options:
+        return 'bond'
+    if 'vlan-raw-device' in options or re.match(r'^\S+\.\d+$', name) or re.match(r'^vlan\d+$', name):
+        return 'vlan'
+    if ':' in name:
+        return 'alias'
+    if re.match(r'^(?:eth\d+|en[a-z0-9]+)$', name):
+        return 'eth'
+    if 'vxlan-id' in options:
+        return 'vxlan'
+    if 'link-type' in options and options['link-type'] == 'dummy':
+        return 'dummy'
+    return 'unknown'
+
+
+def parse_interfaces(text):
+    """/etc/network/interfaces -> the objects of 'pvesh get /nodes/{node}/network' (lo removed).
+
+    Values read from the file stay strings ("bridge_fd":"0", "mtu":"9000", "netmask":"24"); computed
+    ones are numbers ("priority":3, "active":1, a defaulted "bridge_fd":0), as the reference warns.
     """
-    bridges = set()
+    ifaces = {}
+    order = []
+    auto = set()
     current = None
+    for raw in text.split('\n'):
+        line = raw.strip()
+        if not line:
+            continue
+        words = line.split()
+        if words[0] in ('auto', 'allow-hotplug', 'allow-auto'):
+            auto.update(words[1:])
+            current = None
+            continue
+        if words[0] in ('source', 'source-directory', 'mapping'):
+            current = None
+            continue
+        if words[0] == 'iface' and len(words) >= 3:
+            name, family = words[1], words[2]
+            method = words[3] if len(words) > 3 else 'manual'
+            if name not in ifaces:
+                ifaces[name] = {'options': {}, 'families': [], 'comments': ''}
+                order.append(name)
+            entry = ifaces[name]
+            entry['families'].append(family)
+            entry['method6' if family == 'inet6' else 'method'] = method
+            current = (name, family)
+            continue
+        if current is None:
+            continue
+        entry = ifaces[current[0]]
+        if line.startswith('#'):
+            entry['comments'] += line[1:].lstrip() + '\n'
+            continue
+        key = words[0].replace('-', '_') if words[0].startswith(('bridge', 'bond')) else words[0]
+        value = ' '.join(words[1:])
+        if current[1] == 'inet6' and key in ('address', 'netmask', 'gateway'):
+            key += '6'
+        entry['options'][key] = value
+    result = []
+    # Priorities count the file's stanzas from 2 on.
+    for priority, name in enumerate(order, start=2):
+        if name == 'lo':
+            continue
+        entry = ifaces[name]
+        opts = entry['options']
+        kind = _iface_type(name, opts)
+        item = {'iface': name, 'type': kind, 'priority': priority,
+                'method': entry.get('method', 'manual'), 'method6': entry.get('method6', 'manual'),
+                'families': entry['families'] or ['inet']}
+        if name in auto:
+            item['autostart'] = 1
+            item['active'] = 1
+        if kind == 'eth':
+            item['exists'] = 1
+        for fam, suffix in (('', ''), ('6', '6')):
+            address = opts.get('address' + suffix)
+            if address:
+                if '/' in address:
+                    address, mask = address.split('/', 1)
+                else:
+                    mask = opts.get('netmask' + suffix)
+                item['address' + suffix] = address
+                if mask:
+                    item['netmask' + suffix] = mask
+                    item['cidr' + suffix] = '%s/%s' % (address, mask)
+            if opts.get('gateway' + suffix):
+                item['gateway' + suffix] = opts['gateway' + suffix]
+        if entry['comments']:
+            item['comments'] = entry['comments']
+        if 'mtu' in opts:
+            item['mtu'] = opts['mtu']
+        if kind == 'bridge':
+            ports = opts.get('bridge_ports', '')
+            item['bridge_ports'] = '' if ports == 'none' else ' '.join(sorted(ports.split()))
+            item['bridge_stp'] = 'on' if opts.get('bridge_stp') in ('on', 'yes') else 'off'
+            if 'bridge_fd' in opts:
+                item['bridge_fd'] = opts['bridge_fd']
+            elif item['bridge_stp'] == 'off':
+                item['bridge_fd'] = 0
+            if opts.get('bridge_vlan_aware') in ('yes', 'on', '1'):
+                item['bridge_vlan_aware'] = 1
+            if 'bridge_vids' in opts:
+                item['bridge_vids'] = opts['bridge_vids']
+        if kind == 'OVSBridge' and 'ovs_ports' in opts:
+            item['ovs_ports'] = opts['ovs_ports']
+        if kind == 'bond':
+            item['slaves'] = opts.get('bond_slaves', opts.get('slaves', ''))
+            if 'bond_mode' in opts:
+                item['bond_mode'] = opts['bond_mode']
+        if kind == 'vlan':
+            match = re.match(r'^(\S+)\.(\d+)$', name)
+            if 'vlan-raw-device' in opts or match:
+                item['vlan-raw-device'] = opts.get('vlan-raw-device', match.group(1) if match else '')
+            if 'vlan-id' in opts or match:
+                item['vlan-id'] = opts.get('vlan-id', match.group(2) if match else '')
+        result.append(item)
+    return result
+
+
+def node_interfaces_text():
     try:
         with open(rpath('/etc/network/interfaces')) as f:
-            for line in f:
-                words = line.split()
-                if not words:
-                    continue
-                if words[0] == 'iface' and len(words) > 1:
-                    current = words[1]
-                elif words[0] in ('auto', 'allow-hotplug', 'source', 'source-directory', 'mapping'):
-                    current = None
-                elif current and words[0] in ('bridge-ports', 'bridge_ports'):
-                    bridges.add(current)
+            text = f.read()
     except OSError:
-        pass
-    return bridges or {'vmbr0'}
+        return DEFAULT_INTERFACES
+    if not [i for i in parse_interfaces(text) if i['type'] in BRIDGE_TYPES]:
+        return DEFAULT_INTERFACES
+    return text
+
+
+def node_networks():
+    """The node's interfaces as 'pvesh get /nodes/{node}/network' lists them (in file order here)."""
+    return parse_interfaces(node_interfaces_text())
+
+
+def node_bridges():
+    """The bridges of this node (Linux and OVS) from /etc/network/interfaces.
+
+    A node whose file is missing or declares none has the lab's default bridge vmbr0.
+    """
+    return {i['iface'] for i in node_networks() if i['type'] in BRIDGE_TYPES}
 
 
 # ------------------------------------------------------ running state
@@ -652,6 +796,13 @@ def set_qmp_status(vmid, status):
             f.write(status + '\n')
 
 
+def vm_started_at(vmid):
+    try:
+        return os.stat(pidfile(vmid)).st_mtime
+    except OSError:
+        return None
+
+
 def vm_uptime(vmid):
     try:
         return max(0, int(time.time() - os.stat(pidfile(vmid)).st_mtime))
@@ -663,7 +814,11 @@ def start_vm_process(vmid, conf, status='running'):
     ensure_dir(run_dir())
     name = conf.get('name', 'VM%s' % vmid).replace(' ', '_')
     argv0 = 'kvm -id %s -name %s,debug-threads=on -m %s' % (vmid, name, mem_mb(conf))
-    proc = subprocess.Popen([argv0, 'infinity'], executable='/bin/sleep',
+    # A VM started paused for a backup ('prelaunch') never boots its guest: no halt, no agent.
+    guest = (read_guest_marker(conf) or {}) if status == 'running' else {}
+    halt = guest.get('halt-after', 0)
+    # A guest whose marker says halt-after=N powers itself off N seconds after boot: its process ends.
+    proc = subprocess.Popen([argv0, str(halt) if halt > 0 else 'infinity'], executable='/bin/sleep',
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True,
                             close_fds=True, cwd='/')
@@ -673,6 +828,10 @@ def start_vm_process(vmid, conf, status='running'):
         if start:
             break
         time.sleep(0.005)
+    # What this boot's guest does, fixed at start like a booted OS; the QGA channel exists only when
+    # the config enabled the agent at start (qemu-server adds its chardev then).
+    with open(_guest_file(vmid), 'w') as f:
+        f.write(format_guest_settings(dict(guest, qga=1 if agent_enabled(conf) else 0)) + '\n')
     tmp = pidfile(vmid) + '.tmp'
     with open(tmp, 'w') as f:
         f.write('%d %s\n' % (proc.pid, start))
@@ -701,11 +860,106 @@ def stop_vm_process(vmid, timeout=5):
             os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
             pass
-    for path in (pidfile(vmid), _state_flag(vmid)):
+    for path in (pidfile(vmid), _state_flag(vmid), _guest_file(vmid)):
         try:
             os.unlink(path)
         except FileNotFoundError:
             pass
+
+
+# ------------------------------------------------------ the lab's guests
+#
+# A lab VM has no OS; what its guest does travels with its data, like a real guest's OS, so it
+# survives backup and restore: a marker line at the start of the VM's first disk,
+#     DRLAB-GUEST agent=1 boot=2 halt-after=0 acpi=1
+# agent=1: a QEMU guest agent runs once 'boot' seconds have passed since start; halt-after=N: the
+# guest powers off N s after start (0: never); acpi=0: it ignores ACPI power button presses.
+# A disk without a marker is a guest without an agent that never halts and obeys ACPI.
+
+GUEST_MAGIC = b'DRLAB-GUEST'
+GUEST_MARKER_SIZE = 512
+GUEST_KEYS = ('agent', 'boot', 'halt-after', 'acpi')
+GUEST_DEFAULTS = {'agent': 0, 'boot': 0, 'halt-after': 0, 'acpi': 1}
+
+
+def parse_guest_marker(data):
+    """The settings of a marker at the start of 'data' (bytes), or None when there is none."""
+    if not data.startswith(GUEST_MAGIC + b' ') and data[:len(GUEST_MAGIC) + 1] != GUEST_MAGIC + b'\n':
+        return None
+    line = data.split(b'\n', 1)[0].split(b'\0', 1)[0].decode('ascii', 'replace')
+    settings = dict(GUEST_DEFAULTS)
+    for word in line.split()[1:]:
+        key, sep, value = word.partition('=')
+        if sep and key in GUEST_KEYS and re.match(r'^\d{1,6}$', value):
+            settings[key] = int(value)
+    return settings
+
+
+def format_guest_settings(settings):
+    return ' '.join('%s=%d' % (key, settings[key]) for key in sorted(settings))
+
+
+def format_guest_marker(settings):
+    """The marker's 512 bytes: the line, then zeros."""
+    full = dict(GUEST_DEFAULTS)
+    full.update(settings)
+    line = (GUEST_MAGIC.decode() + ' ' + ' '.join('%s=%d' % (k, full[k]) for k in GUEST_KEYS) + '\n').encode()
+    return line + bytes(GUEST_MARKER_SIZE - len(line))
+
+
+def first_disk_path(conf):
+    disk = boot_disk(conf)
+    if not disk:
+        return None
+    try:
+        return volume_path(parse_drive(conf[disk])[0])
+    except PveError:
+        return None
+
+
+def read_guest_marker(conf):
+    path = first_disk_path(conf)
+    if not path:
+        return None
+    try:
+        with open(path, 'rb') as f:
+            return parse_guest_marker(f.read(GUEST_MARKER_SIZE))
+    except OSError:
+        return None
+
+
+def _guest_file(vmid):
+    return os.path.join(run_dir(), '%s.guest' % vmid)
+
+
+def running_guest(vmid):
+    """This boot's guest settings (with qga=1 when its agent channel exists), or None when not running."""
+    if not vm_running(vmid):
+        return None
+    settings = dict(GUEST_DEFAULTS, qga=0)
+    try:
+        with open(_guest_file(vmid)) as f:
+            for word in f.read().split():
+                key, _, value = word.partition('=')
+                if value.isdigit():
+                    settings[key] = int(value)
+    except OSError:
+        pass
+    return settings
+
+
+def agent_enabled(conf):
+    """The 'agent' option: '[enabled=]<1|0>[,freeze-fs=...,...]'."""
+    value = conf.get('agent')
+    if value is None:
+        return False
+    for part in value.split(','):
+        key, sep, val = part.partition('=')
+        if not sep:
+            return key.strip().lower() in BOOL_TRUE
+        if key.strip() == 'enabled':
+            return val.strip().lower() in BOOL_TRUE
+    return False
 
 
 # ------------------------------------------------------ CLI arguments

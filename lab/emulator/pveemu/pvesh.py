@@ -2,13 +2,14 @@
 
 import json
 import os
+import random
 import re
 import sys
 import time
 
 from .common import (
     PveError, ParamError, Spec, parse_args, nodename, list_vmids, load_config, storage_base,
-    default_dumpdir, run_main, PVE_VERSION, PVE_RELEASE, PVE_REPOID, LOCAL_STORAGE)
+    default_dumpdir, run_main, node_networks, PVE_VERSION, PVE_RELEASE, PVE_REPOID, LOCAL_STORAGE)
 from .qm import status_dict
 
 FORMATS = ['text', 'json', 'json-pretty', 'yaml']
@@ -126,6 +127,24 @@ def backup_content(vmid=None):
     return result
 
 
+# 'pvesh get /nodes/{node}/network --type': vxlan, dummy and unknown occur as types but are refused as filters.
+NETWORK_FILTERS = ['bridge', 'bond', 'eth', 'alias', 'vlan', 'fabric', 'OVSBridge', 'OVSBond', 'OVSPort',
+                   'OVSIntPort', 'vnet', 'any_bridge', 'any_local_bridge', 'include_sdn']
+
+
+def networks(o):
+    """The node's interfaces; the lab has no SDN, so the SDN filters add nothing."""
+    kind = o.get('type')
+    items = node_networks()
+    if kind in ('any_bridge', 'any_local_bridge'):
+        items = [i for i in items if i['type'] in ('bridge', 'OVSBridge')]
+    elif kind not in (None, 'include_sdn'):
+        items = [i for i in items if i['type'] == kind]
+    # hash_to_array walks a Perl hash: the order is not stable, and nothing may rely on it.
+    random.shuffle(items)
+    return items
+
+
 def route(path, opts):
     """(schema of extra parameters, handler) for an API path, as PVE's router."""
     node = nodename()
@@ -181,6 +200,8 @@ def route(path, opts):
                             conf[key] = int(conf[key])
                     return conf
                 return {'current': Spec('boolean'), 'snapshot': Spec('string')}, config
+        if rest == ['network']:
+            return {'type': Spec('string', enum=NETWORK_FILTERS)}, networks
         if rest == ['storage']:
             def storages(o):
                 total, used, avail = _storage_usage()

@@ -1,5 +1,6 @@
 """qm: the Qemu/KVM VM manager commands DrPortal and the lab use."""
 
+import json
 import os
 import re
 import sys
@@ -12,10 +13,10 @@ from .common import (
     set_qmp_status, start_vm_process, stop_vm_process, vm_uptime, list_vmids, config_drives,
     boot_disk, drive_size, mem_mb, vm_cpus, encode_text, parse_drive, volume_path, images_dir,
     ensure_dir, format_disk_size, random_mac, DRIVE_KEY_RE, LOCAL_STORAGE, run_main, destroy_disks,
-    parse_net, print_net, node_bridges, MAX_NETS)
+    parse_net, print_net, node_bridges, MAX_NETS, running_guest, vm_started_at, agent_enabled)
 
-COMMANDS = ['config', 'create', 'destroy', 'list', 'resume', 'set', 'shutdown', 'start', 'status',
-            'stop', 'suspend', 'unlock']
+COMMANDS = ['agent', 'config', 'create', 'destroy', 'guest', 'list', 'resume', 'set', 'shutdown', 'start',
+            'status', 'stop', 'suspend', 'unlock']
 
 LOCKS = ['backup', 'clone', 'create', 'migrate', 'rollback', 'snapshot', 'snapshot-delete',
          'suspending', 'suspended']
@@ -206,18 +207,154 @@ def cmd_stop(argv):
 def cmd_shutdown(argv):
     specs = {'skiplock': Spec('boolean'), 'timeout': Spec('integer', minimum=0),
              'forceStop': Spec('boolean'), 'keepActive': Spec('boolean')}
-    vmid, _, _ = vmid_and_opts('shutdown', argv, specs)
+    vmid, opts, _ = vmid_and_opts('shutdown', argv, specs)
     # Before the task, the API asks QMP whether the VM is paused; that query fails on a
     # stopped VM and is warned (stderr), and the task then has nothing to do (exit 0). For a
     # missing VM the same check warns, and the task fails with the same message.
     if not vm_exists(vmid):
         sys.stderr.write("unable to find configuration file for VM %d on node '%s'\n" % (vmid, nodename()))
         sys.stderr.flush()
-    elif not vm_running(vmid):
+        raise PveError("unable to find configuration file for VM %d on node '%s'" % (vmid, nodename()))
+    if not vm_running(vmid):
         sys.stderr.write('VM %d not running\n\n' % vmid)
         sys.stderr.flush()
         return 0
-    return _stop('shutdown', argv, specs)
+    with ConfigLock(vmid):
+        conf, _ = load_config(vmid)
+        if not opts.get('skiplock'):
+            check_lock(conf)
+    force = opts.get('forceStop')
+    if qmp_status(vmid) == 'paused':
+        if not force:
+            raise PveError('VM is paused - cannot shutdown')
+        sys.stdout.write('VM is paused - stop instead of shutdown\n')
+        sys.stdout.flush()
+        stop_vm_process(vmid)
+        return 0
+    # _do_vm_stop: guest-shutdown through a running agent, else ACPI system_powerdown; then poll
+    # once per second until the timeout (default 60: the lab has no 'startup' down= value).
+    timeout = opts.get('timeout', 60)
+    guest = running_guest(vmid) or {}
+    if (agent_enabled(conf) and guest_agent_up(vmid)) or guest.get('acpi', 1):
+        stop_vm_process(vmid)
+        return 0
+    deadline = time.time() + timeout
+    while time.time() < deadline and vm_running(vmid):
+        time.sleep(min(1, max(0, deadline - time.time())))
+    if not vm_running(vmid):
+        return 0
+    if not force:
+        raise PveError('VM quit/powerdown failed - got timeout')
+    # Inside the task these warnings reach the CLI's stdout.
+    sys.stdout.write('VM still running - terminating now with SIGTERM\n')
+    sys.stdout.flush()
+    stop_vm_process(vmid)
+    return 0
+
+
+# ------------------------------------------------------ the guest agent
+
+GUEST_COMMANDS = ['fsfreeze-freeze', 'fsfreeze-status', 'fsfreeze-thaw', 'fstrim', 'get-fsinfo', 'get-host-name',
+                  'get-memory-block-info', 'get-memory-blocks', 'get-osinfo', 'get-time', 'get-timezone',
+                  'get-users', 'get-vcpus', 'info', 'network-get-interfaces', 'ping', 'shutdown', 'suspend-disk',
+                  'suspend-hybrid', 'suspend-ram']
+
+# qga_check_running pings with a 3 s timeout.
+QGA_PING_TIMEOUT = 3
+
+
+def guest_agent_up(vmid, at=None):
+    """Whether this boot's guest agent answers: a QGA channel (agent enabled at start), a marker with
+    agent=1, and 'boot' seconds passed since start."""
+    guest = running_guest(vmid)
+    started = vm_started_at(vmid)
+    if not guest or started is None or not guest.get('qga') or not guest.get('agent'):
+        return False
+    return (time.time() if at is None else at) - started >= guest.get('boot', 0)
+
+
+def _wait_for_agent(vmid, timeout):
+    """A ping waits up to its timeout: an agent that comes up meanwhile answers it."""
+    deadline = time.time() + timeout
+    while True:
+        if guest_agent_up(vmid):
+            return True
+        if time.time() >= deadline or not vm_running(vmid):
+            return False
+        time.sleep(0.05)
+
+
+def _agent_json(result):
+    # to_json($result, {pretty, canonical, utf8}): sorted keys, 3-space indent, '"key" : value'.
+    return json.dumps(result, sort_keys=True, indent=3, separators=(',', ' : '), ensure_ascii=False) + '\n'
+
+
+def _guest_interfaces(vmid, conf):
+    """network-get-interfaces of a lab guest: lo, then one ethN per netN of the config."""
+    zero = {k: 0 for k in ('rx-bytes', 'rx-dropped', 'rx-errs', 'rx-packets', 'tx-bytes', 'tx-dropped',
+                           'tx-errs', 'tx-packets')}
+    result = [{'hardware-address': '00:00:00:00:00:00', 'name': 'lo', 'statistics': dict(zero),
+               'ip-addresses': [{'ip-address': '127.0.0.1', 'ip-address-type': 'ipv4', 'prefix': 8},
+                                {'ip-address': '::1', 'ip-address-type': 'ipv6', 'prefix': 128}]}]
+    n = 0
+    for i in range(MAX_NETS):
+        try:
+            net = parse_net(conf.get('net%d' % i, ''))
+        except ValueError:
+            continue
+        result.append({'hardware-address': net.get('macaddr', '').lower(), 'name': 'eth%d' % n,
+                       'statistics': dict(zero)})
+        n += 1
+    return result
+
+
+def cmd_guest(argv):
+    if not argv or argv[0] != 'cmd':
+        sub = argv[0] if argv else ''
+        if sub in ('exec', 'exec-status', 'passwd'):
+            raise PveError("ERROR: 'qm guest %s' is not emulated by the lab" % sub)
+        raise PveError("ERROR: unknown command 'qm guest %s'\nUSAGE: qm guest cmd <vmid> <command>" % sub)
+    use = 'qm guest cmd <vmid> <command>'
+    opts, _ = parse_args(argv[1:], {}, ['vmid', 'command'], use)
+    vmid = check_vmid_param('vmid', opts['vmid'], use)
+    command = opts['command']
+    if command not in GUEST_COMMANDS:
+        raise ParamError([('command', "value '%s' does not have a value in the enumeration '%s'"
+                           % (command, ', '.join(GUEST_COMMANDS)))], use)
+    # assert_agent_available, then qga_check_running, each before the agent is asked anything.
+    conf, _ = load_config(vmid)
+    if conf.get('agent') is None:
+        raise PveError('No QEMU guest agent configured')
+    if not vm_running(vmid):
+        raise PveError('VM %d is not running' % vmid)
+    guest = running_guest(vmid) or {}
+    # No QGA socket (agent disabled at start) fails at once; a silent channel after the ping's timeout.
+    if not guest.get('qga') or not _wait_for_agent(vmid, QGA_PING_TIMEOUT):
+        raise PveError('QEMU guest agent is not running')
+    if command == 'ping':
+        return 0
+    if command == 'shutdown':
+        stop_vm_process(vmid)
+        sys.stdout.write(_agent_json({'result': None}))
+        return 0
+    if command == 'network-get-interfaces':
+        sys.stdout.write(_agent_json(_guest_interfaces(vmid, conf)))
+        return 0
+    if command == 'get-host-name':
+        sys.stdout.write(_agent_json({'host-name': conf.get('name', 'VM%d' % vmid)}))
+        return 0
+    if command == 'info':
+        sys.stdout.write(_agent_json({'version': '9.2.0', 'supported_commands': []}))
+        return 0
+    # An error of the agent itself comes back as JSON with exit 0.
+    sys.stdout.write(_agent_json({'error': {'class': 'CommandNotFound',
+                                            'desc': 'The command guest-%s has not been found' % command}}))
+    return 0
+
+
+def cmd_agent(argv):
+    # 'qm agent' is an alias of 'qm guest cmd', expanded silently.
+    return cmd_guest(['cmd'] + list(argv))
 
 
 def cmd_suspend(argv):
@@ -374,6 +511,7 @@ def cmd_create(argv):
 
 
 HANDLERS = {
+    'agent': cmd_agent, 'guest': cmd_guest,
     'config': cmd_config, 'create': cmd_create, 'destroy': cmd_destroy, 'list': cmd_list,
     'resume': cmd_resume, 'set': cmd_set, 'shutdown': cmd_shutdown, 'start': cmd_start,
     'status': cmd_status, 'stop': cmd_stop, 'suspend': cmd_suspend, 'unlock': cmd_unlock,
