@@ -197,6 +197,21 @@ def parse_disks(xml_text):
     return disks
 
 
+def parse_logs(xml_text, name):
+    """The domain's own console log files: file-backed serial/console/channel sources in SERIAL_LOGS named after it
+    (this tool's '<name>-serial.log', DrPortal's restored '<name>-serial0.log')."""
+    logs = []
+    for dev in ET.fromstring(xml_text).findall('./devices/*'):
+        if dev.tag not in ('serial', 'console', 'channel', 'parallel') or dev.get('type') != 'file':
+            continue
+        source = dev.find('source')
+        path = source.get('path') if source is not None else None
+        if path and os.path.dirname(path) == SERIAL_LOGS and os.path.basename(path).startswith(valid_name(name) + '-') \
+                and path not in logs:
+            logs.append(path)
+    return logs
+
+
 def block_runs(indexes, max_blocks=WRITE_CHUNK // BLOCK):
     """Sorted block indexes as (first, count) runs of neighbours, each at most max_blocks long."""
     runs = []
@@ -407,7 +422,9 @@ def cmd_list(args):
 def cmd_destroy(args):
     name = args.name
     running = existing(name)
-    disks = parse_disks(virsh('dumpxml', '--inactive', name))
+    inactive = virsh('dumpxml', '--inactive', name)
+    disks = parse_disks(inactive)
+    logs = set(parse_logs(inactive, name)) | {serial_log(name)}
     if running:
         virsh('destroy', name)
     virsh('undefine', name, '--checkpoints-metadata', '--snapshots-metadata')
@@ -415,8 +432,9 @@ def cmd_destroy(args):
         # Only the disks this tool made: nothing outside the host's image directory is removed.
         if os.path.dirname(os.path.realpath(path)) == IMAGES and os.path.exists(path):
             os.unlink(path)
-    if os.path.exists(serial_log(name)):
-        os.unlink(serial_log(name))
+    for path in logs:
+        if os.path.exists(path):
+            os.unlink(path)
     return 0
 
 

@@ -129,6 +129,16 @@ class DomainXmlTest(unittest.TestCase):
         with self.assertRaises(LabError):
             self.build(boot=True, guest_dir="/x'/<y>")
 
+    def test_ParseLogs_OwnFileConsolesOnly(self):
+        xml = ("<domain><devices>"
+               "<serial type='file'><source path='/var/log/libvirt/qemu/web01-serial0.log'/><target port='0'/></serial>"
+               "<console type='file'><source path='/var/log/libvirt/qemu/web01-serial0.log'/><target type='serial'/></console>"
+               "<serial type='file'><source path='/var/log/libvirt/qemu/other-serial1.log'/></serial>"
+               "<channel type='file'><source path='/etc/passwd'/></channel>"
+               "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
+               "</devices></domain>")
+        self.assertEqual(labkvm.parse_logs(xml, 'web01'), ['/var/log/libvirt/qemu/web01-serial0.log'])
+
     def test_Marker_AgentAndHalt_OneLineTheGuestReads(self):
         self.assertEqual(labkvm.marker(), b'DRLAB-GUEST agent=0 halt-after=0\n')
         self.assertEqual(labkvm.marker(True, 3), b'DRLAB-GUEST agent=1 halt-after=3\n')
