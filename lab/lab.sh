@@ -20,8 +20,12 @@ BRIDGE=drlab0
 NET=10.250.0
 BRIDGE_ADDR="$NET.1"
 DEFAULT_HOSTS="${LAB_HOSTS:-pve-dc1,pve-dc2,pve-dr1,kvm-dc1,kvm-dr1}"
-# The bridge inside each libvirt host's network namespace that the domains' NICs join.
+# The bridges inside each libvirt host's network namespace: br0, the "production" network the
+# domains' NICs join, with a dummy port standing in for the host's uplink; br-drill, isolated (no
+# port but the domains' own), the network a DR drill's copies join.
 KVM_BRIDGE=br0
+KVM_UPLINK=uplink0
+KVM_DRILL_BRIDGE=br-drill
 LIBVIRT_COMMANDS=(libvirtd virsh qemu-img qemu-io qemu-system-x86_64)
 EMU_COMMANDS=(vzdump qmrestore qm pvesh pveversion)
 ROOT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -44,6 +48,8 @@ usage: lab.sh <command> [args]
                                     allow/forbid root password login on one host
   vm create <pve-host> <vmid> [--name N] [--size 256M] [--fill 0.5] [--disks 1] [--memory 512] [--running]
   vm create <kvm-host> <name> [--size 256M] [--fill 0.5] [--disks 1] [--memory 32] [--running]
+                          [--boot [--agent] [--halt-after N]]   a guest that boots (lab/guest), see README
+  vm serial <kvm-host> <name>       the serial console log of a --boot domain
   vm change <host> <vmid|name> --percent P
   vm guest <pve-host> <vmid> [--agent|--no-agent] [--boot S] [--halt-after S] [--acpi 0|1] [--clear]
                                     what the stopped VM's guest does (a marker in its first disk)
@@ -404,9 +410,7 @@ up_host() {
   in_netns "$name" ip addr replace "$addr/24" dev eth0
   in_netns "$name" ip link set eth0 up
   if [ "$kind" = libvirt ]; then
-    # The domains' NICs join this bridge; it has no uplink and no address: guests stay inside the host.
-    in_netns "$name" ip link show "$KVM_BRIDGE" >/dev/null 2>&1 || in_netns "$name" ip link add "$KVM_BRIDGE" type bridge
-    in_netns "$name" ip link set "$KVM_BRIDGE" up
+    up_kvm_bridges "$name"
   fi
 
   ns_alive "$name" || create_host_namespaces "$name"
@@ -450,11 +454,38 @@ EOF
 
 # ------------------------------------------------------------------ libvirt hosts
 
+# The bootable lab guest (vm create --boot) every libvirt host reads at one path; built once
+# from Debian packages when it is missing (./dr test builds it before the lab starts).
+GUEST_DIR="${DRLAB_GUEST_DIR:-/usr/local/lib/drlab-guest}"
+ensure_guest() {
+  [ -f "$GUEST_DIR/vmlinuz" ] && [ -f "$GUEST_DIR/initrd.img" ] && return 0
+  log "building the lab guest into $GUEST_DIR"
+  DRLAB_GUEST_DIR="$GUEST_DIR" "$PY" "$LAB_DIR/guest/build.py" || die "the lab guest could not be built (lab/guest/build.py)"
+}
+
+# br0 with its stand-in uplink (one end of a veth pair whose other end, uplink0p, stays loose in the
+# namespace: it carries nothing out, but the bridge has a port of its own, as a production bridge
+# does; no 'dummy' links: not every kernel here has the module) and the isolated br-drill. No address
+# on either: guests stay inside the host.
+up_kvm_bridges() {
+  local name="$1" br
+  for br in "$KVM_BRIDGE" "$KVM_DRILL_BRIDGE"; do
+    in_netns "$name" ip link show "$br" >/dev/null 2>&1 || in_netns "$name" ip link add "$br" type bridge
+    in_netns "$name" ip link set "$br" up
+  done
+  in_netns "$name" ip link show "$KVM_UPLINK" >/dev/null 2>&1 \
+    || in_netns "$name" ip link add "$KVM_UPLINK" type veth peer name "${KVM_UPLINK}p"
+  in_netns "$name" ip link set "$KVM_UPLINK" master "$KVM_BRIDGE"
+  in_netns "$name" ip link set "${KVM_UPLINK}p" up
+  in_netns "$name" ip link set "$KVM_UPLINK" up
+}
+
 # State directory layout of a libvirt host: libvirt/{etc,lib,log,cache} become its /etc/libvirt,
 # /var/lib/libvirt, /var/log/libvirt and /var/cache/libvirt; libvirtd's pid file and log sit beside them.
 prepare_libvirt_dirs() {
   local name="$1" lv; lv="$(host_dir "$name")/libvirt"
-  mkdir -p "$lv"/{lib/images,lib/drportal,log,cache}
+  # log/qemu: where a booting guest's serial console is logged (a Debian install has it from its package).
+  mkdir -p "$lv"/{lib/images,lib/drportal,log/qemu,cache}
   if [ ! -d "$lv/etc" ]; then
     mkdir -p "$lv/etc.new"
     [ ! -d /etc/libvirt ] || cp -a /etc/libvirt/. "$lv/etc.new/"
@@ -592,7 +623,7 @@ cmd_up() {
   check_tools
   mkdir -p "$STATE/hosts"; chmod 700 "$STATE"
   plan_hosts "$spec"
-  case " ${HOST_NAMES[*]} " in *" kvm-"*) check_libvirt_tools ;; esac
+  case " ${HOST_NAMES[*]} " in *" kvm-"*) check_libvirt_tools; ensure_guest ;; esac
   trap 'log "up failed; the lab may be half up: lab.sh down cleans up"' ERR
   ensure_bridge
   ensure_ns_dir
@@ -763,17 +794,18 @@ cmd_vm() {
   need_root
   local sub="${1:-}"; shift || true
   case "$sub" in
-    create|change|checksum|destroy|guest)
+    create|change|checksum|destroy|guest|serial)
       [ $# -ge 2 ] || die "usage: lab.sh vm $sub <host> <vmid|name> [options]"
       local name="$1"; shift; load_host "$name"
       [ "$sub" != guest ] || [ "$KIND" != libvirt ] || die "vm guest is for Proxmox hosts (the emulator's guests)"
+      [ "$sub" != serial ] || [ "$KIND" = libvirt ] || die "vm serial is for libvirt hosts (a booting guest's console)"
       [ "$sub" != create ] || [ "$KIND" = libvirt ] || ensure_pve_network "$name"
       in_host "$name" "$PY" "$(vm_tool)" "$sub" "$@" ;;
     list)
       [ $# -eq 1 ] || die "usage: lab.sh vm list <host>"
       load_host "$1"
       in_host "$1" "$PY" "$(vm_tool)" list ;;
-    *) die "usage: lab.sh vm create|change|checksum|guest|list|destroy <host> ..." ;;
+    *) die "usage: lab.sh vm create|change|checksum|guest|serial|list|destroy <host> ..." ;;
   esac
 }
 

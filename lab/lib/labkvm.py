@@ -7,10 +7,19 @@ share of their 64 KiB blocks holds random data, the rest is unallocated, so a te
 with 'checksum' that what a backup or a restore produced is what the guest sees.
 
     labkvm.py create <name> [--size 256M] [--fill 0.5] [--disks 1] [--memory 32] [--running]
+                     [--boot [--agent] [--halt-after N]]
     labkvm.py change <name> --percent P
     labkvm.py checksum <name>         one line per disk: '<dev> <sha256>' of the guest-visible content
     labkvm.py list                    one line per domain: '<name> <running|stopped> <dev>:<size>,...'
+    labkvm.py serial <name>           the guest's serial console log (--boot domains)
     labkvm.py destroy <name>
+
+--boot makes a guest that really boots: the lab guest's kernel and initramfs (lab/guest/build.py,
+in GUEST_DIR on every host) by direct kernel boot, its serial console logged to
+/var/log/libvirt/qemu/<name>-serial.log, 128 MiB unless --memory says otherwise. What the guest
+does is written in a marker at the start of vda ('DRLAB-GUEST agent=1 halt-after=0'), the rest of
+the disk is random fill as usual: a restored copy behaves as the original. --agent adds the guest
+agent channel and starts qemu-ga; --halt-after N powers the guest off N seconds after boot.
 
 A running domain is written through QEMU's own block layer (HMP 'qemu-io' on the disk's virtio
 backend), so its dirty bitmaps (checkpoints) see every change; a stopped one with qemu-io.
@@ -47,6 +56,13 @@ ALIAS_RE = re.compile(r'^[A-Za-z0-9_-]{1,64}$')
 DEV_RE = re.compile(r'^vd[a-z]$')
 PATH_RE = re.compile(r'^/[A-Za-z0-9_.+/-]+$')
 MAX_DISKS = 8
+# Where lab/guest/build.py puts the bootable guest: outside the hosts' /etc and /var overlays.
+GUEST_DIR = os.environ.get('DRLAB_GUEST_DIR', '/usr/local/lib/drlab-guest')
+GUEST_CMDLINE = 'console=ttyS0 panic=1 loglevel=4'
+GUEST_MEMORY = 128
+AGENT_CHANNEL = 'org.qemu.guest_agent.0'
+MARKER = 'DRLAB-GUEST'
+SERIAL_LOGS = '/var/log/libvirt/qemu'
 
 
 class LabError(Exception):
@@ -66,6 +82,12 @@ def name_arg(text):
         return valid_name(text)
     except LabError as e:
         raise argparse.ArgumentTypeError(str(e))
+
+
+def halt_arg(text):
+    if not re.fullmatch(r"[0-9]{1,5}", text) or not 0 <= int(text) <= 86400:
+        raise argparse.ArgumentTypeError("invalid halt-after '%s' (0..86400 seconds)" % text)
+    return int(text)
 
 
 def memory_arg(text):
@@ -88,11 +110,24 @@ def random_mac():
     return '52:54:00:%02x:%02x:%02x' % (random.randrange(256), random.randrange(256), random.randrange(256))
 
 
-def domain_xml(name, memory_mib, disks, macs=(), virt_type='qemu', domain_uuid=None, bridge=BRIDGE):
+def marker(agent=False, halt_after=0):
+    """The line at the start of vda that tells the lab guest what to do."""
+    if not isinstance(halt_after, int) or not 0 <= halt_after <= 86400:
+        raise LabError('invalid halt-after %r (0..86400 seconds)' % (halt_after,))
+    return ('%s agent=%d halt-after=%d\n' % (MARKER, 1 if agent else 0, halt_after)).encode()
+
+
+def serial_log(name):
+    return os.path.join(SERIAL_LOGS, '%s-serial.log' % valid_name(name))
+
+
+def domain_xml(name, memory_mib, disks, macs=(), virt_type='qemu', domain_uuid=None, bridge=BRIDGE,
+               boot=False, agent=False, guest_dir=GUEST_DIR):
     """The domain's XML as text, built with ElementTree (every value escaped), for 'virsh define'.
 
     disks: [(dev, path)] of qcow2 files; macs: one per NIC (one NIC on the bridge).
-    No OS, no graphics: a machine that idles in its firmware is all the lab needs.
+    Without boot: no OS, no graphics, a machine that idles in its firmware. With boot: the lab
+    guest by direct kernel boot, its serial console into a file, and (agent) the guest agent channel.
     """
     valid_name(name)
     if virt_type not in ('qemu', 'kvm'):
@@ -108,8 +143,17 @@ def domain_xml(name, memory_mib, disks, macs=(), virt_type='qemu', domain_uuid=N
     ET.SubElement(dom, 'vcpu').text = '1'
     os_el = ET.SubElement(dom, 'os')
     ET.SubElement(os_el, 'type', arch='x86_64', machine='pc').text = 'hvm'
+    if boot:
+        if not PATH_RE.fullmatch(guest_dir):
+            raise LabError('invalid guest directory %r' % (guest_dir,))
+        ET.SubElement(os_el, 'kernel').text = os.path.join(guest_dir, 'vmlinuz')
+        ET.SubElement(os_el, 'initrd').text = os.path.join(guest_dir, 'initrd.img')
+        ET.SubElement(os_el, 'cmdline').text = GUEST_CMDLINE
+        # ACPI: the power button 'virsh shutdown --mode acpi' presses.
+        ET.SubElement(ET.SubElement(dom, 'features'), 'acpi')
     ET.SubElement(dom, 'on_poweroff').text = 'destroy'
-    ET.SubElement(dom, 'on_reboot').text = 'restart'
+    # A booting guest that panics reboots (panic=1): it stops instead of looping.
+    ET.SubElement(dom, 'on_reboot').text = 'destroy' if boot else 'restart'
     ET.SubElement(dom, 'on_crash').text = 'destroy'
     devices = ET.SubElement(dom, 'devices')
     ET.SubElement(devices, 'emulator').text = EMULATOR
@@ -125,7 +169,15 @@ def domain_xml(name, memory_mib, disks, macs=(), virt_type='qemu', domain_uuid=N
         ET.SubElement(nic, 'mac', address=mac)
         ET.SubElement(nic, 'source', bridge=bridge)
         ET.SubElement(nic, 'model', type='virtio')
-    ET.SubElement(devices, 'console', type='pty')
+    if boot:
+        serial = ET.SubElement(devices, 'serial', type='file')
+        ET.SubElement(serial, 'source', path=serial_log(name))
+        ET.SubElement(serial, 'target', port='0')
+        if agent:
+            channel = ET.SubElement(devices, 'channel', type='unix')
+            ET.SubElement(channel, 'target', type='virtio', name=AGENT_CHANNEL)
+    else:
+        ET.SubElement(devices, 'console', type='pty')
     return ET.tostring(dom, encoding='unicode')
 
 
@@ -143,6 +195,21 @@ def parse_disks(xml_text):
                       driver.get('type', 'raw') if driver is not None else 'raw',
                       alias.get('name') if alias is not None else None))
     return disks
+
+
+def parse_logs(xml_text, name):
+    """The domain's own console log files: file-backed serial/console/channel sources in SERIAL_LOGS named after it
+    (this tool's '<name>-serial.log', DrPortal's restored '<name>-serial0.log')."""
+    logs = []
+    for dev in ET.fromstring(xml_text).findall('./devices/*'):
+        if dev.tag not in ('serial', 'console', 'channel', 'parallel') or dev.get('type') != 'file':
+            continue
+        source = dev.find('source')
+        path = source.get('path') if source is not None else None
+        if path and os.path.dirname(path) == SERIAL_LOGS and os.path.basename(path).startswith(valid_name(name) + '-') \
+                and path not in logs:
+            logs.append(path)
+    return logs
 
 
 def block_runs(indexes, max_blocks=WRITE_CHUNK // BLOCK):
@@ -232,11 +299,20 @@ def cmd_create(args):
     name = args.name
     if name in domains():
         raise LabError("domain '%s' already exists" % name)
+    if (args.agent or args.halt_after) and not args.boot:
+        raise LabError('--agent and --halt-after need --boot')
+    if args.boot:
+        for f in ('vmlinuz', 'initrd.img'):
+            if not os.path.isfile(os.path.join(GUEST_DIR, f)):
+                raise LabError('no lab guest in %s (build it: lab/guest/build.py)' % GUEST_DIR)
+    memory = args.memory or (GUEST_MEMORY if args.boot else 32)
     disks = [(disk_dev(i), disk_path(name, disk_dev(i))) for i in range(args.disks)]
     for _, path in disks:
         if os.path.exists(path):
             raise LabError("disk '%s' already exists" % path)
     os.makedirs(IMAGES, exist_ok=True)
+    if args.boot:
+        os.makedirs(SERIAL_LOGS, exist_ok=True)
     made = []
     try:
         for _, path in disks:
@@ -247,12 +323,15 @@ def cmd_create(args):
                 f.truncate(args.size)
             blocks, _ = pick_blocks(args.size, args.fill)
             write_random_blocks(raw, blocks, args.size)
+            if args.boot and path == disks[0][1]:
+                with open(raw, 'r+b') as f:
+                    f.write(marker(args.agent, args.halt_after))
             made.append(path)
             run(['qemu-img', 'convert', '-f', 'raw', '-O', 'qcow2', raw, path], what='qemu-img convert')
             os.unlink(raw)
             made.remove(raw)
         with tempfile.NamedTemporaryFile('w', suffix='.xml', prefix='labkvm-') as f:
-            f.write(domain_xml(name, args.memory, disks, virt_type=virt_type()))
+            f.write(domain_xml(name, memory, disks, virt_type=virt_type(), boot=args.boot, agent=args.agent))
             f.flush()
             virsh('define', f.name)
     except BaseException:
@@ -343,7 +422,9 @@ def cmd_list(args):
 def cmd_destroy(args):
     name = args.name
     running = existing(name)
-    disks = parse_disks(virsh('dumpxml', '--inactive', name))
+    inactive = virsh('dumpxml', '--inactive', name)
+    disks = parse_disks(inactive)
+    logs = set(parse_logs(inactive, name)) | {serial_log(name)}
     if running:
         virsh('destroy', name)
     virsh('undefine', name, '--checkpoints-metadata', '--snapshots-metadata')
@@ -351,6 +432,20 @@ def cmd_destroy(args):
         # Only the disks this tool made: nothing outside the host's image directory is removed.
         if os.path.dirname(os.path.realpath(path)) == IMAGES and os.path.exists(path):
             os.unlink(path)
+    for path in logs:
+        if os.path.exists(path):
+            os.unlink(path)
+    return 0
+
+
+def cmd_serial(args):
+    """What the domain's guest wrote on its serial console (a --boot domain's log file)."""
+    existing(args.name)
+    path = serial_log(args.name)
+    if not os.path.exists(path):
+        raise LabError("domain '%s' has no serial log (%s)" % (args.name, path))
+    with open(path, 'rb') as f:
+        sys.stdout.write(f.read().decode('utf-8', 'replace'))
     return 0
 
 
@@ -362,18 +457,21 @@ def main(argv):
     p.add_argument('--size', type=size_arg, default=parse_disk_size('256M'))
     p.add_argument('--fill', type=fraction_arg, default=0.5)
     p.add_argument('--disks', type=int, choices=range(1, MAX_DISKS + 1), default=1)
-    p.add_argument('--memory', type=memory_arg, default=32)
+    p.add_argument('--memory', type=memory_arg, default=None, help='MiB (32; 128 with --boot)')
     p.add_argument('--running', action='store_true')
+    p.add_argument('--boot', action='store_true', help='boot the lab guest (direct kernel boot)')
+    p.add_argument('--agent', action='store_true', help='with --boot: a guest agent channel and qemu-ga')
+    p.add_argument('--halt-after', type=halt_arg, default=0, metavar='N', help='with --boot: power off N s after boot')
     p = sub.add_parser('change')
     p.add_argument('name', type=name_arg)
     p.add_argument('--percent', type=percent_arg, required=True)
-    for command in ('checksum', 'destroy'):
+    for command in ('checksum', 'destroy', 'serial'):
         p = sub.add_parser(command)
         p.add_argument('name', type=name_arg)
     sub.add_parser('list')
     args = parser.parse_args(argv)
     handler = {'create': cmd_create, 'change': cmd_change, 'checksum': cmd_checksum,
-               'list': cmd_list, 'destroy': cmd_destroy}[args.command]
+               'list': cmd_list, 'destroy': cmd_destroy, 'serial': cmd_serial}[args.command]
     try:
         return handler(args)
     except LabError as e:

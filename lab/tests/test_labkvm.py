@@ -100,6 +100,72 @@ class DomainXmlTest(unittest.TestCase):
                 with self.assertRaises(LabError):
                     self.build(**kw)
 
+    def test_DomainXml_Boot_DirectKernelBootSerialLogAndNoPty(self):
+        dom = self.build(boot=True, guest_dir='/usr/local/lib/drlab-guest')
+        self.assertEqual(dom.findtext('os/kernel'), '/usr/local/lib/drlab-guest/vmlinuz')
+        self.assertEqual(dom.findtext('os/initrd'), '/usr/local/lib/drlab-guest/initrd.img')
+        self.assertIn('console=ttyS0', dom.findtext('os/cmdline'))
+        self.assertIsNotNone(dom.find('features/acpi'))
+        self.assertEqual(dom.findtext('on_reboot'), 'destroy')
+        serial = dom.find('devices/serial')
+        self.assertEqual((serial.get('type'), serial.find('source').get('path')),
+                         ('file', '/var/log/libvirt/qemu/web01-serial.log'))
+        self.assertIsNone(dom.find('devices/console'))
+        self.assertIsNone(dom.find('devices/channel'))
+
+    def test_DomainXml_BootAgent_GuestAgentChannel(self):
+        channel = self.build(boot=True, agent=True).find('devices/channel')
+        self.assertEqual(channel.get('type'), 'unix')
+        self.assertEqual(channel.find('target').attrib, {'type': 'virtio', 'name': 'org.qemu.guest_agent.0'})
+        self.assertIsNone(channel.find('source'))
+
+    def test_DomainXml_NoBoot_NoKernelNoChannel(self):
+        dom = self.build(agent=True)
+        self.assertIsNone(dom.find('os/kernel'))
+        self.assertIsNone(dom.find('devices/channel'))
+        self.assertEqual(dom.findtext('on_reboot'), 'restart')
+
+    def test_DomainXml_BootHostileGuestDir_Refused(self):
+        with self.assertRaises(LabError):
+            self.build(boot=True, guest_dir="/x'/<y>")
+
+    def test_ParseLogs_OwnFileConsolesOnly(self):
+        xml = ("<domain><devices>"
+               "<serial type='file'><source path='/var/log/libvirt/qemu/web01-serial0.log'/><target port='0'/></serial>"
+               "<console type='file'><source path='/var/log/libvirt/qemu/web01-serial0.log'/><target type='serial'/></console>"
+               "<serial type='file'><source path='/var/log/libvirt/qemu/other-serial1.log'/></serial>"
+               "<channel type='file'><source path='/etc/passwd'/></channel>"
+               "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
+               "</devices></domain>")
+        self.assertEqual(labkvm.parse_logs(xml, 'web01'), ['/var/log/libvirt/qemu/web01-serial0.log'])
+
+    def test_Marker_AgentAndHalt_OneLineTheGuestReads(self):
+        self.assertEqual(labkvm.marker(), b'DRLAB-GUEST agent=0 halt-after=0\n')
+        self.assertEqual(labkvm.marker(True, 3), b'DRLAB-GUEST agent=1 halt-after=3\n')
+        for bad in (-1, 86401, '3', 1.5):
+            with self.subTest(bad=bad):
+                with self.assertRaises(LabError):
+                    labkvm.marker(False, bad)
+
+    def test_Main_AgentWithoutBoot_RefusedBeforeAnything(self):
+        args = labkvm.main.__globals__['argparse'].Namespace(
+            name='web01', agent=True, halt_after=0, boot=False)
+        saved = labkvm.domains
+        labkvm.domains = lambda: {}
+        try:
+            with self.assertRaises(LabError) as ctx:
+                labkvm.cmd_create(args)
+        finally:
+            labkvm.domains = saved
+        self.assertIn('need --boot', str(ctx.exception))
+
+    def test_HaltArg_Range(self):
+        self.assertEqual(labkvm.halt_arg('3'), 3)
+        for bad in ('-1', 'x', '999999', '3;'):
+            with self.subTest(bad=bad):
+                with self.assertRaises(Exception):
+                    labkvm.halt_arg(bad)
+
     def test_ParseDisks_LiveXml_DevPathFormatAlias(self):
         xml = ("<domain><devices>"
                "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"

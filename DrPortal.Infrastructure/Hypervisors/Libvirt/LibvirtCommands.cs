@@ -249,6 +249,50 @@ public static partial class LibvirtCommands
     public static RemoteCommand SetLink(string domain, string mac, bool up) =>
         Virsh("domif-setlink", "--domain", Domain(domain), "--interface", Mac(mac), "--state", up ? "up" : "down", "--config");
 
+    /// <summary>
+    /// The host's links (<c>ip -d -j link show</c>: bridges, their ports and which ports are taps) and its libvirt
+    /// networks with their definitions, in one round trip; <see cref="LibvirtNetworkParser"/> reads it. A daemon without
+    /// a network driver is not a failure: it has no networks.
+    /// </summary>
+    public static RemoteCommand Networks() => RemoteCommand.Script(ScriptHeader + """
+        echo "@links"
+        ip -d -j link show || exit 1
+        echo
+        if names=$(v net-list --all --name 2>&1); then
+          echo "@networks"
+          printf '%s\n' "$names"
+          echo "@active"
+          v net-list --name
+          printf '%s\n' "$names" | while IFS= read -r n; do
+            [ -n "$n" ] || continue
+            echo "@net $n"
+            v net-dumpxml --network "$n" 2>/dev/null
+          done
+        else
+          printf '@unavailable %s\n' "$(printf '%s' "$names" | head -n 1)"
+        fi
+        echo "@end"
+        """);
+
+    /// <summary><c>guest-ping</c> through the guest agent channel, answered within 3 s or not at all.</summary>
+    public static RemoteCommand AgentPing(string domain) =>
+        Virsh("qemu-agent-command", "--domain", Domain(domain), "--timeout", "3", "--cmd", """{"execute":"guest-ping"}""");
+
+    /// <summary><c>virsh shutdown</c>: asks the guest to power off, through its agent and, failing that, the ACPI button; never forces.</summary>
+    public static RemoteCommand Shutdown(string domain) => Virsh("shutdown", "--domain", Domain(domain), "--mode", "agent,acpi");
+
+    /// <summary>Fails, naming the first, when any of the files exists: what a restore is about to make must be its own.</summary>
+    public static RemoteCommand RequireAbsent(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var checkedPaths = paths.Select(p => HostPath.Require(p, nameof(paths))).ToArray();
+        return RemoteCommand.Script("""
+            for f in "$@"; do
+              if [ -e "$f" ] || [ -L "$f" ]; then echo "$f exists already: it is not this restore's to overwrite" >&2; exit 1; fi
+            done
+            """, checkedPaths);
+    }
+
     private static RemoteCommand Virsh(params string[] arguments) => new("virsh", ["-c", Uri, .. arguments]);
 
     private static string Domain(string domain) =>

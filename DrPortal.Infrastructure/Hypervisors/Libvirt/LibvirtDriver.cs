@@ -13,6 +13,8 @@ namespace DrPortal.Infrastructure.Hypervisors.Libvirt;
 internal sealed class LibvirtDriver(HostCommandRunner runner, LibvirtProfile profile, IClock clock) : IHypervisorDriver
 {
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan AgentPingBound = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan ShutdownPoll = TimeSpan.FromMilliseconds(500);
 
     public IHypervisorProfile Profile => profile;
 
@@ -281,6 +283,10 @@ internal sealed class LibvirtDriver(HostCommandRunner runner, LibvirtProfile pro
         var made = newDisks.Values.SelectMany(p => new[] { p, p + ".part" }).Concat(newNvram is null ? [] : [newNvram, newNvram + ".part"]).ToList();
         string? oldXml = null;
         var undefined = false;
+        // Before anything is made (a failed restore removes what it made): no file it is about to write may exist, so a
+        // domain whose name ends like another's restore stamp (a drill's scratch copy beside its original) never
+        // overwrites that other domain's disks.
+        await runner.RunCheckedAsync(host, LibvirtCommands.RequireAbsent(newDisks.Values.Concat(newNvram is null ? [] : [newNvram])), ct);
         try
         {
             await runner.RunCheckedAsync(host, LibvirtCommands.EnsureDirectory(storage), ct);
@@ -371,20 +377,123 @@ internal sealed class LibvirtDriver(HostCommandRunner runner, LibvirtProfile pro
         return after.Select((_, i) => $"net{i}").ToList();
     }
 
-    // Issue 12: implemented by the driver's own branch; until then the operation says it is not there.
-    public Task<IReadOnlyList<HostNetwork>> ListNetworksAsync(Hypervisor host, CancellationToken ct) => throw new NotSupportedException("Not implemented yet.");
+    public async Task<IReadOnlyList<HostNetwork>> ListNetworksAsync(Hypervisor host, CancellationToken ct) =>
+        (await NetworksAsync(host, ct)).Select(n => n.ToHostNetwork()).ToList();
 
-    public Task<IReadOnlyList<VmNic>> ListNicsAsync(Hypervisor host, VmRef vm, CancellationToken ct) => throw new NotSupportedException("Not implemented yet.");
+    public async Task<IReadOnlyList<VmNic>> ListNicsAsync(Hypervisor host, VmRef vm, CancellationToken ct) =>
+        NicsOf(await InterfacesAsync(host, LibvirtProfile.DomainOf(vm), ct));
 
-    public Task<IReadOnlyList<VmNic>> ApplyNetworkAsync(Hypervisor host, VmRef vm, IReadOnlyList<NicMapping> mapping, CancellationToken ct) =>
-        throw new NotSupportedException("Not implemented yet.");
+    public async Task<IReadOnlyList<VmNic>> ApplyNetworkAsync(Hypervisor host, VmRef vm, IReadOnlyList<NicMapping> mapping, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(mapping);
+        var domain = LibvirtProfile.DomainOf(vm);
+        if (!await ExistsAsync(host, domain, ct))
+        {
+            throw new HypervisorCommandException($"Domain {domain} does not exist on {host.Name}; no network was mapped.", 0, []);
+        }
+        if (await StateAsync(host, domain, ct) is not VmPowerState.Stopped)
+        {
+            throw new HypervisorCommandException(
+                $"Domain {domain} on {host.Name} is not stopped: its network is mapped only before it starts; nothing was changed.", 0, []);
+        }
+        var xml = (await runner.RunCheckedAsync(host, LibvirtCommands.DumpXml(domain, inactive: true), ct)).StandardOutput;
+        var before = Parsed(() => LibvirtDomainXml.Interfaces(xml), domain, host);
+        var networks = mapping.Count == 0 ? [] : await NetworksAsync(host, ct);
+        // Every check before the first change: a mapping that cannot be applied whole changes nothing.
+        var changes = LibvirtNetworkMapping.Resolve(domain, host.Name, before, networks, mapping);
+        if (changes.Count == 0)
+        {
+            return NicsOf(before);
+        }
+        string newXml;
+        try
+        {
+            newXml = LibvirtDomainXml.WithNetwork(xml, changes);
+        }
+        catch (FormatException ex)
+        {
+            throw new HypervisorCommandException($"Domain {domain} on {host.Name}: {ex.Message} Nothing was changed.", 0, []);
+        }
+        await runner.RunCheckedAsync(host, LibvirtCommands.Define(host.StagingDirectory, newXml), ct);
 
-    public Task<GuestAgentReply> PingGuestAgentAsync(Hypervisor host, VmRef vm, CancellationToken ct) => throw new NotSupportedException("Not implemented yet.");
+        // Read back: the domain starts only when its definition shows every mapped NIC as asked.
+        var after = await InterfacesAsync(host, domain, ct);
+        var wrong = LibvirtNetworkMapping.Mismatches(before, after, changes);
+        if (wrong.Count > 0)
+        {
+            throw new HypervisorCommandException(
+                $"Domain {domain} on {host.Name}: after the network mapping, the definition does not show it for {string.Join("; ", wrong)}.", 0, []);
+        }
+        return NicsOf(after);
+    }
 
-    public Task ShutdownAsync(Hypervisor host, VmRef vm, TimeSpan timeout, CancellationToken ct) => throw new NotSupportedException("Not implemented yet.");
+    public async Task<GuestAgentReply> PingGuestAgentAsync(Hypervisor host, VmRef vm, CancellationToken ct)
+    {
+        var domain = LibvirtProfile.DomainOf(vm);
+        var command = LibvirtCommands.AgentPing(domain);
+        // virsh gives the agent 3 s; this bounds a virsh that hangs on a stuck daemon.
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bound.CancelAfter(AgentPingBound);
+        RemoteResult result;
+        try
+        {
+            result = await runner.Shell.RunAsync(SshEndpoint.For(host), command, bound.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new GuestAgentReply(GuestAgentState.NoAnswer, $"virsh did not return within {AgentPingBound.TotalSeconds:0} s.");
+        }
+        return LibvirtAgentReplyParser.Classify(result) ?? throw HostCommandRunner.Failure(host, command, result);
+    }
 
-    public Task<VmRef> FreeScratchVmAsync(Hypervisor host, string hint, IReadOnlySet<string> taken, CancellationToken ct) =>
-        throw new NotSupportedException("Not implemented yet.");
+    public async Task ShutdownAsync(Hypervisor host, VmRef vm, TimeSpan timeout, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var domain = LibvirtProfile.DomainOf(vm);
+        if (await StateAsync(host, domain, ct) is VmPowerState.Stopped)
+        {
+            return;
+        }
+        var started = clock.UtcNow;
+        var command = LibvirtCommands.Shutdown(domain);
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bound.CancelAfter(timeout);
+        try
+        {
+            var result = await runner.Shell.RunAsync(SshEndpoint.For(host), command, bound.Token);
+            if (!result.Succeeded && await StateAsync(host, domain, ct) is not VmPowerState.Stopped)
+            {
+                var failure = HostCommandRunner.Failure(host, command, result);
+                throw new HypervisorCommandException($"Domain {domain} on {host.Name} did not take the shutdown request ({failure.Message}); it still runs.",
+                    result.ExitStatus, failure.LastLines);
+            }
+            while (await StateAsync(host, domain, bound.Token) is not VmPowerState.Stopped)
+            {
+                await Task.Delay(ShutdownPoll, bound.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            if (await StateAsync(host, domain, ct) is VmPowerState.Stopped)
+            {
+                return;
+            }
+            throw new HypervisorCommandException(
+                $"Domain {domain} on {host.Name} did not shut down within {timeout.TotalSeconds:0.#} s of being asked (guest agent, then ACPI); " +
+                $"it still runs: nothing forced it off ({(clock.UtcNow - started).TotalSeconds:0.#} s waited).", 0, []);
+        }
+    }
+
+    public async Task<VmRef> FreeScratchVmAsync(Hypervisor host, string hint, IReadOnlySet<string> taken, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(taken);
+        var existing = Lines((await runner.RunCheckedAsync(host, LibvirtCommands.DomainNames(), ct)).StandardOutput);
+        var name = LibvirtScratchName.Make(hint, existing.Concat(taken));
+        return profile.CheckVmRef(name) is { } problem
+            ? throw new HypervisorCommandException($"The scratch name '{name}' is not a domain name: {problem}", 0, [])
+            : VmRef.Of(name);
+    }
 
     public async Task DestroyAsync(Hypervisor host, VmRef vm, CancellationToken ct)
     {
@@ -405,6 +514,40 @@ internal sealed class LibvirtDriver(HostCommandRunner runner, LibvirtProfile pro
             await runner.RunCheckedAsync(host, LibvirtCommands.RemoveFiles(ours), ct);
         }
     }
+
+    private async Task<IReadOnlyList<LibvirtHostNetwork>> NetworksAsync(Hypervisor host, CancellationToken ct)
+    {
+        var output = (await runner.RunCheckedAsync(host, LibvirtCommands.Networks(), ct)).StandardOutput;
+        try
+        {
+            return LibvirtNetworkParser.Parse(output);
+        }
+        catch (FormatException ex)
+        {
+            throw new HypervisorCommandException($"The networks of {host.Name} could not be read: {ex.Message}", 0, []);
+        }
+    }
+
+    private async Task<IReadOnlyList<LibvirtInterface>> InterfacesAsync(Hypervisor host, string domain, CancellationToken ct)
+    {
+        var xml = (await runner.RunCheckedAsync(host, LibvirtCommands.DumpXml(domain, inactive: true), ct)).StandardOutput;
+        return Parsed(() => LibvirtDomainXml.Interfaces(xml), domain, host);
+    }
+
+    private static T Parsed<T>(Func<T> parse, string domain, Hypervisor host)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (FormatException ex)
+        {
+            throw new HypervisorCommandException($"The definition of domain {domain} on {host.Name} could not be read: {ex.Message}", 0, []);
+        }
+    }
+
+    private static List<VmNic> NicsOf(IReadOnlyList<LibvirtInterface> interfaces) =>
+        interfaces.Select((i, n) => new VmNic($"net{n}", i.Mac?.ToUpperInvariant(), i.Source, i.VlanTag, !i.LinkDown, i.Model)).ToList();
 
     private async Task<VmPowerState> StateAsync(Hypervisor host, string domain, CancellationToken ct)
     {
