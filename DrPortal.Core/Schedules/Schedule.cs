@@ -9,6 +9,9 @@ public enum ScheduleKind
 {
     Backup,
     Replicate,
+
+    /// <summary>A drill of the pair: its newest point restored to a scratch VM on the drill network, checked, removed.</summary>
+    Drill,
 }
 
 /// <summary>How the times of a schedule are written: "daily at HH:MM" (the simple form) or a 5-field cron expression.</summary>
@@ -53,7 +56,12 @@ public sealed class Schedule
     /// <summary>When the schedule took its current form; slots before it are not "missed".</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 
-    public DrTaskKind TaskKind => Kind == ScheduleKind.Replicate ? DrTaskKind.Replicate : DrTaskKind.Backup;
+    public DrTaskKind TaskKind => Kind switch
+    {
+        ScheduleKind.Replicate => DrTaskKind.Replicate,
+        ScheduleKind.Drill => DrTaskKind.Drill,
+        _ => DrTaskKind.Backup,
+    };
 
     public RetentionPolicy Retention => new(KeepLast, KeepDaily, KeepWeekly, KeepMonthly);
 

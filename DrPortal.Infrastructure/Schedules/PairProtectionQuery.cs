@@ -18,7 +18,8 @@ internal sealed class PairProtectionQuery(IDbContextFactory<DrPortalDbContext> d
             .GroupBy(a => a.VmPairId!.Value)
             .Select(g => new { PairId = g.Key, At = g.Max(a => a.CreatedAt) })
             .ToDictionaryAsync(x => x.PairId, x => x.At, ct);
-        var schedules = await db.Schedules.AsNoTracking().Where(s => s.Enabled).ToListAsync(ct);
+        // A drill makes no restore point, so its schedule does not protect the pair's RPO.
+        var schedules = await db.Schedules.AsNoTracking().Where(s => s.Enabled && s.Kind != ScheduleKind.Drill).ToListAsync(ct);
         var now = clock.UtcNow;
         var nextRuns = schedules
             .Select(s => (s.VmPairId, Next: calendar.Upcoming(s.ToCronSchedule(), 1).Cast<DateTimeOffset?>().FirstOrDefault()))

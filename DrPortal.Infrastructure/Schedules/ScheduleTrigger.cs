@@ -17,6 +17,7 @@ internal sealed partial class ScheduleTrigger(
     IDbContextFactory<DrPortalDbContext> dbFactory,
     IScheduleCalendar calendar,
     ITaskService tasks,
+    Core.Recovery.IDrRunService drills,
     IScheduleJobs jobs,
     IClock clock,
     IOptions<DrPortalOptions> options,
@@ -113,6 +114,17 @@ internal sealed partial class ScheduleTrigger(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var run = await db.ScheduleRuns.FirstAsync(r => r.Id == runId, ct);
         var schedule = await db.Schedules.AsNoTracking().FirstAsync(s => s.Id == run.ScheduleId, ct);
+        if (schedule.Kind == ScheduleKind.Drill)
+        {
+            // A drill touches no production VM, so it runs whichever way the pair faces; a drill still running is not doubled.
+            var drill = await drills.DrillPairAsync(schedule.VmPairId, new Core.Recovery.DrRunRequest(), $"schedule #{schedule.Id}", ct);
+            (run.Outcome, run.Message) = drill.IsOk
+                ? (ScheduleRunOutcome.Queued, $"Drill run #{drill.Value!.Id} queued.")
+                : (ScheduleRunOutcome.Failed, Truncate(drill.Message ?? drill.Status.ToString()));
+            await db.SaveChangesAsync(ct);
+            await PruneRunsAsync(db, schedule.Id, ct);
+            return run;
+        }
         var blocked = schedule.TaskKind == DrTaskKind.Backup ? null
             : await db.VmPairs.AsNoTracking().Where(p => p.Id == schedule.VmPairId).Select(p => new { p.Direction, p.FailedOverAt, p.FailedOverRunId }).FirstOrDefaultAsync(ct);
         if (blocked is { Direction: PairDirection.FailedOver })

@@ -60,6 +60,7 @@ internal static class ScheduleDisplay
         ScheduleRunOutcome.Queued => "queued a task",
         ScheduleRunOutcome.Attached => "joined a running task",
         ScheduleRunOutcome.Failed => "could not queue",
+        ScheduleRunOutcome.Paused => "paused (failed over)",
         _ => outcome.ToString(),
     };
 
@@ -67,6 +68,7 @@ internal static class ScheduleDisplay
     {
         ScheduleKind.Backup => "Backs the source VM up into the repository",
         ScheduleKind.Replicate => "Backs up, moves and restores the VM on the recovery host",
+        ScheduleKind.Drill => "Restores the newest point to a scratch VM on the drill network, boot-checks it and removes it; production is not touched",
         _ => "",
     };
 }
