@@ -18,7 +18,7 @@ namespace DrPortal.Tests.Integration.Lab;
 [Collection(LabCollection.Name)]
 public class LibvirtNetworkTests(LabPortalFixture portal, ITestOutputHelper output)
 {
-    // TCG on two shared cores: ~13 s from start to the agent's first answer when the machine is busy; the bound leaves room.
+    // TCG on two shared cores: 13 s from start to the agent's first answer with the lab idle, 25 s while other tests ran.
     private static readonly TimeSpan AgentBound = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan TaskTimeout = TimeSpan.FromMinutes(4);
