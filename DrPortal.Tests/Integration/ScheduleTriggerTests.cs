@@ -47,6 +47,13 @@ public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
         public void Enqueue(long taskId) => Enqueued.Enqueue(taskId);
     }
 
+    public sealed class RecordingRunQueue : Core.Recovery.IRunQueue
+    {
+        public ConcurrentQueue<long> Enqueued { get; } = new();
+
+        public void Enqueue(long runId) => Enqueued.Enqueue(runId);
+    }
+
     /// <summary>Records removals instead of reaching hosts; the other operations are not used by schedules.</summary>
     public sealed class RecordingTransport : IArchiveTransport
     {
@@ -74,6 +81,7 @@ public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
     {
         public ScheduleTestClock Clock { get; } = new(DateTimeOffset.UtcNow);
         public RecordingJobQueue Jobs { get; } = new();
+        public RecordingRunQueue Runs { get; } = new();
         public RecordingTransport Transport { get; } = new();
 
         public const int RunsKept = 3;
@@ -88,6 +96,8 @@ public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
                 services.AddSingleton<IClock>(Clock);
                 services.RemoveAll<IJobQueue>();
                 services.AddSingleton<IJobQueue>(Jobs);
+                services.RemoveAll<Core.Recovery.IRunQueue>();
+                services.AddSingleton<Core.Recovery.IRunQueue>(Runs);
                 services.RemoveAll<IArchiveTransport>();
                 services.AddSingleton<IArchiveTransport>(Transport);
             });
@@ -171,6 +181,60 @@ public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
         var task = Assert.Single(tasks);
         Assert.Equal((winner.TaskId, DrTaskKind.Backup, "schedule #" + schedule.Id), (task.Id, task.Kind, task.RequestedBy));
         Assert.Single(_portal.Jobs.Enqueued, id => id == task.Id);
+    }
+
+    [Fact]
+    public async Task Fire_DrillSchedule_QueuesADrillRunWithOneChild_AndTouchesNoReplica()
+    {
+        var pairId = await PairAsync("trg-drill", 9403);
+        await VerifiedPointAsync(pairId);
+        var schedule = await ScheduleAsync(pairId, ScheduleTiming.Cron, "30 4 * * 0", ScheduleKind.Drill);
+        _portal.Clock.UtcNow = Calendar.Next(schedule.ToCronSchedule(), _portal.Clock.UtcNow, 1)[0].AddSeconds(5);
+
+        var fired = await Trigger.FireAsync(schedule.Id, CancellationToken.None);
+
+        Assert.Equal(ScheduleRunOutcome.Queued, fired!.Outcome);
+        await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<DrPortalDbContext>>().CreateDbContextAsync();
+        var run = await db.DrRuns.Include(r => r.Tasks).AsNoTracking().SingleAsync(r => r.VmPairId == pairId);
+        Assert.Equal((Core.Recovery.DrRunKind.Drill, $"schedule #{schedule.Id}"), (run.Kind, run.RequestedBy));
+        Assert.Equal(DrTaskKind.Drill, Assert.Single(run.Tasks).Kind);
+        Assert.Contains(run.Id, _portal.Runs.Enqueued);
+        Assert.Contains($"Drill run #{run.Id} queued.", fired.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fire_ReplicateScheduleOfAFailedOverPair_IsPausedWithTheReason_AndQueuesNothing()
+    {
+        var pairId = await PairAsync("trg-failedover", 9404);
+        await using (var db = await _portal.Services.GetRequiredService<IDbContextFactory<DrPortalDbContext>>().CreateDbContextAsync())
+        {
+            var pair = await db.VmPairs.SingleAsync(p => p.Id == pairId);
+            (pair.Direction, pair.FailedOverAt, pair.FailedOverRunId) = (Core.Pairs.PairDirection.FailedOver, _portal.Clock.UtcNow, 42);
+            await db.SaveChangesAsync();
+        }
+        var schedule = await ScheduleAsync(pairId, ScheduleTiming.Cron, "45 * * * *", ScheduleKind.Replicate);
+        _portal.Clock.UtcNow = Calendar.Next(schedule.ToCronSchedule(), _portal.Clock.UtcNow, 1)[0].AddSeconds(5);
+
+        var fired = await Trigger.FireAsync(schedule.Id, CancellationToken.None);
+
+        Assert.Equal(ScheduleRunOutcome.Paused, fired!.Outcome);
+        Assert.Contains("failed over", fired.Message, StringComparison.Ordinal);
+        Assert.Contains("run #42", fired.Message, StringComparison.Ordinal);
+        Assert.Empty((await RowsOfAsync(schedule.Id)).Tasks);
+    }
+
+    /// <summary>A restore point the repository holds verified, as a finished replication leaves it.</summary>
+    private async Task VerifiedPointAsync(int pairId)
+    {
+        await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<DrPortalDbContext>>().CreateDbContextAsync();
+        var pair = await db.VmPairs.Include(p => p.SourceHypervisor).SingleAsync(p => p.Id == pairId);
+        db.Archives.Add(new Archive
+        {
+            VmPairId = pairId, SourceHypervisorId = pair.SourceHypervisorId, SourceHypervisorName = pair.SourceHypervisor!.Name, SourceVm = pair.SourceVm,
+            Label = $"point-{pairId}", CreatedAt = _portal.Clock.UtcNow, InRepository = true,
+            Files = [new ArchiveFile { Name = $"point-{pairId}.vma.zst", Role = "archive", SizeBytes = 1, Sha256 = new string('a', 64) }],
+        });
+        await db.SaveChangesAsync();
     }
 
     [Fact]
