@@ -84,6 +84,9 @@ public partial class PairRecoveryDialog
         _drill[nic] = NicMappingRow.From(NicMapping.Isolated(nic));
     }
 
+    /// <summary>The mapping's name in data-test attributes ("failover", "drill").</summary>
+    private static string Short(string kind) => kind == DrillField ? "drill" : "failover";
+
     private void AddNic() => AddRow($"net{_nics.Count}");
 
     private void SetNetwork(NicMappingRow row, string kind, string nic, string? value)
