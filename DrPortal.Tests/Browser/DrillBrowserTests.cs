@@ -31,8 +31,13 @@ public class DrillBrowserTests(BrowserPortal portal) : BrowserTest(portal)
         var label = "vzdump-qemu-140-2026_12_01-10_00_00.vma.zst";
         db.Archives.Add(new Archive
         {
-            VmPairId = pair.Id, SourceHypervisorId = pair.SourceHypervisorId, SourceHypervisorName = pair.SourceHypervisorName!, SourceVm = "140", Label = label,
-            CreatedAt = DateTimeOffset.UtcNow.AddHours(-1), InRepository = true,
+            VmPairId = pair.Id,
+            SourceHypervisorId = pair.SourceHypervisorId,
+            SourceHypervisorName = pair.SourceHypervisorName!,
+            SourceVm = "140",
+            Label = label,
+            CreatedAt = DateTimeOffset.UtcNow.AddHours(-1),
+            InRepository = true,
             Files = [new ArchiveFile { Name = label, Role = "archive", SizeBytes = 1, Sha256 = new string('b', 64) }],
         });
         await db.SaveChangesAsync();

@@ -19,8 +19,15 @@ public class PlansEditorTests : PortalTestContext
         {
             Pairs.Pairs.Add(new VmPair
             {
-                Id = id, SourceHypervisorId = dc.Id, SourceHypervisor = dc, SourceVm = vm, TargetHypervisorId = dr.Id, TargetHypervisor = dr, TargetVm = $"9{vm}",
-                LastDrillAt = id == 1 ? Clock.UtcNow.AddDays(-2) : null, LastDrillPassed = id == 1 ? true : null,
+                Id = id,
+                SourceHypervisorId = dc.Id,
+                SourceHypervisor = dc,
+                SourceVm = vm,
+                TargetHypervisorId = dr.Id,
+                TargetHypervisor = dr,
+                TargetVm = $"9{vm}",
+                LastDrillAt = id == 1 ? Clock.UtcNow.AddDays(-2) : null,
+                LastDrillPassed = id == 1 ? true : null,
             });
         }
     }
@@ -31,7 +38,8 @@ public class PlansEditorTests : PortalTestContext
         Name = "erp",
         Groups = groups.Select((members, gi) => new RecoveryPlanGroup
         {
-            Position = gi, Members = members.Select((id, mi) => new RecoveryPlanMember { VmPairId = id, Position = mi }).ToList(),
+            Position = gi,
+            Members = members.Select((id, mi) => new RecoveryPlanMember { VmPairId = id, Position = mi }).ToList(),
         }).ToList(),
     };
 

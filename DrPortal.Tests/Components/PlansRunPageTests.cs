@@ -21,7 +21,14 @@ public class PlansRunPageTests : PortalTestContext
         var dr = Hosts.Add("pve-dr1", Site.Recovery);
         var run = new DrRun
         {
-            Id = 5, Kind = DrRunKind.Drill, RecoveryPlanId = 1, Label = "erp", Status = status, RequestedBy = "operator", CreatedAt = _start, StartedAt = _start,
+            Id = 5,
+            Kind = DrRunKind.Drill,
+            RecoveryPlanId = 1,
+            Label = "erp",
+            Status = status,
+            RequestedBy = "operator",
+            CreatedAt = _start,
+            StartedAt = _start,
             Groups =
             [
                 new DrRunGroup { Position = 0, Title = "database", TimeoutSeconds = 300, ReleasedAt = _start, SettledAt = _start.AddSeconds(80) },

@@ -253,8 +253,14 @@ public class RecoveryApiTests(RecoveryApiTests.Portal portal) : IClassFixture<Re
         var start = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
         var run = new DrRun
         {
-            Kind = DrRunKind.Drill, VmPairId = pairId, Label = "=seeded drill", Status = DrRunStatus.PartlySucceeded, RequestedBy = "tester",
-            CreatedAt = start.AddSeconds(-5), StartedAt = start, FinishedAt = start.AddMinutes(12),
+            Kind = DrRunKind.Drill,
+            VmPairId = pairId,
+            Label = "=seeded drill",
+            Status = DrRunStatus.PartlySucceeded,
+            RequestedBy = "tester",
+            CreatedAt = start.AddSeconds(-5),
+            StartedAt = start,
+            FinishedAt = start.AddMinutes(12),
             Groups =
             [
                 new DrRunGroup { Position = 0, Title = "database", TimeoutSeconds = 300, ReleasedAt = start, SettledAt = start.AddSeconds(90) },

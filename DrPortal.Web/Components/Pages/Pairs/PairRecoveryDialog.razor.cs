@@ -160,7 +160,12 @@ public partial class PairRecoveryDialog
 
         public static BootCheckForm From(BootCheck c) => new()
         {
-            StableSeconds = c.StableSeconds, Agent = c.Agent, TimeoutSeconds = c.TimeoutSeconds, TcpAddress = c.TcpAddress, TcpPort = c.TcpPort, Command = c.Command,
+            StableSeconds = c.StableSeconds,
+            Agent = c.Agent,
+            TimeoutSeconds = c.TimeoutSeconds,
+            TcpAddress = c.TcpAddress,
+            TcpPort = c.TcpPort,
+            Command = c.Command,
         };
 
         public BootCheck ToBootCheck() => new(StableSeconds, Agent, TimeoutSeconds,
