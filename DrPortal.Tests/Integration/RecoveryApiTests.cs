@@ -334,6 +334,7 @@ public class RecoveryApiTests(RecoveryApiTests.Portal portal) : IClassFixture<Re
         var view = (await admin.GetFromJsonAsync<PairRecoveryDto>($"/api/v1/pairs/{first.Id}/recovery", Json.Options))!;
 
         Assert.Empty(view.DrillNetwork);
+        Assert.Equal((Core.Pairs.PairDirection.Protected, (bool?)null), (view.Direction, view.LastDrillPassed));
         Assert.Equal(Core.Pairs.BootCheck.Default, view.BootCheck);
         // Nobody trusted the hosts' keys: neither can be asked, and the view says so instead of failing.
         Assert.Empty(view.TargetNetworks);

@@ -78,10 +78,14 @@ internal static class RecoveryApi
                 Accepted(await runs.DrillPairAsync(id, new DrRunRequest(KeepScratchMinutes: body?.KeepScratchMinutes ?? 0), user.ActorName(), ct)))
             .RequireAuthorization(Policies.CanOperate)
             .WithSummary("Drills one pair: its newest verified point restored to a scratch VM on the drill network, started, boot-checked and timed, then removed. 202 with the queued run.");
-        pairs.MapGet("/{id:int}/recovery", async (int id, IPairRecovery recovery, CancellationToken ct) =>
-                (await recovery.GetAsync(id, ct)).ToHttp(PairRecoveryDto.From))
+        pairs.MapGet("/{id:int}/recovery", async (int id, IPairRecovery recovery, IVmPairStore store, CancellationToken ct) =>
+            {
+                var view = await recovery.GetAsync(id, ct);
+                var pair = view.IsOk ? await store.FindAsync(id, ct) : null;
+                return view.ToHttp(v => PairRecoveryDto.From(v, pair));
+            })
             .WithSummary("The pair's failover and drill network mappings and boot check, with the recovery host's networks (isolated ones flagged) and the source VM's NICs. " +
-                         "A host that does not answer leaves its list empty and says why in networksError / nicsError.");
+                         "A host that does not answer leaves its list empty and says why in networksError / nicsError. Also where the service runs (direction) and the last drill.");
         pairs.MapPut("/{id:int}/recovery", async (int id, PairRecoveryInput body, ClaimsPrincipal user, IPairRecovery recovery, CancellationToken ct) =>
                 (await recovery.SaveAsync(id, body, user.ActorName(), user.CanAdminister(), ct)).ToHttp(PairRecoverySavedDto.From))
             .RequireAuthorization(Policies.CanOperate)

@@ -95,13 +95,17 @@ public sealed record DrRunReportRowDto(
 /// <summary>A pair's recovery settings, with what the recovery host offers and where the pair's service runs.</summary>
 /// <param name="TargetNetworks">The recovery host's networks (isolated ones have no uplink); empty with networksError when it did not answer.</param>
 /// <param name="SourceNics">The source VM's NICs; when its host did not answer, the ones recorded at the last backup (nicsError says so).</param>
+/// <param name="Direction">FailedOver while the pair's service runs on the recovery site (its schedules are paused, replication is refused).</param>
+/// <param name="LastDrillPassed">The last drill's verdict; null when the pair was never drilled.</param>
 public sealed record PairRecoveryDto(
     int PairId, IReadOnlyList<NicMapping> FailoverNetwork, IReadOnlyList<NicMapping> DrillNetwork, BootCheck BootCheck,
-    IReadOnlyList<HostNetwork> TargetNetworks, string? NetworksError, IReadOnlyList<VmNic> SourceNics, string? NicsError)
+    IReadOnlyList<HostNetwork> TargetNetworks, string? NetworksError, IReadOnlyList<VmNic> SourceNics, string? NicsError,
+    PairDirection Direction, DateTimeOffset? FailedOverAt, DateTimeOffset? LastDrillAt, bool? LastDrillPassed, long? LastDrillRunId)
 {
-    public static PairRecoveryDto From(PairRecoveryView v) => new(
+    public static PairRecoveryDto From(PairRecoveryView v, VmPair? pair) => new(
         v.PairId, v.Settings.FailoverNetwork ?? [], v.Settings.DrillNetwork ?? [], v.Settings.BootCheck ?? BootCheck.Default,
-        v.TargetNetworks, v.NetworksError, v.SourceNics, v.NicsError);
+        v.TargetNetworks, v.NetworksError, v.SourceNics, v.NicsError,
+        pair?.Direction ?? PairDirection.Protected, pair?.FailedOverAt, pair?.LastDrillAt, pair?.LastDrillPassed, pair?.LastDrillRunId);
 }
 
 /// <summary>What PUT /pairs/{id}/recovery saved, with the pair's direction and last drill.</summary>
