@@ -126,4 +126,22 @@ public class PlansRunPageTests : PortalTestContext
 
         Assert.Equal(after, DrRuns.Finds);
     }
+
+    [Fact]
+    public void ReportPage_OneRowPerVm_WithTimesAndTheCsvLink()
+    {
+        SignInAs(Roles.Viewer);
+        AddRun(DrRunStatus.PartlySucceeded);
+        RenderProviders();
+
+        var page = Render<RunReportPage>(p => p.Add(x => x.Id, 5L));
+
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-test=report-row]").Count));
+        var first = page.Find("[data-test=report-row][data-task-id='11']");
+        Assert.Equal(("2 h 00 min", "30.0 s", "45.0 s"), (first.QuerySelector("[data-test=report-data-age]")!.TextContent,
+            first.QuerySelector("[data-test=report-running]")!.TextContent, first.QuerySelector("[data-test=report-check]")!.TextContent));
+        Assert.Contains("stopped after 4 s", page.Find("[data-test=report-row][data-task-id='12']").TextContent, StringComparison.Ordinal);
+        Assert.Equal("api/v1/runs/5/report.csv", page.Find("[data-test=report-csv]").GetAttribute("href"));
+        Assert.Equal("partly succeeded", page.Find("[data-test=report-status]").TextContent);
+    }
 }
