@@ -97,6 +97,7 @@ internal static class PortalWeb
         api.MapTasksApi();
         api.MapSchedulesApi();
         api.MapAuditApi();
+        api.MapRecoveryApi();
 
         // Hangfire's own dashboard, behind the portal's login and for admins only.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false, AppPath = "/" })

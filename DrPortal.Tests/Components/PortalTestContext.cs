@@ -38,6 +38,9 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     internal FakePairProtection Protection { get; } = new();
     internal FakeRetentionPruner Pruner { get; } = new();
     internal FakePairPreflight Preflight { get; } = new();
+    internal FakeRecoveryPlanStore RecoveryPlans { get; } = new();
+    internal FakeDrRunService DrRuns { get; } = new();
+    internal FakePairRecovery PairRecovery { get; } = new();
 
     protected PortalTestContext()
     {
@@ -63,6 +66,9 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IPairProtection>(Protection);
         Services.AddSingleton<IRetentionPruner>(Pruner);
         Services.AddSingleton<IPairPreflight>(Preflight);
+        Services.AddSingleton<Core.Recovery.IRecoveryPlanStore>(RecoveryPlans);
+        Services.AddSingleton<Core.Recovery.IDrRunService>(DrRuns);
+        Services.AddSingleton<IPairRecovery>(PairRecovery);
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;

@@ -65,6 +65,22 @@ public class AuthorizationSweepTests : IClassFixture<PortalFactory>
         { "POST", "/api/v1/users", Roles.Admin },
         { "PUT", "/api/v1/users/nobody", Roles.Admin },
         { "POST", "/api/v1/users/nobody/password", Roles.Admin },
+        { "GET", "/api/v1/plans", Roles.Viewer },
+        { "GET", "/api/v1/plans/999", Roles.Viewer },
+        { "POST", "/api/v1/plans", Roles.Operator },
+        { "PUT", "/api/v1/plans/999", Roles.Operator },
+        { "DELETE", "/api/v1/plans/999", Roles.Operator },
+        { "POST", "/api/v1/plans/999/drill", Roles.Operator },
+        { "POST", "/api/v1/plans/999/failover", Roles.Admin },
+        { "POST", "/api/v1/plans/999/failback", Roles.Admin },
+        { "POST", "/api/v1/pairs/999/drill", Roles.Operator },
+        { "GET", "/api/v1/pairs/999/recovery", Roles.Viewer },
+        { "PUT", "/api/v1/pairs/999/recovery", Roles.Operator },
+        { "GET", "/api/v1/runs", Roles.Viewer },
+        { "GET", "/api/v1/runs/999", Roles.Viewer },
+        { "GET", "/api/v1/runs/999/report", Roles.Viewer },
+        { "GET", "/api/v1/runs/999/report.csv", Roles.Viewer },
+        { "POST", "/api/v1/runs/999/cancel", Roles.Operator },
     };
 
     private static readonly string[] Ranked = [Roles.Viewer, Roles.Operator, Roles.Admin];

@@ -11,6 +11,7 @@ internal static class TaskDisplay
         DrTaskStatus.Queued => "queued",
         DrTaskStatus.Running => "running",
         DrTaskStatus.WaitingForHost => "waiting for host",
+        DrTaskStatus.WaitingForTurn => "waiting for its group",
         DrTaskStatus.Succeeded => "succeeded",
         DrTaskStatus.SucceededWithWarnings => "succeeded with warnings",
         DrTaskStatus.Failed => "failed",
@@ -22,7 +23,7 @@ internal static class TaskDisplay
     {
         DrTaskStatus.Queued => Color.Default,
         DrTaskStatus.Running => Color.Info,
-        DrTaskStatus.WaitingForHost => Color.Secondary,
+        DrTaskStatus.WaitingForHost or DrTaskStatus.WaitingForTurn => Color.Secondary,
         DrTaskStatus.Succeeded => Color.Success,
         DrTaskStatus.SucceededWithWarnings => Color.Warning,
         DrTaskStatus.Failed => Color.Error,
@@ -34,7 +35,7 @@ internal static class TaskDisplay
     {
         DrTaskStatus.Queued => Icons.Material.Filled.Schedule,
         DrTaskStatus.Running => Icons.Material.Filled.Autorenew,
-        DrTaskStatus.WaitingForHost => Icons.Material.Filled.HourglassTop,
+        DrTaskStatus.WaitingForHost or DrTaskStatus.WaitingForTurn => Icons.Material.Filled.HourglassTop,
         DrTaskStatus.Succeeded => Icons.Material.Filled.CheckCircle,
         DrTaskStatus.SucceededWithWarnings => Icons.Material.Filled.Warning,
         DrTaskStatus.Failed => Icons.Material.Filled.Error,
@@ -75,6 +76,9 @@ internal static class TaskDisplay
         DrTaskKind.Backup => Icons.Material.Filled.Backup,
         DrTaskKind.Restore => Icons.Material.Filled.SettingsBackupRestore,
         DrTaskKind.Replicate => Icons.Material.Filled.SyncAlt,
+        DrTaskKind.Drill => Icons.Material.Filled.Science,
+        DrTaskKind.PlannedFailover or DrTaskKind.DisasterFailover => Icons.Material.Filled.FlightTakeoff,
+        DrTaskKind.Failback => Icons.Material.Filled.FlightLand,
         _ => Icons.Material.Filled.Help,
     };
 

@@ -3,9 +3,11 @@ using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
 using DrPortal.Core.Pairs;
+using DrPortal.Core.Recovery;
 using DrPortal.Core.Schedules;
 using DrPortal.Core.Tasks;
 using DrPortal.Web.Auth;
+using DrPortal.Web.Components.Pages.Plans;
 using DrPortal.Web.Components.Pages.Schedules;
 using DrPortal.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
@@ -50,6 +52,9 @@ public partial class PairsPage
 
     [Inject]
     private HypervisorProfiles Profiles { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
 
     /// <summary>A pair's hosts share one kind (the store refuses cross-kind pairs): the source's stands for both.</summary>
     private string KindName(VmPair pair) => pair.SourceHypervisor is { } host ? Profiles.NameOf(host.Kind) : "unknown kind";
@@ -148,6 +153,29 @@ public partial class PairsPage
         if (archiveId > 0)
         {
             await RequestAsync(pair, DrTaskKind.Restore, archiveId);
+        }
+    }
+
+    private async Task DrillAsync(VmPair pair)
+    {
+        if (!CanOperate)
+        {
+            return;
+        }
+        var parameters = new DialogParameters<RunRequestDialog> { { d => d.Kind, DrRunKind.Drill }, { d => d.Pair, pair } };
+        if (await Dialogs.ShowForResultAsync<RunRequestDialog, DrRun>($"Drill {pair.Describe()}", parameters, DialogServiceExtensions.Small) is { } run)
+        {
+            Snackbar.Add($"Drill #{run.Id} of {pair.Describe()} queued.", Severity.Success);
+            Navigation.NavigateTo($"runs/{run.Id}");
+        }
+    }
+
+    private async Task RecoveryAsync(VmPair pair)
+    {
+        var parameters = new DialogParameters<PairRecoveryDialog> { { d => d.Pair, pair } };
+        if (await Dialogs.ShowForResultAsync<PairRecoveryDialog, VmPair>($"Recovery of {pair.Describe()}", parameters, DialogServiceExtensions.Medium) is not null)
+        {
+            Snackbar.Add($"Recovery settings of {pair.Describe()} saved.", Severity.Success);
         }
     }
 
