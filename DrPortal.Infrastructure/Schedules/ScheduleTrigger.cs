@@ -1,5 +1,5 @@
-using DrPortal.Core.Pairs;
 using DrPortal.Core.Common;
+using DrPortal.Core.Pairs;
 using DrPortal.Core.Schedules;
 using DrPortal.Core.Tasks;
 using DrPortal.Infrastructure.Persistence;

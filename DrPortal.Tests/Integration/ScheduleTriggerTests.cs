@@ -230,8 +230,13 @@ public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
         var pair = await db.VmPairs.Include(p => p.SourceHypervisor).SingleAsync(p => p.Id == pairId);
         db.Archives.Add(new Archive
         {
-            VmPairId = pairId, SourceHypervisorId = pair.SourceHypervisorId, SourceHypervisorName = pair.SourceHypervisor!.Name, SourceVm = pair.SourceVm,
-            Label = $"point-{pairId}", CreatedAt = _portal.Clock.UtcNow, InRepository = true,
+            VmPairId = pairId,
+            SourceHypervisorId = pair.SourceHypervisorId,
+            SourceHypervisorName = pair.SourceHypervisor!.Name,
+            SourceVm = pair.SourceVm,
+            Label = $"point-{pairId}",
+            CreatedAt = _portal.Clock.UtcNow,
+            InRepository = true,
             Files = [new ArchiveFile { Name = $"point-{pairId}.vma.zst", Role = "archive", SizeBytes = 1, Sha256 = new string('a', 64) }],
         });
         await db.SaveChangesAsync();

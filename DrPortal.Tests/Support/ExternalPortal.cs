@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 
 namespace DrPortal.Tests.Support;
@@ -59,6 +60,17 @@ public sealed class ExternalPortal : IDisposable
         }
         portal.Dispose();
         throw new TimeoutException("The portal process did not start within a minute.");
+    }
+
+    /// <summary>A client with a fresh API token of the test admin.</summary>
+    public async Task<HttpClient> CreateAdminClientAsync()
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        var response = await client.PostAsJsonAsync("/api/v1/auth/tokens",
+            new Web.Api.CreateTokenRequest(PortalFactory.AdminName, PortalFactory.AdminPassword, $"external-{Guid.NewGuid():N}"[..20]));
+        response.EnsureSuccessStatusCode();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", (await response.Content.ReadFromJsonAsync<Web.Api.TokenCreated>(Json.Options))!.Token);
+        return client;
     }
 
     /// <summary>SIGKILL: no shutdown code runs.</summary>

@@ -52,4 +52,22 @@ public static class TaskApi
             await Task.Delay(250);
         }
     }
+
+    /// <summary>Sets a host's bandwidth limit (vzdump's --bwlimit and rsync's) through the API, keeping its other fields.</summary>
+    public static async Task SetBandwidthLimitAsync(HttpClient admin, HypervisorDto host, int? kibps)
+    {
+        var response = await admin.PutAsJsonAsync($"/api/v1/hypervisors/{host.Id}", new
+        {
+            name = host.Name,
+            address = host.Address,
+            sshPort = host.SshPort,
+            site = host.Site.ToString(),
+            sshUser = host.SshUser,
+            stagingDirectory = host.StagingDirectory,
+            restoreStorage = host.RestoreStorage,
+            bandwidthLimitKiBps = kibps,
+            note = host.Note,
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
 }

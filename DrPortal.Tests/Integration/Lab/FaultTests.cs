@@ -392,29 +392,7 @@ public class FaultTests(LabPortalFixture portal)
         }
     }
 
-    private async Task SetBandwidthLimitAsync(HypervisorDto host, int? kibps)
-    {
-        var response = await portal.Admin.PutAsJsonAsync($"/api/v1/hypervisors/{host.Id}", new
-        {
-            name = host.Name,
-            address = host.Address,
-            sshPort = host.SshPort,
-            site = host.Site.ToString(),
-            sshUser = host.SshUser,
-            stagingDirectory = host.StagingDirectory,
-            restoreStorage = host.RestoreStorage,
-            bandwidthLimitKiBps = kibps,
-            note = host.Note,
-        });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
+    private Task SetBandwidthLimitAsync(HypervisorDto host, int? kibps) => TaskApi.SetBandwidthLimitAsync(portal.Admin, host, kibps);
 
-    private static async Task<HttpClient> ClientAsync(ExternalPortal external)
-    {
-        var client = new HttpClient { BaseAddress = external.Address };
-        var response = await client.PostAsJsonAsync("/api/v1/auth/tokens", new CreateTokenRequest(PortalFactory.AdminName, PortalFactory.AdminPassword, $"external-{Guid.NewGuid():N}"[..20]));
-        response.EnsureSuccessStatusCode();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", (await response.Content.ReadFromJsonAsync<TokenCreated>(Json.Options))!.Token);
-        return client;
-    }
+    private static Task<HttpClient> ClientAsync(ExternalPortal external) => external.CreateAdminClientAsync();
 }

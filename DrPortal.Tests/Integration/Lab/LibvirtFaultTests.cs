@@ -291,14 +291,7 @@ public class LibvirtFaultTests(LabPortalFixture portal)
     private static List<string> Lines(string text) =>
         text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
 
-    private static async Task<HttpClient> ClientAsync(ExternalPortal external)
-    {
-        var client = new HttpClient { BaseAddress = external.Address };
-        var response = await client.PostAsJsonAsync("/api/v1/auth/tokens", new CreateTokenRequest(PortalFactory.AdminName, PortalFactory.AdminPassword, $"external-{Guid.NewGuid():N}"[..20]));
-        response.EnsureSuccessStatusCode();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", (await response.Content.ReadFromJsonAsync<TokenCreated>(Json.Options))!.Token);
-        return client;
-    }
+    private static Task<HttpClient> ClientAsync(ExternalPortal external) => external.CreateAdminClientAsync();
 
     private async Task CleanupAsync(VmPairDto? pair, params (string Host, string Domain)[] domains)
     {

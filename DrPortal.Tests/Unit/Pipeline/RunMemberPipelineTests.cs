@@ -28,7 +28,13 @@ public class RunMemberPipelineTests
         var target = new Hypervisor { Id = 2, Name = "dr1", StagingDirectory = "/stage", Site = Site.Recovery, Kind = HypervisorKind.Proxmox };
         _pair = new VmPair
         {
-            Id = 7, SourceHypervisor = source, SourceHypervisorId = 1, SourceVm = "100", TargetHypervisor = target, TargetHypervisorId = 2, TargetVm = "9100",
+            Id = 7,
+            SourceHypervisor = source,
+            SourceHypervisorId = 1,
+            SourceVm = "100",
+            TargetHypervisor = target,
+            TargetHypervisorId = 2,
+            TargetVm = "9100",
             BootCheck = new BootCheck(StableSeconds: 0, Agent: true, TimeoutSeconds: 30),
             SourceNics = [new VmNic("net0", "BC:24:11:00:00:01", "vmbr0", null, true)],
         };
@@ -39,9 +45,18 @@ public class RunMemberPipelineTests
 
     private TaskContext Context(DrTask task) => new()
     {
-        Task = task, Session = _session, Reporter = _reporter, Drivers = new HypervisorDrivers([_driver]), Transport = _transport,
-        Repository = _repository, Hosts = new FakeHostGate(), Preflight = new FakePreflight(), Feed = new FakeTaskFeed(), Clock = _clock,
-        Shell = _shell, Cancellation = CancellationToken.None,
+        Task = task,
+        Session = _session,
+        Reporter = _reporter,
+        Drivers = new HypervisorDrivers([_driver]),
+        Transport = _transport,
+        Repository = _repository,
+        Hosts = new FakeHostGate(),
+        Preflight = new FakePreflight(),
+        Feed = new FakeTaskFeed(),
+        Clock = _clock,
+        Shell = _shell,
+        Cancellation = CancellationToken.None,
     };
 
     private DrTask NewTask(DrTaskKind kind)
