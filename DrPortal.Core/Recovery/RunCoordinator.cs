@@ -111,11 +111,14 @@ public sealed class RunCoordinator(IRunStore store, IJobQueue jobs, ITaskService
     {
         var passed = members.All(t => t.CheckPassedAt is not null && t.IsFinished);
         var timedOut = clock.UtcNow >= group.ReleasedAt!.Value + TimeSpan.FromSeconds(group.TimeoutSeconds);
-        if (!passed && !timedOut)
+        // The last group has no one waiting for it: once all its VMs have ended, nothing more can pass. A group before
+        // it keeps its timeout even then, which is the window an admin has to bring a failed VM up by hand.
+        var lastAndEnded = group.Position == unit.Run.Groups.Max(g => g.Position) && members.All(t => t.IsFinished);
+        if (!passed && !timedOut && !lastAndEnded)
         {
             return false;
         }
-        if (!passed)
+        if (!passed && timedOut)
         {
             group.TimedOut = true;
             var missing = members.Where(t => t.CheckPassedAt is null).Select(t => $"{t.PairLabel} ({(t.IsFinished ? t.Status.ToString().ToLowerInvariant() : "still " + (t.CurrentStage?.ToString() ?? t.Status.ToString()))})");
