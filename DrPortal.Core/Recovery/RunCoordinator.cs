@@ -21,7 +21,8 @@ public sealed class RunCoordinator(IRunStore store, IJobQueue jobs, ITaskService
     private static readonly TimeSpan HookTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan RemovalRetry = TimeSpan.FromMinutes(1);
 
-    public async Task<RunStep> StepAsync(long runId, CancellationToken ct)
+    /// <param name="pickedUp">The first look of this portal at the run (after a request, or a restart): counted as an attempt.</param>
+    public async Task<RunStep> StepAsync(long runId, bool pickedUp, CancellationToken ct)
     {
         await using var unit = await store.OpenAsync(runId);
         if (unit is null)
@@ -34,11 +35,11 @@ public sealed class RunCoordinator(IRunStore store, IJobQueue jobs, ITaskService
         {
             return await ScratchDueAsync(unit, ct);
         }
-        if (run.Status == DrRunStatus.Queued)
+        if (run.Status == DrRunStatus.Queued || pickedUp)
         {
             run.Status = DrRunStatus.Running;
             run.StartedAt ??= now;
-            run.Attempts++;
+            run.Attempts += pickedUp ? 1 : 0;
             await unit.SaveAsync();
         }
         if (run.CancelRequested)

@@ -15,12 +15,14 @@ internal sealed partial class RunDriver(RunCoordinator coordinator, IBackgroundJ
 
     public async Task RunAsync(long runId, CancellationToken ct)
     {
+        var pickedUp = true;
         while (!ct.IsCancellationRequested)
         {
             RunStep step;
             try
             {
-                step = await coordinator.StepAsync(runId, ct);
+                step = await coordinator.StepAsync(runId, pickedUp, ct);
+                pickedUp = false;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
