@@ -199,12 +199,15 @@ def own_seconds(task, stages):
 
 
 def critical_path(run):
-    """The shortest the run could take given its VMs' own stage times: a VM's check passes at the earliest when its
-    own work before its turn is done and its group's turn came (the previous group settled), plus its start, delay and check."""
+    """The shortest the run could take from its start given its VMs' own stage times: a VM's check passes at the earliest
+    when its own work before its turn is done and its group's turn came (the previous group settled), plus its delay,
+    start and check. A child picked up before the run's row says started did that much of its own work earlier."""
+    started = at(run['startedAt'])
     settled = 0.0
     for group in sorted({t['groupPosition'] for t in run['tasks']}):
         members = [t for t in run['tasks'] if t['groupPosition'] == group]
-        settled = max(max(own_seconds(t, BEFORE_TURN), settled) + t['delaySeconds'] + own_seconds(t, AFTER_TURN) for t in members)
+        settled = max(max(own_seconds(t, BEFORE_TURN) - max(0.0, (started - at(t['task']['startedAt'])).total_seconds()), settled)
+                      + t['delaySeconds'] + own_seconds(t, AFTER_TURN) for t in members)
     return settled
 
 
@@ -272,9 +275,9 @@ def drill(portal, plan, recovery_host):
               % (', '.join(scratch), (removed - last_check).total_seconds(), (removed - started).total_seconds(), recovery_host, sorted(left) or 'none'))
     else:
         print('  scratch VMs %s NOT removed within 180 s of the run\'s end' % ', '.join(scratch))
-    overhead = rto - critical_path(run)
+    path = critical_path(run)
     print('  orchestration overhead (RTO - critical path of the VMs\' own stages %.1f s): %.1f s   goal <= %.0f s   %s'
-          % (critical_path(run), overhead, OVERHEAD_GOAL, 'met' if overhead <= OVERHEAD_GOAL else 'NOT MET'))
+          % (path, rto - path, OVERHEAD_GOAL, 'met' if rto - path <= OVERHEAD_GOAL else 'NOT MET'))
 
 
 def drill_section(portal, hosts):
