@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """DrPortal benchmarks against the lab, through the portal's REST API. Prints figures; asserts nothing.
 
-usage: bench.py PORTAL_URL DATA_DIR [SECTION ...]    (sections: proxmox, schedules, libvirt; default all)
+usage: bench.py PORTAL_URL DATA_DIR [SECTION ...]    (sections: proxmox, schedules, libvirt, drill; default all)
 
 1. One replication of a 1 GiB VM (half random data): wall time, per-stage durations, throughput.
 2. N = 1..4 pairs on N different primary hosts (pve-dc1..pve-dc4), each with a Backup schedule for
@@ -11,6 +11,13 @@ usage: bench.py PORTAL_URL DATA_DIR [SECTION ...]    (sections: proxmox, schedul
    bytes of an incremental backup after 1 % changed / bytes of the full one (goal <= 0.05); wall time of
    the incremental replicate vs the full one; restore of the last point of a 7-point chain vs of the full.
    Runs on its own against a running portal: bench.py URL DATA_DIR libvirt.
+4. DR drill, per kind, of a two-group plan (one VM per group; Proxmox: emulator guests with an agent on
+   pve-dc1/pve-dc2 -> pve-dr1; libvirt: domains booting the lab guest with qemu-ga, kvm-dc1 -> kvm-dr1),
+   each pair replicated once: the measured RTO (run start -> last VM passed its check), each VM's time to
+   running and to check, the time until the scratch VMs were removed, and the orchestration overhead
+   (RTO - the critical path of the VMs' own stages, goal <= 10 s). Then a disaster failover of the Proxmox
+   plan with pve-dc1 and pve-dc2 cut (RTO, each VM's data age), heal, the old primaries stopped, a failback
+   over them (its time; each primary equal to its recovery VM afterwards). bench.py URL DATA_DIR drill.
 """
 
 import os
@@ -21,22 +28,10 @@ from datetime import datetime, timedelta, timezone
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lab'))
 import demo_seed  # noqa: E402  (the lab seeding: admin, keys, hosts)
 
-FINISHED = ('Succeeded', 'SucceededWithWarnings', 'Failed', 'Cancelled')
 
 
 def wait(portal, task_ids, timeout=900):
-    deadline = time.time() + timeout
-    pending = set(task_ids)
-    while pending:
-        for tid in list(pending):
-            _, task = portal.call('GET', '/api/v1/tasks/%d' % tid)
-            if task['status'] in FINISHED:
-                if task['status'] not in ('Succeeded', 'SucceededWithWarnings'):
-                    sys.exit('bench: task %d %s: %s' % (tid, task['status'], task['error']))
-                pending.discard(tid)
-        if time.time() > deadline:
-            sys.exit('bench: tasks %s did not finish' % sorted(pending))
-        time.sleep(0.2)
+    demo_seed.wait_tasks(portal, task_ids, timeout)
 
 
 def next_slot():
@@ -164,9 +159,173 @@ def libvirt_section(portal, hosts):
         chain_wall / full_restore_wall, stage_seconds(chain_task, 'Restore') / max(stage_seconds(full_restore_task, 'Restore'), 0.1)))
 
 
+# (source host, VM, recovery host, replica), group 1 first: the database, then the web VM.
+DRILL_PVE = [('pve-dc1', '8301', 'pve-dr1', '8311'), ('pve-dc2', '8302', 'pve-dr1', '8312')]
+DRILL_KVM = [('kvm-dc1', 'lvdrill-db', 'kvm-dr1', 'lvdrill-db-dr'), ('kvm-dc1', 'lvdrill-web', 'kvm-dr1', 'lvdrill-web-dr')]
+DRILL_LEFTOVERS = []  # (host, VM) the runs made (scratch VMs), removed at the end if a run left them
+DRILL_CUT = set()
+OVERHEAD_GOAL = 10.0
+# Stages of a run's child before its group's turn, and after it (DrTaskEnums.StageName).
+BEFORE_TURN = ('Preflight', 'Shutdown', 'Backup', 'Pull', 'Push', 'Restore', 'Network')
+AFTER_TURN = ('Start', 'BootCheck')
+
+
+def at(text):
+    return datetime.fromisoformat(text) if text else None
+
+
+def run_plan(portal, plan_id, action, body, timeout=900):
+    """Requests a drill, failover or failback of the plan, waits for its end; returns (wall seconds, run)."""
+    start = time.time()
+    status, run = portal.call('POST', '/api/v1/plans/%d/%s' % (plan_id, action), body)
+    if status != 202:
+        sys.exit('bench: %s of plan %d refused: %s' % (action, plan_id, run))
+    deadline = start + timeout
+    while run['status'] not in demo_seed.RUN_FINISHED:
+        if time.time() > deadline:
+            sys.exit('bench: %s run %d did not finish within %d s' % (action, run['id'], timeout))
+        time.sleep(0.5)
+        _, run = portal.call('GET', '/api/v1/runs/%d' % run['id'])
+    wall = time.time() - start
+    if run['status'] != 'Succeeded':
+        for t in run['tasks']:
+            print('    %s %s: %s' % (t['task']['pairLabel'], t['task']['status'], t['task']['error']))
+        sys.exit('bench: %s run %d %s: %s' % (action, run['id'], run['status'], run['error']))
+    return wall, run
+
+
+def own_seconds(task, stages):
+    return sum(s['seconds'] or 0 for s in task['task']['stages'] if s['name'] in stages)
+
+
+def critical_path(run):
+    """The shortest the run could take from its start given its VMs' own stage times: a VM's check passes at the earliest
+    when its own work before its turn is done and its group's turn came (the previous group settled), plus its delay,
+    start and check. A child picked up before the run's row says started did that much of its own work earlier."""
+    started = at(run['startedAt'])
+    settled = 0.0
+    for group in sorted({t['groupPosition'] for t in run['tasks']}):
+        members = [t for t in run['tasks'] if t['groupPosition'] == group]
+        settled = max(max(own_seconds(t, BEFORE_TURN) - max(0.0, (started - at(t['task']['startedAt'])).total_seconds()), settled)
+                      + t['delaySeconds'] + own_seconds(t, AFTER_TURN) for t in members)
+    return settled
+
+
+def print_rows(portal, run, ages=False):
+    _, report = portal.call('GET', '/api/v1/runs/%d/report' % run['id'])
+    tasks = {t['task']['id']: t for t in run['tasks']}
+    for row in report['rows']:
+        t = tasks[row['taskId']]
+        line = '    group %d %-34s running %5.1f s, check %5.1f s' % (row['group'] + 1, row['pair'] + (' as ' + row['vm'] if row['vm'] else ''),
+                                                                      row['timeToRunningSeconds'] or 0, row['timeToCheckSeconds'] or 0)
+        if ages:
+            line += ', data age %.1f s' % (row['dataAgeSeconds'] or 0)
+        print(line + '   (own: before turn %.1f s, start + check %.1f s)' % (own_seconds(t, BEFORE_TURN), own_seconds(t, AFTER_TURN)))
+    return report
+
+
+def drill_plan(portal, hosts, name, members):
+    """Pairs of the members (replicas off), their boot checks, one replication each, and a plan of one group per member."""
+    pair_ids = []
+    for source, vm, target, target_vm in members:
+        status, body = portal.call('POST', '/api/v1/pairs', {
+            'sourceHypervisorId': hosts[source], 'sourceVm': vm, 'targetHypervisorId': hosts[target], 'targetVm': target_vm,
+            'replicaStart': 'Off', 'overwriteExistingTarget': True})
+        if status != 201:
+            sys.exit('bench: pair %s/%s failed: %s' % (source, vm, body))
+        pair_ids.append(body['id'])
+        status, body = portal.call('PUT', '/api/v1/pairs/%d/recovery' % body['id'], demo_seed.recovery_input())
+        if status != 200:
+            sys.exit('bench: recovery settings of %s/%s failed: %s' % (source, vm, body))
+    start = time.time()
+    queued = []
+    for p in pair_ids:
+        status, accepted = portal.call('POST', '/api/v1/pairs/%d/replicate' % p, {})
+        if status != 202:
+            sys.exit('bench: replicate of pair %d refused: %s' % (p, accepted))
+        queued.append(accepted['taskId'])
+    wait(portal, queued)
+    print('  replicated both pairs once (at once): %.1f s' % (time.time() - start))
+    status, plan = portal.call('POST', '/api/v1/plans', demo_seed.plan_input(
+        name, 'bench.py drill section', [('Group %d' % (i + 1), [p]) for i, p in enumerate(pair_ids)]))
+    if status != 201:
+        sys.exit('bench: plan %s failed: %s' % (name, plan))
+    return plan
+
+
+def drill(portal, plan, recovery_host):
+    """One drill of the plan, scratch VMs removed at once; prints its figures."""
+    wall, run = run_plan(portal, plan['id'], 'drill', {'keepScratchMinutes': 0})
+    scratch = [t['scratchVm'] for t in run['tasks'] if t['scratchVm']]
+    DRILL_LEFTOVERS.extend((recovery_host, vm) for vm in scratch)
+    deadline = time.time() + 180
+    while run['scratchRemovedAt'] is None and time.time() < deadline:
+        time.sleep(0.5)
+        _, run = portal.call('GET', '/api/v1/runs/%d' % run['id'])
+    started = at(run['startedAt'])
+    rto = run['recoverySeconds']
+    print('  drill: %s, request to end %.1f s (queued %.1f s before it started)' % (run['status'], wall, (started - at(run['createdAt'])).total_seconds()))
+    print('  measured RTO (run start -> last VM passed its check): %.1f s' % rto)
+    print_rows(portal, run)
+    last_check = max(at(t['checkPassedAt']) for t in run['tasks'])
+    if run['scratchRemovedAt']:
+        removed = at(run['scratchRemovedAt'])
+        left = demo_seed.listed_vms(demo_seed.lab('vm', 'list', recovery_host)) & set(scratch)
+        print('  scratch VMs %s removed %.1f s after the last check (%.1f s after the start); still on %s: %s'
+              % (', '.join(scratch), (removed - last_check).total_seconds(), (removed - started).total_seconds(), recovery_host, sorted(left) or 'none'))
+    else:
+        print('  scratch VMs %s NOT removed within 180 s of the run\'s end' % ', '.join(scratch))
+    path = critical_path(run)
+    print('  orchestration overhead (RTO - critical path of the VMs\' own stages %.1f s): %.1f s   goal <= %.0f s   %s'
+          % (path, rto - path, OVERHEAD_GOAL, 'met' if rto - path <= OVERHEAD_GOAL else 'NOT MET'))
+
+
+def drill_section(portal, hosts):
+    print('\n== 4. DR drill of a two-group plan per kind; disaster failover with the primaries cut and failback (Proxmox)')
+    print('  boot check: running 5 s and the guest agent; drill network: the default (every NIC link down, new MAC)')
+    print('\n  Proxmox: emulator guests with an agent (answers 2 s after start), 256 MiB disks 50 % random, pve-dc1 + pve-dc2 -> pve-dr1')
+    for host, vm, _, _ in DRILL_PVE:
+        demo_seed.make_agent_vm(host, vm, 'bench' + vm, '256M', running=True)
+    pve_plan = drill_plan(portal, hosts, 'bench drill pve', DRILL_PVE)
+    drill(portal, pve_plan, 'pve-dr1')
+
+    if 'kvm-dc1' in hosts and 'kvm-dr1' in hosts:
+        print('\n  libvirt: domains booting the lab guest with qemu-ga (QEMU %s), 64 MiB disks 50 %% random, kvm-dc1 -> kvm-dr1'
+              % ('KVM' if os.path.exists('/dev/kvm') else 'TCG'))
+        for host, vm, _, _ in DRILL_KVM:
+            demo_seed.make_boot_domain(host, vm, '64M', running=True)
+        drill(portal, drill_plan(portal, hosts, 'bench drill libvirt', DRILL_KVM), 'kvm-dr1')
+    else:
+        print('\n  libvirt: skipped, the lab has no kvm-dc1/kvm-dr1')
+
+    print('\n  disaster failover of the Proxmox plan, pve-dc1 and pve-dc2 cut (1 % of each primary changed after its replication)')
+    for host, vm, _, _ in DRILL_PVE:
+        demo_seed.lab('vm', 'change', host, vm, '--percent', '1')
+    for host in ('pve-dc1', 'pve-dc2'):
+        DRILL_CUT.add(host)
+        demo_seed.lab('cut', host)
+    wall, run = run_plan(portal, pve_plan['id'], 'failover', {'mode': 'disaster', 'confirm': pve_plan['name'], 'shutdownSources': False})
+    print('  failover: %s, request to end %.1f s; measured RTO %.1f s' % (run['status'], wall, run['recoverySeconds']))
+    print_rows(portal, run, ages=True)
+
+    for host in ('pve-dc1', 'pve-dc2'):
+        demo_seed.lab('heal', host)
+        DRILL_CUT.discard(host)
+    for host, vm, _, _ in DRILL_PVE:
+        demo_seed.lab('exec', host, '--', 'qm', 'stop', vm)
+    wall, run = run_plan(portal, pve_plan['id'], 'failback', {'confirm': pve_plan['name'], 'target': 'original', 'confirmOverwrite': True})
+    print('  failback over the stopped originals (healed, stopped): %s, request to end %.1f s, run %.1f s; RTO %s'
+          % (run['status'], wall, (at(run['finishedAt']) - at(run['startedAt'])).total_seconds(),
+             '%.1f s' % run['recoverySeconds'] if run['recoverySeconds'] is not None else 'n/a'))
+    print_rows(portal, run)
+    for host, vm, target, target_vm in DRILL_PVE:
+        same = demo_seed.lab('vm', 'checksum', host, vm) == demo_seed.lab('vm', 'checksum', target, target_vm)
+        print('    %s/%s equals %s/%s it came back from: %s' % (host, vm, target, target_vm, same))
+
+
 def main():
     url, data_dir = sys.argv[1], sys.argv[2]
-    sections = set(sys.argv[3:]) or {'proxmox', 'schedules', 'libvirt'}
+    sections = set(sys.argv[3:]) or {'proxmox', 'schedules', 'libvirt', 'drill'}
     portal = demo_seed.Portal(url)
     demo_seed.seed(portal, data_dir, create_vms=False)
     _, listed = portal.call('GET', '/api/v1/hypervisors')
@@ -178,6 +337,8 @@ def main():
         schedules_section(portal, hosts)
     if 'libvirt' in sections:
         libvirt_section(portal, hosts)
+    if 'drill' in sections:
+        drill_section(portal, hosts)
 
 
 def replicate_section(portal, hosts):
@@ -216,7 +377,8 @@ def schedules_section(portal, hosts):
 
 def cleanup():
     for host, vmid in [('pve-dc1', 8100), ('pve-dr1', 8900)] + [('pve-dc%d' % n, 8200 + n) for n in range(1, 5)] \
-            + [('pve-dr1', 8950 + n) for n in range(1, 5)] + [('kvm-dc1', LV_DOMAIN), ('kvm-dr1', LV_TARGET)]:
+            + [('pve-dr1', 8950 + n) for n in range(1, 5)] + [('kvm-dc1', LV_DOMAIN), ('kvm-dr1', LV_TARGET)] \
+            + [(h, vm) for h, vm, _, _ in DRILL_PVE + DRILL_KVM] + [(h, vm) for _, _, h, vm in DRILL_PVE + DRILL_KVM] + DRILL_LEFTOVERS:
         try:
             demo_seed.lab('vm', 'destroy', host, vmid)
         except Exception:  # noqa: BLE001  (absent VMs are fine)
@@ -227,4 +389,7 @@ if __name__ == '__main__':
     try:
         main()
     finally:
+        # A cut host left cut would break the lab for everyone after us.
+        for host in sorted(DRILL_CUT):
+            demo_seed.lab('heal', host)
         cleanup()
