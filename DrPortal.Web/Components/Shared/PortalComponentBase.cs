@@ -72,6 +72,30 @@ public abstract class PortalComponentBase : ComponentBase, IDisposable
     }
 
     /// <summary>
+    /// A dialog's save: runs it guarded; a saved value closes the dialog with it; field errors go to the form's fields;
+    /// any other refusal is returned, for the dialog to show above its form (null when there is none).
+    /// </summary>
+    protected async Task<string?> SaveFormAsync<T>(string what, MudBlazor.IMudDialogInstance dialog, FormErrors errors, Func<Task<Core.Common.Result<T>>> save)
+    {
+        ArgumentNullException.ThrowIfNull(dialog);
+        ArgumentNullException.ThrowIfNull(errors);
+        ArgumentNullException.ThrowIfNull(save);
+        string? refusal = null;
+        await GuardAsync(what, async () =>
+        {
+            var result = await save();
+            if (result.IsOk)
+            {
+                dialog.Close(MudBlazor.DialogResult.Ok(result.Value!));
+                return;
+            }
+            errors.Set(result.Errors);
+            refusal = result.Status == Core.Common.ResultStatus.Invalid ? null : Display.Refusal(result);
+        });
+        return refusal;
+    }
+
+    /// <summary>
     /// Shows the outcome of a command: the success message, or the refusal (why nothing was changed), kept on
     /// screen until the user dismisses it. Returns whether the command succeeded.
     /// </summary>

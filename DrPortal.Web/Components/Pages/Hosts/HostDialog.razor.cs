@@ -91,19 +91,9 @@ public partial class HostDialog
         }
         _saving = true;
         _failure = null;
-        await GuardAsync("Saving the host", async () =>
-        {
-            var result = Host is null
+        _failure = await SaveFormAsync("Saving the host", Dialog, _errors, async () => Host is null
                 ? await Store.CreateAsync(_input, User.ActorName(), Aborted)
-                : await Store.UpdateAsync(Host.Id, _input, User.ActorName(), Aborted);
-            if (result.IsOk)
-            {
-                Dialog.Close(DialogResult.Ok(result.Value!));
-                return;
-            }
-            _errors.Set(result.Errors);
-            _failure = result.Status == ResultStatus.Invalid ? null : Display.Refusal(result);
-        });
+                : await Store.UpdateAsync(Host.Id, _input, User.ActorName(), Aborted));
         _saving = false;
     }
 }

@@ -182,19 +182,9 @@ public partial class PairDialog
         _input = Current() with { ConfirmUnverifiedSource = confirmUnverifiedSource };
         _saving = true;
         _failure = null;
-        await GuardAsync("Saving the pair", async () =>
-        {
-            var result = Pair is null
+        _failure = await SaveFormAsync("Saving the pair", Dialog, _errors, async () => Pair is null
                 ? await Pairs.CreateAsync(_input, User.ActorName(), Aborted)
-                : await Pairs.UpdateAsync(Pair.Id, _input, User.ActorName(), Aborted);
-            if (result.IsOk)
-            {
-                Dialog.Close(DialogResult.Ok(result.Value!));
-                return;
-            }
-            _errors.Set(result.Errors);
-            _failure = result.Status == ResultStatus.Invalid ? null : Display.Refusal(result);
-        });
+                : await Pairs.UpdateAsync(Pair.Id, _input, User.ActorName(), Aborted));
         _saving = false;
     }
 }

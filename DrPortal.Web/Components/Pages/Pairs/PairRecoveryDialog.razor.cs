@@ -134,17 +134,7 @@ public partial class PairRecoveryDialog
         }
         _saving = true;
         _failure = null;
-        await GuardAsync("Saving the recovery settings", async () =>
-        {
-            var result = await Recovery.SaveAsync(Pair.Id, Current(), User.ActorName(), User.CanAdminister(), Aborted);
-            if (result.IsOk)
-            {
-                Dialog.Close(DialogResult.Ok(result.Value!));
-                return;
-            }
-            _errors.Set(result.Errors);
-            _failure = result.Status == ResultStatus.Invalid ? null : Display.Refusal(result);
-        });
+        _failure = await SaveFormAsync("Saving the recovery settings", Dialog, _errors, async () => await Recovery.SaveAsync(Pair.Id, Current(), User.ActorName(), User.CanAdminister(), Aborted));
         _saving = false;
     }
 

@@ -150,19 +150,9 @@ public partial class PlanEditor
         }
         _saving = true;
         _failure = null;
-        await GuardAsync("Saving the plan", async () =>
-        {
-            var result = Plan is null
+        _failure = await SaveFormAsync("Saving the plan", Dialog, _errors, async () => Plan is null
                 ? await Plans.CreateAsync(_input, User.ActorName(), IsAdmin, Aborted)
-                : await Plans.UpdateAsync(Plan.Id, _input, User.ActorName(), IsAdmin, Aborted);
-            if (result.IsOk)
-            {
-                Dialog.Close(DialogResult.Ok(result.Value!));
-                return;
-            }
-            _errors.Set(result.Errors);
-            _failure = result.Status == ResultStatus.Invalid ? null : Display.Refusal(result);
-        });
+                : await Plans.UpdateAsync(Plan.Id, _input, User.ActorName(), IsAdmin, Aborted));
         _saving = false;
     }
 }

@@ -154,20 +154,10 @@ public partial class ScheduleDialog
         }
         _saving = true;
         _failure = null;
-        await GuardAsync("Saving the schedule", async () =>
-        {
-            var input = Current();
-            var result = Schedule is null
+        var input = Current();
+        _failure = await SaveFormAsync("Saving the schedule", Dialog, _errors, async () => Schedule is null
                 ? await Store.CreateAsync(input, User.ActorName(), Aborted)
-                : await Store.UpdateAsync(Schedule.Id, input, User.ActorName(), Aborted);
-            if (result.IsOk)
-            {
-                Dialog.Close(DialogResult.Ok(result.Value!));
-                return;
-            }
-            _errors.Set(result.Errors);
-            _failure = result.Status == ResultStatus.Invalid ? null : Display.Refusal(result);
-        });
+                : await Store.UpdateAsync(Schedule.Id, input, User.ActorName(), Aborted));
         _saving = false;
     }
 }
