@@ -88,6 +88,8 @@ public class LabDrillBrowserTests(LabBrowserPortal portal) : BrowserTest<LabBrow
             var scratch = Assert.Single(run.Tasks).ScratchVm;
             Assert.False(string.IsNullOrEmpty(scratch));
             var vms = await Lab.RunAsync("vm", "list", "pve-dr1");
+            // The listing itself is read right: the replica is in it, the scratch VM is not.
+            Assert.Contains($"{TargetVm} ", vms, StringComparison.Ordinal);
             Assert.DoesNotContain($"{scratch} ", vms, StringComparison.Ordinal);
             Assert.Equal(replicaBefore, await Lab.ExecAsync("pve-dr1", "qm", "config", Id(TargetVm)));
         }
