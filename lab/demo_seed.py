@@ -278,7 +278,8 @@ def seed(portal, data_dir, create_vms):
                 'sshUser': 'root', 'note': NOTES.get(kind, NOTES['proxmox'])})
             if status != 201:
                 sys.exit('demo: registering %s failed: %s' % (host['name'], h))
-        if not h.get('hostKeyTrusted'):
+        # A lab brought up again has new host keys: the lab itself says which key is its host's, so the demo re-pins it.
+        if not h.get('hostKeyTrusted') or h.get('hostKeyFingerprint') != host['fingerprint']:
             _, presented = portal.call('GET', '/api/v1/hypervisors/%d/hostkey' % h['id'])
             if presented['fingerprint'] != host['fingerprint']:
                 sys.exit('demo: %s presents %s but the lab says %s; not trusting it.'

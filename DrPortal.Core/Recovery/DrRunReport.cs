@@ -18,7 +18,8 @@ public sealed record DrRunReport(DrRun Run, IReadOnlyList<DrRunReportRow> Rows)
         var rows = run.Tasks.OrderBy(t => t.RunGroupPosition).ThenBy(t => t.Id).Select(t => new DrRunReportRow(
             t.Id, t.VmPairId, t.PairLabel, t.RunGroupPosition ?? 0, titles.GetValueOrDefault(t.RunGroupPosition ?? 0) ?? "",
             t.Kind == DrTaskKind.Drill ? t.ScratchVm : null, t.Status,
-            t.PointCreatedAt is { } made ? start - made : null,
+            // A point made after the run began (a planned failover's or a failback's last copy) lost nothing.
+            t.PointCreatedAt is { } made ? (made > start ? TimeSpan.Zero : start - made) : null,
             t.RunningAt is { } running ? running - start : null,
             t.CheckPassedAt is { } passed ? passed - start : null,
             t.CheckResult, t.Error)).ToList();
