@@ -91,6 +91,7 @@ public class DrillBrowserTests(BrowserPortal portal) : BrowserTest(portal)
         await Page.Locator("[data-test=run-request-ok]").ClickAsync();
 
         await Page.WaitForURLAsync(url => url.Contains("/runs/", StringComparison.Ordinal));
+        var runId = long.Parse(Page.Url[(Page.Url.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         await WaitForInteractiveAsync();
         await Expect(Page.Locator("[data-test=run-title]")).ToContainTextAsync("Drill #");
         await Expect(Page.Locator("[data-test=run-label]")).ToContainTextAsync("browser erp");
@@ -117,11 +118,22 @@ public class DrillBrowserTests(BrowserPortal portal) : BrowserTest(portal)
         await Expect(Page.Locator(".mud-drawer")).ToBeHiddenAsync();
         await Page.EmulateMediaAsync(new() { Media = Media.Screen });
 
+        // Nobody trusted these hosts' keys, so the drill fails at its pre-flight; once it has ended the pair shows that drill.
+        var runs = Portal.Services.GetRequiredService<Core.Recovery.IDrRunService>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while ((await runs.FindAsync(runId, CancellationToken.None))?.IsFinished != true)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"drill run #{runId} did not end");
+            await Task.Delay(250);
+        }
+        Assert.Contains("has not been trusted", (await runs.FindAsync(runId, CancellationToken.None))!.Tasks.Single().Error, StringComparison.Ordinal);
+
         // The pair's recovery dialog, from the pairs page.
         await Page.GotoAsync("/pairs");
         await WaitForInteractiveAsync();
         var pairRow = Page.Locator("[data-test=pairs-table] tbody tr", new() { HasText = "drill-dc" });
-        await Expect(pairRow.Locator("[data-test=pair-never-drilled]")).ToBeVisibleAsync();
+        await Expect(pairRow.Locator("[data-test=pair-last-drill]")).ToHaveAttributeAsync("data-passed", "False");
+        await Expect(pairRow.Locator("[data-test=pair-drill-link]")).ToContainTextAsync($"run #{runId}");
         await pairRow.Locator("[data-test=pair-recovery]").ClickAsync();
         await Expect(Page.Locator("[data-test=recovery-drill-default]")).ToBeVisibleAsync();
         // Nobody trusted these hosts' keys: the dialog says the hosts could not be asked.
