@@ -13,7 +13,14 @@ public sealed class PreflightStage : ITaskStage
             return await RunPreflight.RunAsync(context);
         }
         // The same report the confirmation dialog showed, asked again now.
-        var report = await context.Preflight.CheckAsync(context.Pair.Id, context.Task.Kind, context.Task.ArchiveId, context.Cancellation)
+        var report = await CheckAsync(context, context.Task.Kind);
+        return new StageResult(StageStatus.Succeeded, report.TargetSummary);
+    }
+
+    /// <summary>Asks the pair's pre-flight for a task of this kind, logs every check, and fails the stage when it cannot run.</summary>
+    internal static async Task<PreflightReport> CheckAsync(TaskContext context, DrTaskKind kind)
+    {
+        var report = await context.Preflight.CheckAsync(context.Pair.Id, kind, context.Task.ArchiveId, context.Cancellation)
             ?? throw new StageFailedException("The VM pair of this task was deleted.");
         foreach (var check in report.Checks)
         {
@@ -23,6 +30,6 @@ public sealed class PreflightStage : ITaskStage
         {
             throw new StageFailedException(string.Join(" ", report.Failures.Select(f => f.Message)));
         }
-        return new StageResult(StageStatus.Succeeded, report.TargetSummary);
+        return report;
     }
 }

@@ -99,20 +99,8 @@ internal static class RunPreflight
         notes.Add($"Restores into {context.TargetVmLabel} on {host.Name}, free when chosen; {context.Pair.TargetVm} is never touched.");
     }
 
-    private static async Task ReportAsync(TaskContext context, DrTaskKind asKind, List<string> notes)
-    {
-        var report = await context.Preflight.CheckAsync(context.Pair.Id, asKind, context.Task.ArchiveId, context.Cancellation)
-            ?? throw new StageFailedException("The VM pair of this task was deleted.");
-        foreach (var check in report.Checks)
-        {
-            context.Log($"{(check.Status switch { PreflightStatus.Passed => "ok  ", PreflightStatus.Warning => "warn", _ => "FAIL" })} {check.Name}: {check.Message}");
-        }
-        if (!report.CanRun)
-        {
-            throw new StageFailedException(string.Join(" ", report.Failures.Select(f => f.Message)));
-        }
-        notes.Add(report.TargetSummary);
-    }
+    private static async Task ReportAsync(TaskContext context, DrTaskKind asKind, List<string> notes) =>
+        notes.Add((await PreflightStage.CheckAsync(context, asKind)).TargetSummary);
 
     /// <summary>The mapping's networks must exist on the host the VM starts on (and a drill's be isolated) before anything changes.</summary>
     private static async Task CheckNetworksAsync(TaskContext context, List<string> notes)
