@@ -29,6 +29,11 @@ public static partial class TextRules
 
     public static bool HasControlCharacters(string value) => value.Any(char.IsControl);
 
+    /// <summary>The text cut to at most <paramref name="max"/> characters for a column of that size, an ellipsis marking the cut.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+    public static string? Shorten(string? value, int max) =>
+        value is null || value.Length <= max ? value : value[..(max - 1)] + "…";
+
     public static void RequireName(ValidationErrors errors, string field, string? value, string what)
     {
         if (string.IsNullOrWhiteSpace(value))

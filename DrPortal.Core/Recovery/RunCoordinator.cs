@@ -198,7 +198,7 @@ public sealed class RunCoordinator(IRunStore store, IJobQueue jobs, ITaskService
         if (run.Error is null && failed.Count > 0)
         {
             run.Error = $"{succeeded.Count} of {run.Tasks.Count} VMs made it. " + string.Join(" ", failed.Select(t => $"{t.PairLabel}: {t.Error ?? t.Status.ToString()}"));
-            run.Error = run.Error.Length <= DrTask.ErrorMaxLength ? run.Error : run.Error[..(DrTask.ErrorMaxLength - 1)] + "…";
+            run.Error = TextRules.Shorten(run.Error, DrTask.ErrorMaxLength);
         }
         run.FinishedAt = now;
         if (run.Kind == DrRunKind.Drill)

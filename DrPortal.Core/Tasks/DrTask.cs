@@ -195,7 +195,7 @@ public sealed class DrTask
     {
         stage.Status = status;
         stage.FinishedAt = now;
-        stage.Message = Truncate(message, 500);
+        stage.Message = Common.TextRules.Shorten(message, 500);
         if (status == StageStatus.SucceededWithWarnings)
         {
             WarningCount++;
@@ -210,20 +210,20 @@ public sealed class DrTask
 
     public void Fail(string reason, IEnumerable<string>? output, DateTimeOffset now)
     {
-        Error = Truncate(reason, ErrorMaxLength);
-        ErrorOutput = output is null ? null : Truncate(string.Join('\n', output), OutputMaxLength);
+        Error = Common.TextRules.Shorten(reason, ErrorMaxLength);
+        ErrorOutput = output is null ? null : Common.TextRules.Shorten(string.Join('\n', output), OutputMaxLength);
         foreach (var stage in Stages.Where(s => s.Status == StageStatus.Running))
         {
             stage.Status = StageStatus.Failed;
             stage.FinishedAt = now;
-            stage.Message ??= Truncate(reason, 500);
+            stage.Message ??= Common.TextRules.Shorten(reason, 500);
         }
         Finish(DrTaskStatus.Failed, now);
     }
 
     public void Cancel(string reason, DateTimeOffset now)
     {
-        Error = Truncate(reason, ErrorMaxLength);
+        Error = Common.TextRules.Shorten(reason, ErrorMaxLength);
         foreach (var stage in Stages.Where(s => s.Status is StageStatus.Running or StageStatus.Pending))
         {
             stage.FinishedAt = stage.Status == StageStatus.Running ? now : null;
@@ -266,7 +266,4 @@ public sealed class DrTask
         Throughput = null;
         Verifying = null;
     }
-
-    private static string? Truncate(string? value, int max) =>
-        value is null || value.Length <= max ? value : value[..(max - 1)] + "…";
 }

@@ -139,7 +139,7 @@ internal sealed class DrRunService(
             Kind = kind,
             RecoveryPlanId = single is null ? plan.Id : null,
             VmPairId = single?.Id,
-            Label = Truncate(plan.Name, DrRun.LabelMaxLength),
+            Label = TextRules.Shorten(plan.Name, DrRun.LabelMaxLength),
             Status = DrRunStatus.Queued,
             RequestedBy = actor,
             CreatedAt = clock.UtcNow,
@@ -270,5 +270,4 @@ internal sealed class DrRunService(
     private static string Reversed(VmPair pair) =>
         $"{pair.TargetHypervisor?.Name}/{pair.TargetVm} → {pair.SourceHypervisor?.Name}/{pair.SourceVm}";
 
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
 }

@@ -173,7 +173,7 @@ internal sealed partial class ScheduleTrigger(
         }
     }
 
-    private static string Truncate(string value) => value.Length <= 500 ? value : value[..499] + "…";
+    private static string Truncate(string value) => TextRules.Shorten(value, 500);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {ScheduleId}: catching up the slot of {Slot} missed while the portal was down")]
     private static partial void LogCatchUp(ILogger logger, int scheduleId, DateTimeOffset slot);

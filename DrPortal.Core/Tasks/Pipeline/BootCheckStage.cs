@@ -89,7 +89,7 @@ public sealed class BootCheckStage : ITaskStage
             throw Failed(context, results, $"{label} on {host.Name} stopped during its boot check.");
         }
         task.CheckPassedAt = clock.UtcNow;
-        task.CheckResult = Truncate("Passed: " + string.Join("; ", results) + ".");
+        task.CheckResult = Common.TextRules.Shorten("Passed: " + string.Join("; ", results) + ".", DrTask.CheckResultMaxLength);
         await context.SaveAsync();
         return StageResult.Done($"{label} passed its boot check: {string.Join("; ", results)}.");
     }
@@ -114,7 +114,7 @@ public sealed class BootCheckStage : ITaskStage
 
     private static StageFailedException Failed(TaskContext context, List<string> results, string reason)
     {
-        context.Task.CheckResult = Truncate($"Failed: {reason}{(results.Count > 0 ? $" Passed before: {string.Join("; ", results)}." : "")}");
+        context.Task.CheckResult = Common.TextRules.Shorten($"Failed: {reason}{(results.Count > 0 ? $" Passed before: {string.Join("; ", results)}." : "")}", DrTask.CheckResultMaxLength);
         return new StageFailedException($"Boot check failed: {reason}");
     }
 
@@ -122,5 +122,4 @@ public sealed class BootCheckStage : ITaskStage
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private static string Truncate(string value) => value.Length <= DrTask.CheckResultMaxLength ? value : value[..(DrTask.CheckResultMaxLength - 1)] + "…";
 }
