@@ -43,15 +43,25 @@ public class PlansEditorTests : PortalTestContext
         }).ToList(),
     };
 
-    /// <summary>Opens the pair pick of a group and chooses its first entry (the pairs not in the plan yet, in order), then adds it.</summary>
-    private void AddFirstCandidate(IRenderedComponent<MudDialogProvider> provider, int group)
+    /// <summary>
+    /// Opens the pair pick of a group, waits until it lists exactly the pairs not in the plan yet (their source VMs, in order),
+    /// chooses the first and adds it. The popover's content re-renders after the pick itself, so an early look can see the
+    /// list from before the last add; waiting for the expected list keeps the click off a stale entry.
+    /// </summary>
+    private void AddFirstCandidate(IRenderedComponent<MudDialogProvider> provider, int group, params string[] listed)
     {
         provider.FindAll("[data-test=plan-member-pick]")[group].Closest(".mud-input-control")!.MouseDown();
-        var items = Popovers.WaitForElements(".mud-popover-open .mud-list-item");
-        items[0].Click();
+        Popovers.WaitForAssertion(() =>
+        {
+            var shown = Popovers.FindAll(".mud-popover-open .mud-list-item");
+            Assert.Equal(listed.Length, shown.Count);
+            Assert.All(listed.Zip(shown), pair => Assert.Contains(pair.First, pair.Second.TextContent, StringComparison.Ordinal));
+        });
+        Popovers.FindAll(".mud-popover-open .mud-list-item")[0].Click();
         Popovers.WaitForAssertion(() => Assert.Empty(Popovers.FindAll(".mud-popover-open")));
         provider.WaitForAssertion(() => Assert.False(provider.FindAll("[data-test=plan-member-add]")[group].HasAttribute("disabled")));
         provider.FindAll("[data-test=plan-member-add]")[group].Click();
+        provider.WaitForAssertion(() => Assert.Contains(listed[0], provider.FindAll("[data-test=plan-group]")[group].TextContent, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -63,10 +73,10 @@ public class PlansEditorTests : PortalTestContext
         provider.WaitForElement("[data-test=plan-group]");
         provider.Find("[data-test=plan-name]").Change("erp");
 
-        AddFirstCandidate(provider, 0);
+        AddFirstCandidate(provider, 0, "101", "102", "103");
         provider.Find("[data-test=plan-group-add]").Click();
-        AddFirstCandidate(provider, 1);
-        AddFirstCandidate(provider, 1);
+        AddFirstCandidate(provider, 1, "102", "103");
+        AddFirstCandidate(provider, 1, "103");
         provider.Find("[data-test=plan-group-add]").Click();
         Assert.Equal(3, provider.FindAll("[data-test=plan-group]").Count);
         provider.FindAll("[data-test=plan-group-remove]")[2].Click();

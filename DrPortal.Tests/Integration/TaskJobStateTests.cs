@@ -42,29 +42,42 @@ public class TaskJobStateTests : IClassFixture<PortalFactory>
         return (admin, pair);
     }
 
+    /// <summary>
+    /// The task fails or is cancelled within a second or two; the deadline is generous because these tests share two cores
+    /// with the lab's QEMU guests in a full run, and it is a deadline, not a speed claim. On a miss it says where the task was.
+    /// </summary>
     private async Task<DrTask> WaitFinishedAsync(long taskId)
     {
         var tasks = _portal.Services.GetRequiredService<ITaskService>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        DrTask? seen = null;
         while (DateTime.UtcNow < deadline)
         {
-            if (await tasks.FindAsync(taskId, CancellationToken.None) is { IsFinished: true } done)
+            seen = await tasks.FindAsync(taskId, CancellationToken.None);
+            if (seen is { IsFinished: true })
             {
-                return done;
+                return seen;
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"Task {taskId} did not finish.");
+        throw new TimeoutException($"Task {taskId} did not finish: it is {seen?.Status} at {seen?.CurrentStage}; {JobStates()}.");
+    }
+
+    /// <summary>What Hangfire holds, for a timeout's message.</summary>
+    private string JobStates()
+    {
+        var stats = Monitoring.GetStatistics();
+        return $"Hangfire has {stats.Enqueued} enqueued, {stats.Processing} processing, {stats.Failed} failed, {stats.Deleted} deleted, {stats.Succeeded} succeeded, {stats.Servers} servers";
     }
 
     private static bool IsTask<T>(KeyValuePair<string, T> job, long taskId, Func<T, Hangfire.Common.Job?> jobOf) =>
         jobOf(job.Value) is { } j && j.Args.Count > 0 && Convert.ToInt64(j.Args[0], CultureInfo.InvariantCulture) == taskId;
 
-    /// <summary>Hangfire moves the job a moment after the method returns; polls its monitoring view for it.</summary>
-    private static async Task<T> WaitForAsync<T>(Func<T?> find)
+    /// <summary>Hangfire moves the job a moment after the method returns; polls its monitoring view for it (deadline as above).</summary>
+    private async Task<T> WaitForAsync<T>(Func<T?> find, string what)
         where T : class
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < deadline)
         {
             if (find() is { } found)
@@ -73,7 +86,7 @@ public class TaskJobStateTests : IClassFixture<PortalFactory>
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException("The job did not reach the expected state.");
+        throw new TimeoutException($"{what} did not happen: {JobStates()}.");
     }
 
     [Fact]
@@ -88,7 +101,7 @@ public class TaskJobStateTests : IClassFixture<PortalFactory>
 
         Assert.Equal(DrTaskStatus.Failed, task.Status);
         var (jobId, failed) = await WaitForAsync(() =>
-            Monitoring.FailedJobs(0, 100).Where(j => IsTask(j, taskId, f => f.Job)).Select(j => (j.Key, j.Value)).FirstOrDefault() is { Key: not null } hit ? Tuple.Create(hit.Key, hit.Value) : null);
+            Monitoring.FailedJobs(0, 100).Where(j => IsTask(j, taskId, f => f.Job)).Select(j => (j.Key, j.Value)).FirstOrDefault() is { Key: not null } hit ? Tuple.Create(hit.Key, hit.Value) : null, "The task's job failing");
         Assert.Contains(task.Error!, failed.ExceptionMessage, StringComparison.Ordinal);
         Assert.DoesNotContain(Monitoring.SucceededJobs(0, 100), j => IsTask(j, taskId, s => s.Job));
         // No automatic retry: the history goes Enqueued → Processing → Failed and stops.
@@ -122,7 +135,7 @@ public class TaskJobStateTests : IClassFixture<PortalFactory>
             var tasks = _portal.Services.GetRequiredService<ITaskService>();
             var accepted = await admin.PostAsync($"/api/v1/pairs/{pair.Id}/backup", null);
             var taskId = (await accepted.Content.ReadFromJsonAsync<TaskAccepted>(Json.Options))!.TaskId;
-            await WaitForAsync(() => tasks.FindAsync(taskId, CancellationToken.None).GetAwaiter().GetResult() is { Status: DrTaskStatus.Running, CurrentStage: StageName.Preflight } t ? t : null);
+            await WaitForAsync(() => tasks.FindAsync(taskId, CancellationToken.None).GetAwaiter().GetResult() is { Status: DrTaskStatus.Running, CurrentStage: StageName.Preflight } t ? t : null, "The task's pre-flight starting");
 
             var cancel = await admin.PostAsync($"/api/v1/tasks/{taskId}/cancel", null);
             Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
@@ -130,7 +143,7 @@ public class TaskJobStateTests : IClassFixture<PortalFactory>
 
             Assert.Equal(DrTaskStatus.Cancelled, task.Status);
             var deleted = await WaitForAsync(() =>
-                Monitoring.DeletedJobs(0, 100).Where(j => IsTask(j, taskId, d => d.Job)).Select(j => j.Key).FirstOrDefault());
+                Monitoring.DeletedJobs(0, 100).Where(j => IsTask(j, taskId, d => d.Job)).Select(j => j.Key).FirstOrDefault(), "The task's job being deleted");
             var state = Monitoring.JobDetails(deleted).History[0];
             Assert.True(state.Reason?.Contains("was cancelled", StringComparison.Ordinal) == true, $"{state.StateName}: {state.Reason}");
             Assert.DoesNotContain(Monitoring.SucceededJobs(0, 100), j => IsTask(j, taskId, s => s.Job));

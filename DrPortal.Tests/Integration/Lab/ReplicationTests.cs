@@ -193,6 +193,10 @@ public class ReplicationTests(LabPortalFixture portal)
         var a = await PairAsync("pve-dc1", 5401, "pve-dr1", 9541);
         var b = await PairAsync("pve-dc1", 5402, "pve-dr1", 9542);
         var c = await PairAsync("pve-dc2", 5403, "pve-dr1", 9543);
+        // Unlimited, a 128 MiB backup takes half a second, so "beside" was a window of a second that the dc2 task's
+        // pre-flight could miss on a loaded machine. At 16 MiB/s each pve-dc1 backup takes about 4 s (its 64 MiB of data):
+        // the two in turn leave pve-dc2's unlimited backup a window of about 8 s.
+        await TaskApi.SetBandwidthLimitAsync(Admin, portal.Hosts["pve-dc1"], 16 * 1024);
         try
         {
             var ids = new[] { (await RequestAsync(a.Id, "backup")).TaskId, (await RequestAsync(b.Id, "backup")).TaskId, (await RequestAsync(c.Id, "backup")).TaskId };
@@ -212,13 +216,15 @@ public class ReplicationTests(LabPortalFixture portal)
             }
 
             static bool Overlap((DateTimeOffset Start, DateTimeOffset End) x, (DateTimeOffset Start, DateTimeOffset End) y) => x.Start < y.End && y.Start < x.End;
-            Assert.False(Overlap(runs[0], runs[1]), "two backups on pve-dc1 ran at the same time");
-            Assert.True(Overlap(runs[0], runs[2]) || Overlap(runs[1], runs[2]), "the backup on pve-dc2 did not run beside one on pve-dc1");
+            var times = string.Join("; ", runs.Select((r, i) => $"task {ids[i]} {r.Start:HH:mm:ss.fff}–{r.End:HH:mm:ss.fff}"));
+            Assert.False(Overlap(runs[0], runs[1]), $"two backups on pve-dc1 ran at the same time: {times}");
+            Assert.True(Overlap(runs[0], runs[2]) || Overlap(runs[1], runs[2]), $"the backup on pve-dc2 did not run beside one on pve-dc1: {times}");
             var log = await LogAsync(ids[0]) + await LogAsync(ids[1]);
             Assert.Contains("Waiting for pve-dc1", log, StringComparison.Ordinal);
         }
         finally
         {
+            await TaskApi.SetBandwidthLimitAsync(Admin, portal.Hosts["pve-dc1"], null);
             await CleanupAsync(a, ("pve-dc1", 5401));
             await CleanupAsync(b, ("pve-dc1", 5402));
             await CleanupAsync(c, ("pve-dc2", 5403));
