@@ -269,5 +269,4 @@ internal sealed class DrRunService(
 
     private static string Reversed(VmPair pair) =>
         $"{pair.TargetHypervisor?.Name}/{pair.TargetVm} → {pair.SourceHypervisor?.Name}/{pair.SourceVm}";
-
 }

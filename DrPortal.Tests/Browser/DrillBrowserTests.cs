@@ -120,12 +120,8 @@ public class DrillBrowserTests(BrowserPortal portal) : BrowserTest(portal)
 
         // Nobody trusted these hosts' keys, so the drill fails at its pre-flight; once it has ended the pair shows that drill.
         var runs = Portal.Services.GetRequiredService<Core.Recovery.IDrRunService>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-        while ((await runs.FindAsync(runId, CancellationToken.None))?.IsFinished != true)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"drill run #{runId} did not end");
-            await Task.Delay(250);
-        }
+        await Support.Poll.UntilAsync(async () => (await runs.FindAsync(runId, CancellationToken.None))?.IsFinished == true,
+            $"drill run #{runId} did not end", TimeSpan.FromMinutes(1));
         Assert.Contains("has not been trusted", (await runs.FindAsync(runId, CancellationToken.None))!.Tasks.Single().Error, StringComparison.Ordinal);
 
         // The pair's recovery dialog, from the pairs page.

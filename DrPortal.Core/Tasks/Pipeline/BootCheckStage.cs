@@ -121,5 +121,4 @@ public sealed class BootCheckStage : ITaskStage
     private static string Seconds(TimeSpan span) => $"{span.TotalSeconds:0.0} s";
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
 }

@@ -259,15 +259,8 @@ public class DrOperationsTests(LabPortalFixture portal)
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            await Task.Delay(200);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string failure, TimeSpan? timeout = null) =>
+        Support.Poll.UntilAsync(condition, failure, timeout ?? TimeSpan.FromMinutes(2));
 
     // ------------------------------------------------------------------ helpers
 

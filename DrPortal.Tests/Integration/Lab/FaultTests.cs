@@ -382,15 +382,8 @@ public class FaultTests(LabPortalFixture portal)
         return output.Length == 2 ? new HostProcess(int.Parse(output[0], CultureInfo.InvariantCulture), long.Parse(output[1], CultureInfo.InvariantCulture)) : null;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            await Task.Delay(250);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string failure, TimeSpan? timeout = null) =>
+        Support.Poll.UntilAsync(condition, failure, timeout ?? TimeSpan.FromSeconds(30));
 
     private Task SetBandwidthLimitAsync(HypervisorDto host, int? kibps) => TaskApi.SetBandwidthLimitAsync(portal.Admin, host, kibps);
 
