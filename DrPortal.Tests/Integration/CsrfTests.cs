@@ -45,7 +45,9 @@ public class CsrfTests(PortalFactory portal) : IClassFixture<PortalFactory>
         // Exactly what an auto-submitting <form method=post> on http://127.0.0.1:5099 sends: the cookie, a form body, no custom header.
         var forged = await browser.PostAsync("/api/v1/users", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["userName"] = name, ["password"] = PortalFactory.AdminPassword, ["role"] = Roles.Admin,
+            ["userName"] = name,
+            ["password"] = PortalFactory.AdminPassword,
+            ["role"] = Roles.Admin,
         }));
 
         await AssertForbiddenProblemAsync(forged, "JSON body");
