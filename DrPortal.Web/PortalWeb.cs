@@ -17,6 +17,7 @@ internal static class PortalWeb
     public static IServiceCollection AddPortalWeb(this IServiceCollection services)
     {
         services.AddPortalAuthentication();
+        services.AddApiCsrf();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(o => ConfigureSnackbars(o.SnackbarConfiguration));
         services.AddProblemDetails();
@@ -69,6 +70,7 @@ internal static class PortalWeb
             pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 
         app.UseAuthentication();
+        app.UseApiCsrf();
         app.UseMiddleware<FirstRun>();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -91,6 +93,7 @@ internal static class PortalWeb
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(Core.Accounts.Policies.CanView).DisableAntiforgery();
         api.MapAccountsApi();
+        api.MapApiCsrf();
         api.MapHypervisorsApi();
         api.MapPairsApi();
         api.MapPreflightApi();
