@@ -2,6 +2,7 @@ using DrPortal.Infrastructure.Persistence;
 using DrPortal.Web.Api;
 using DrPortal.Web.Auth;
 using DrPortal.Web.Components;
+using DrPortal.Web.Security;
 using Hangfire;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -17,6 +18,7 @@ internal static class PortalWeb
     public static IServiceCollection AddPortalWeb(this IServiceCollection services)
     {
         services.AddPortalAuthentication();
+        services.AddPortalRateLimits();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(o => ConfigureSnackbars(o.SnackbarConfiguration));
         services.AddProblemDetails();
@@ -68,7 +70,9 @@ internal static class PortalWeb
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"),
             pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 
+        app.UsePortalRequestSizeLimits();
         app.UseAuthentication();
+        app.UsePortalRateLimits();
         app.UseMiddleware<FirstRun>();
         app.UseAuthorization();
         app.UseAntiforgery();
