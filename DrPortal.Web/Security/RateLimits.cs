@@ -43,6 +43,7 @@ internal static class RateLimits
             .BindConfiguration(RateLimitSettings.Section)
             .Validate(o => o.SignInPerMinute > 0 && o.SetupPerMinute > 0 && o.ApiPerMinute > 0, $"{RateLimitSettings.Section}: every limit must be a positive number of requests per minute.")
             .ValidateOnStart();
+        services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitSettings>>((o, settings) =>
         {
             var limits = settings.Value;
