@@ -2,6 +2,7 @@ using DrPortal.Infrastructure.Persistence;
 using DrPortal.Web.Api;
 using DrPortal.Web.Auth;
 using DrPortal.Web.Components;
+using DrPortal.Web.Security;
 using Hangfire;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -18,6 +19,7 @@ internal static class PortalWeb
     {
         services.AddPortalAuthentication();
         services.AddApiCsrf();
+        services.AddPortalRateLimits();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(o => ConfigureSnackbars(o.SnackbarConfiguration));
         services.AddProblemDetails();
@@ -69,7 +71,9 @@ internal static class PortalWeb
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"),
             pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 
+        app.UsePortalRequestSizeLimits();
         app.UseAuthentication();
+        app.UsePortalRateLimits();
         app.UseApiCsrf();
         app.UseMiddleware<FirstRun>();
         app.UseAuthorization();

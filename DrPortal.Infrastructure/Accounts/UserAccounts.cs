@@ -153,30 +153,35 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
 
     public async Task<Result<UserSummary>> CheckPasswordAsync(string? userName, string? password, string? clientAddress, CancellationToken ct)
     {
-        const string failure = "User name or password is wrong, or the account is locked or disabled.";
+        const string failure = "User name or password is wrong, or the account is disabled.";
         if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password))
         {
             return Result<UserSummary>.Invalid("userName", "User name and password are required.");
         }
         await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var user = await users.FindByNameAsync(userName.Trim());
+        var throttle = scope.ServiceProvider.GetRequiredService<SignInThrottle>();
+        var typed = userName.Trim();
         // Every attempt is audited with the name as typed and where it came from; the password never is.
-        SignInEvent Event(SignInOutcome outcome, string? detail = null) => new(user?.UserName ?? userName, outcome, SignInEvent.TokenCreation, clientAddress, detail);
-        var refusal = user is null ? "no such user" : user.IsDisabled ? "the account is disabled" : await users.IsLockedOutAsync(user) ? "the account is locked" : null;
+        if (throttle.RetryAfter(typed, clientAddress) is { } wait)
+        {
+            await new SignInEvent(typed, SignInOutcome.Failed, SignInEvent.TokenCreation, clientAddress, "throttled").RecordAsync(audit, CancellationToken.None);
+            return Result<UserSummary>.Conflict(SignInThrottle.Refusal(wait));
+        }
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByNameAsync(typed);
+        SignInEvent Event(SignInOutcome outcome, string? detail = null) => new(user?.UserName ?? typed, outcome, SignInEvent.TokenCreation, clientAddress, detail);
+        // Unknown and disabled names do the same hash work as a real one: the time taken does not tell them apart.
+        var passwordOk = user is null
+            ? scope.ServiceProvider.GetRequiredService<DummyPasswordHash>().Verify(users.PasswordHasher, password)
+            : await users.CheckPasswordAsync(user, password);
+        var refusal = user is null ? "no such user" : user.IsDisabled ? "the account is disabled" : passwordOk ? null : "wrong password";
         if (refusal is not null)
         {
+            throttle.RecordFailure(typed, clientAddress);
             await Event(SignInOutcome.Failed, refusal).RecordAsync(audit, CancellationToken.None);
             return Result<UserSummary>.Conflict(failure);
         }
-        if (!await users.CheckPasswordAsync(user!, password))
-        {
-            await users.AccessFailedAsync(user!);
-            var locked = await users.IsLockedOutAsync(user!);
-            await Event(locked ? SignInOutcome.LockedOut : SignInOutcome.Failed, "wrong password").RecordAsync(audit, CancellationToken.None);
-            return Result<UserSummary>.Conflict(failure);
-        }
-        await users.ResetAccessFailedCountAsync(user!);
+        throttle.RecordSuccess(typed, clientAddress);
         await Event(SignInOutcome.SignedIn).RecordAsync(audit, CancellationToken.None);
         return Result<UserSummary>.Ok(await SummaryAsync(users, user!));
     }

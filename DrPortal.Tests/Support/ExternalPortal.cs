@@ -33,6 +33,8 @@ public sealed class ExternalPortal : IDisposable
         psi.Environment["DrPortal__TransferKeepAliveSeconds"] = "2";
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        psi.Environment["DrPortal__RateLimits__SignInPerMinute"] = "100000";
+        psi.Environment["DrPortal__RateLimits__SetupPerMinute"] = "100000";
         var process = Process.Start(psi)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

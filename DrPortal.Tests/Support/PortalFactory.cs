@@ -33,6 +33,9 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:DrPortal", ConnectionString);
         builder.UseSetting("DrPortal:DataDirectory", DataDirectory);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // The suite signs in and runs setup dozens of times a minute from one address; AbuseTests prove the real limits.
+        builder.UseSetting("DrPortal:RateLimits:SignInPerMinute", "100000");
+        builder.UseSetting("DrPortal:RateLimits:SetupPerMinute", "100000");
     }
 
     /// <summary>Completes first-run setup with the default admin (once; later calls are no-ops).</summary>

@@ -20,15 +20,16 @@ internal static class AuthenticationSetup
                 o.Password.RequireLowercase = false;
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // No lockout: it let five anonymous requests lock any account; SignInThrottle slows guessing instead.
+                o.Lockout.AllowedForNewUsers = false;
                 o.User.RequireUniqueEmail = false;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<DrPortalDbContext>()
             .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders();
+        services.AddSingleton<Infrastructure.Accounts.SignInThrottle>();
+        services.AddSingleton<Infrastructure.Accounts.DummyPasswordHash>();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
         services.AddAuthentication(o =>

@@ -1,4 +1,5 @@
 using DrPortal.Core.Audit;
+using DrPortal.Infrastructure.Accounts;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -6,7 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace DrPortal.Web.Auth;
 
-/// <summary>Identity's sign-in manager, refusing disabled accounts and auditing every sign-in, failure, lockout and sign-out.</summary>
+/// <summary>
+/// Identity's sign-in manager, refusing disabled accounts, throttling guessers (<see cref="SignInThrottle"/>; Identity's
+/// lockout is not used) and auditing every sign-in, failure, throttled attempt and sign-out.
+/// </summary>
 internal sealed class PortalSignInManager(
     UserManager<PortalUser> userManager,
     IHttpContextAccessor contextAccessor,
@@ -15,28 +19,67 @@ internal sealed class PortalSignInManager(
     ILogger<SignInManager<PortalUser>> logger,
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<PortalUser> confirmation,
-    IAuditLog audit)
+    IAuditLog audit,
+    SignInThrottle throttle,
+    DummyPasswordHash dummy)
     : SignInManager<PortalUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
+    /// <summary>A refusal because this client tried too often; the page says how long to wait.</summary>
+    internal sealed class Throttled : SignInResult
+    {
+        public Throttled(TimeSpan retryAfter)
+        {
+            IsLockedOut = true;
+            RetryAfter = retryAfter;
+        }
+
+        public TimeSpan RetryAfter { get; }
+    }
+
     public override async Task<bool> CanSignInAsync(PortalUser user) =>
         !user.IsDisabled && await base.CanSignInAsync(user);
+
+    /// <summary>Identity's lockout lets anyone lock any account; the throttle slows guessing instead.</summary>
+    protected override Task<bool> IsLockedOut(PortalUser user) => Task.FromResult(false);
 
     /// <summary>The login page's sign-in; the name as typed and the client address are audited, never the password.</summary>
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {
-        var user = await UserManager.FindByNameAsync(userName);
-        var wasLocked = user is not null && await UserManager.IsLockedOutAsync(user);
-        var result = await base.PasswordSignInAsync(userName, password, isPersistent, lockoutOnFailure);
-        var (outcome, detail) = result switch
+        var address = ClientAddress();
+        if (throttle.RetryAfter(userName, address) is { } wait)
         {
-            { Succeeded: true } => (SignInOutcome.SignedIn, (string?)null),
-            { IsLockedOut: true } when !wasLocked => (SignInOutcome.LockedOut, "wrong password"),
-            { IsLockedOut: true } => (SignInOutcome.Failed, "the account is locked"),
-            { IsNotAllowed: true } => (SignInOutcome.Failed, "the account is disabled"),
-            _ when user is null => (SignInOutcome.Failed, "no such user"),
-            _ => (SignInOutcome.Failed, "wrong password"),
-        };
-        await new SignInEvent(user?.UserName ?? userName, outcome, SignInEvent.LoginPage, ClientAddress(), detail).RecordAsync(audit, CancellationToken.None);
+            await new SignInEvent(userName, SignInOutcome.Failed, SignInEvent.LoginPage, address, "throttled").RecordAsync(audit, CancellationToken.None);
+            return new Throttled(wait);
+        }
+        var user = await UserManager.FindByNameAsync(userName);
+        SignInResult result;
+        string? detail;
+        // Unknown and disabled names do the same hash work as a real one: the time taken does not tell them apart.
+        if (user is null)
+        {
+            dummy.Verify(UserManager.PasswordHasher, password);
+            (result, detail) = (SignInResult.Failed, "no such user");
+        }
+        else if (!await CanSignInAsync(user))
+        {
+            await UserManager.CheckPasswordAsync(user, password);
+            (result, detail) = (SignInResult.NotAllowed, "the account is disabled");
+        }
+        else
+        {
+            result = await base.PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure: false);
+            detail = result.Succeeded ? null : "wrong password";
+        }
+        if (result.Succeeded)
+        {
+            throttle.RecordSuccess(userName, address);
+        }
+        else
+        {
+            throttle.RecordFailure(userName, address);
+        }
+        var outcome = result.Succeeded ? SignInOutcome.SignedIn : SignInOutcome.Failed;
+        await new SignInEvent(user?.UserName ?? userName, outcome, SignInEvent.LoginPage, address, detail).RecordAsync(audit, CancellationToken.None);
         return result;
     }
 
