@@ -2,6 +2,7 @@ using System.Globalization;
 using DrPortal.Core.Accounts;
 using DrPortal.Core.Audit;
 using DrPortal.Core.Common;
+using DrPortal.Infrastructure.Accounts.Directory;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -160,6 +161,7 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
         }
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        await users.ProvisionFromDirectoryAsync(userName, ct);
         var user = await users.FindByNameAsync(userName.Trim());
         // Every attempt is audited with the name as typed and where it came from; the password never is.
         SignInEvent Event(SignInOutcome outcome, string? detail = null) => new(user?.UserName ?? userName, outcome, SignInEvent.TokenCreation, clientAddress, detail);

@@ -1,4 +1,5 @@
 using DrPortal.Core.Accounts;
+using DrPortal.Infrastructure.Accounts.Directory;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -28,6 +29,7 @@ internal static class AuthenticationSetup
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<DrPortalDbContext>()
             .AddSignInManager<PortalSignInManager>()
+            .AddDirectorySignIn()
             .AddDefaultTokenProviders();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 

@@ -1,4 +1,5 @@
 using DrPortal.Core.Audit;
+using DrPortal.Infrastructure.Accounts.Directory;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -24,6 +25,7 @@ internal sealed class PortalSignInManager(
     /// <summary>The login page's sign-in; the name as typed and the client address are audited, never the password.</summary>
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {
+        await UserManager.ProvisionFromDirectoryAsync(userName, Context.RequestAborted);
         var user = await UserManager.FindByNameAsync(userName);
         var wasLocked = user is not null && await UserManager.IsLockedOutAsync(user);
         var result = await base.PasswordSignInAsync(userName, password, isPersistent, lockoutOnFailure);
