@@ -2,6 +2,7 @@ using System.Globalization;
 using DrPortal.Core.Accounts;
 using DrPortal.Core.Audit;
 using DrPortal.Core.Common;
+using DrPortal.Infrastructure.Accounts.Directory;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -168,6 +169,7 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
             return Result<UserSummary>.Conflict(SignInThrottle.Refusal(wait));
         }
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        await users.ProvisionFromDirectoryAsync(typed, ct);
         var user = await users.FindByNameAsync(typed);
         SignInEvent Event(SignInOutcome outcome, string? detail = null) => new(user?.UserName ?? typed, outcome, SignInEvent.TokenCreation, clientAddress, detail);
         // Unknown and disabled names do the same hash work as a real one: the time taken does not tell them apart.

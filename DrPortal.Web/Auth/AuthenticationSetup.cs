@@ -1,4 +1,5 @@
 using DrPortal.Core.Accounts;
+using DrPortal.Infrastructure.Accounts.Directory;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -27,6 +28,7 @@ internal static class AuthenticationSetup
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<DrPortalDbContext>()
             .AddSignInManager<PortalSignInManager>()
+            .AddDirectorySignIn()
             .AddDefaultTokenProviders();
         services.AddSingleton<Infrastructure.Accounts.SignInThrottle>();
         services.AddSingleton<Infrastructure.Accounts.DummyPasswordHash>();

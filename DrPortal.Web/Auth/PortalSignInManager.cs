@@ -1,5 +1,6 @@
 using DrPortal.Core.Audit;
 using DrPortal.Infrastructure.Accounts;
+using DrPortal.Infrastructure.Accounts.Directory;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -51,6 +52,7 @@ internal sealed class PortalSignInManager(
             await new SignInEvent(userName, SignInOutcome.Failed, SignInEvent.LoginPage, address, "throttled").RecordAsync(audit, CancellationToken.None);
             return new Throttled(wait);
         }
+        await UserManager.ProvisionFromDirectoryAsync(userName, Context.RequestAborted);
         var user = await UserManager.FindByNameAsync(userName);
         SignInResult result;
         string? detail;
