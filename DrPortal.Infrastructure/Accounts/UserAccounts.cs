@@ -93,6 +93,10 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
         // A new stamp signs the user out everywhere within the validation interval.
         await users.UpdateSecurityStampAsync(user);
         var after = await SummaryAsync(users, user);
+        if ((after.IsDisabled && !before.IsDisabled) || RoleRank(after.Role) < RoleRank(before.Role))
+        {
+            await RevokeAllTokensAsync(user, actor, after.IsDisabled ? "disabled" : $"demoted to {after.Role}", ct);
+        }
         await RecordAsync(actor, "update", UserEntity, user.UserName!, $"Changed user {user.UserName}: role {after.Role}, {(after.IsDisabled ? "disabled" : "enabled")}",
             Snapshot(before), Snapshot(after), ct);
         return Result<UserSummary>.Ok(after);
@@ -119,6 +123,7 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
             return Invalid("password", result);
         }
         await users.SetLockoutEndDateAsync(user, null);
+        await RevokeAllTokensAsync(user, actor, "password reset", ct);
         await RecordAsync(actor, "reset-password", UserEntity, user.UserName!, $"Reset the password of {user.UserName}", null, null, ct);
         return Result<UserSummary>.Ok(await SummaryAsync(users, user));
     }
@@ -148,6 +153,7 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
                 ? Result<UserSummary>.Invalid("currentPassword", "Current password is wrong.")
                 : Invalid("newPassword", result);
         }
+        await RevokeAllTokensAsync(user, user.UserName!, "password changed", ct);
         await RecordAsync(user.UserName!, "change-password", UserEntity, user.UserName!, $"{user.UserName} changed their password", null, null, ct);
         return Result<UserSummary>.Ok(await SummaryAsync(users, user));
     }
@@ -362,6 +368,25 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
 
     /// <summary>What the audit keeps of a user: the name people know, not the internal id.</summary>
     private static object Snapshot(UserSummary u) => new { u.UserName, u.Role, u.IsDisabled, u.IsLockedOut };
+
+    private static int RoleRank(string role) => role switch
+    {
+        Roles.Admin => 2,
+        Roles.Operator => 1,
+        _ => 0,
+    };
+
+    /// <summary>A password reset or change, a disable or a demotion ends every API token of the user: an old secret must not outlive the trust it was issued under.</summary>
+    private async Task RevokeAllTokensAsync(PortalUser user, string actor, string reason, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var revoked = await db.ApiTokens.Where(t => t.UserId == user.Id).ExecuteDeleteAsync(ct);
+        if (revoked > 0)
+        {
+            db.AuditEntries.Add(AuditLog.Entry(clock, actor, "revoke", TokenEntity, user.UserName!, $"Revoked all {revoked} API token(s) of {user.UserName} ({reason})", null, new { User = user.UserName, Count = revoked, Reason = reason }));
+            await db.SaveChangesAsync(ct);
+        }
+    }
 
     private static ApiTokenSummary ToSummary(ApiToken t) => new(t.Id, t.Name, t.Hint, t.CreatedAt, t.LastUsedAt);
 
