@@ -109,17 +109,22 @@ public class LdapSignInTests(LdapPortal portal) : IClassFixture<LdapPortal>
     }
 
     [Fact]
-    public async Task LoginPage_WrongPassword_IsRefusedAndCountsTowardsLockout()
+    public async Task LoginPage_WrongPassword_IsRefusedAndThrottledLikeALocalOne()
     {
         await portal.EnsureAdminAsync();
         var uid = NewUid();
         await portal.Ldap.AddUserAsync(uid, Password, Slapd.OperatorsGroup);
 
-        using var refused = await portal.SignInOnLoginPageAsync(uid, Password + "x");
-
-        Assert.False(refused.SignedIn);
-        Assert.Contains(Refusal, refused.Body, StringComparison.Ordinal);
-        Assert.Equal(1, (await ShadowAsync(uid))!.AccessFailedCount);
+        for (var i = 0; i < Infrastructure.Accounts.SignInThrottle.FreeFailuresPerAccountAndAddress; i++)
+        {
+            using var refused = await portal.SignInOnLoginPageAsync(uid, Password + "x");
+            Assert.False(refused.SignedIn);
+            Assert.Contains(Refusal, refused.Body, StringComparison.Ordinal);
+        }
+        // The guesser is now slowed down: even the right password waits out the back-off.
+        using var throttled = await portal.SignInOnLoginPageAsync(uid, Password);
+        Assert.False(throttled.SignedIn);
+        Assert.Contains("Too many attempts", throttled.Body, StringComparison.Ordinal);
     }
 
     [Fact]
