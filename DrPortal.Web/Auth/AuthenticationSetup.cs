@@ -29,6 +29,7 @@ internal static class AuthenticationSetup
             .AddEntityFrameworkStores<DrPortalDbContext>()
             .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders();
+        services.AddScoped<IPasswordValidator<PortalUser>, DrPortal.Infrastructure.Accounts.WeakPasswordValidator>();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
         services.AddAuthentication(o =>
