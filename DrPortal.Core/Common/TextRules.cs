@@ -29,6 +29,14 @@ public static partial class TextRules
 
     public static bool HasControlCharacters(string value) => value.Any(char.IsControl);
 
+    /// <summary>
+    /// Bidi embedding/override/isolate controls and zero-width characters: they make a text read differently
+    /// from what it contains (a right-to-left override turns "exe.txt" around), so notes refuse them.
+    /// </summary>
+    public static bool HasInvisibleFormatting(string value) =>
+        value.Any(c => c is '\u200B' or '\u200C' or '\u200D' or '\u200E' or '\u200F' or '\u2060' or '\uFEFF' or '\u061C'
+            or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'));
+
     /// <summary>The text cut to at most <paramref name="max"/> characters for a column of that size, an ellipsis marking the cut.</summary>
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
     public static string? Shorten(string? value, int max) =>
@@ -63,6 +71,10 @@ public static partial class TextRules
         else if (value.Any(c => char.IsControl(c) && c != '\n' && c != '\r' && c != '\t'))
         {
             errors.Add(field, "Note must not contain control characters.");
+        }
+        else if (HasInvisibleFormatting(value))
+        {
+            errors.Add(field, "Note must not contain bidirectional override/isolate or zero-width characters.");
         }
     }
 }

@@ -32,6 +32,11 @@ public static partial class HostAddress
             if (value.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.')
                 && IPAddress.TryParse(value, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6)
             {
+                if (v6.Equals(IPAddress.IPv6Any) || v6.IsIPv6Multicast)
+                {
+                    error = "Address must be one host's IPv6 address, not :: (any) or a multicast address.";
+                    return false;
+                }
                 return true;
             }
             error = "Address is not a valid IPv6 address.";
@@ -42,6 +47,19 @@ public static partial class HostAddress
             var parts = value.Split('.');
             if (parts.Length == 4 && parts.All(p => p.Length is >= 1 and <= 3 && int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255))
             {
+                // ssh reads a leading zero as octal (010.0.0.1 is 8.0.0.1), so "01" is refused rather than guessed.
+                if (parts.Any(p => p.Length > 1 && p[0] == '0'))
+                {
+                    error = "Address must not have leading zeros in an IPv4 part (ssh would read 010 as octal 8).";
+                    return false;
+                }
+                var v4 = IPAddress.Parse(value);
+                var isMulticast = v4.GetAddressBytes()[0] is >= 224 and <= 239;
+                if (v4.Equals(IPAddress.Any) || v4.Equals(IPAddress.Broadcast) || isMulticast)
+                {
+                    error = "Address must be one host's IPv4 address, not 0.0.0.0, 255.255.255.255 or a multicast address.";
+                    return false;
+                }
                 return true;
             }
             error = "Address is not a valid IPv4 address.";

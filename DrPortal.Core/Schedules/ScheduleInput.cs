@@ -16,6 +16,9 @@ public sealed partial record ScheduleInput
     /// <summary>Five fields: minute hour day-of-month month day-of-week, for Cron.</summary>
     public string? Cron { get; set; }
 
+    /// <summary>The size of the schedule's cron column.</summary>
+    public const int CronMaxLength = 120;
+
     /// <summary>IANA time zone; empty means the server's.</summary>
     public string? TimeZone { get; set; }
 
@@ -56,6 +59,25 @@ public sealed partial record ScheduleInput
         return TimeZoneInfo.TryConvertWindowsIdToIanaId(local.Id, out var iana) ? iana : "UTC";
     }
 
+    /// <summary>
+    /// UTC, or a zone in the IANA list with a region/city form (Europe/Berlin). Files tzdata keeps beside the
+    /// zones ("posixrules", "Factory", "EST5EDT") would resolve on some systems but are not places.
+    /// </summary>
+    public static bool IsIanaZone(string zone)
+    {
+        if (zone == "UTC")
+        {
+            return true;
+        }
+        if (zone.Length > 64 || TextRules.HasControlCharacters(zone) || !zone.Contains('/', StringComparison.Ordinal)
+            || zone.StartsWith("Etc/", StringComparison.Ordinal) || zone.StartsWith("posix/", StringComparison.Ordinal)
+            || zone.StartsWith("right/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        return TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var found) && found.HasIanaId;
+    }
+
     /// <summary>Checks the fields; <paramref name="cronRules"/> knows the cron syntax. Whether the pair exists is the store's check.</summary>
     public ValidationErrors Validate(ICronRules cronRules)
     {
@@ -84,13 +106,19 @@ public sealed partial record ScheduleInput
         {
             errors.Add(nameof(Cron), "Cron expression is required: five fields, minute hour day-of-month month day-of-week, e.g. '30 2 * * 1-5'.");
         }
+        else if (NormaliseCron(Cron)!.Length > CronMaxLength)
+        {
+            errors.Add(nameof(Cron), $"Cron expression must be at most {CronMaxLength} characters; use ranges (0-59) or steps (*/5) instead of long lists.");
+        }
         else if (cronRules.Check(NormaliseCron(Cron)!) is { } problem)
         {
             errors.Add(nameof(Cron), problem);
         }
 
+        // A blank zone means the server's own, which is trusted as the system names it (often Etc/UTC).
         var zone = EffectiveTimeZone;
-        if (zone.Length > 64 || TextRules.HasControlCharacters(zone) || !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+        var known = string.IsNullOrWhiteSpace(TimeZone) ? TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _) : IsIanaZone(zone);
+        if (!known)
         {
             errors.Add(nameof(TimeZone), $"'{TimeZone}' is not a known time zone; use an IANA name such as Europe/Berlin or America/New_York.");
         }
