@@ -2,6 +2,7 @@ using DrPortal.Infrastructure.Persistence;
 using DrPortal.Web.Api;
 using DrPortal.Web.Auth;
 using DrPortal.Web.Components;
+using DrPortal.Web.Security;
 using Hangfire;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -30,6 +31,7 @@ internal static class PortalWeb
             return Task.CompletedTask;
         }));
         services.AddHttpContextAccessor();
+        services.AddTrustedForwardedHeaders();
         return services;
     }
 
@@ -59,6 +61,9 @@ internal static class PortalWeb
 
     public static void UsePortal(this WebApplication app)
     {
+        app.UseTrustedForwardedHeaders();
+        app.UseSecurityHeaders();
+        app.UsePortalHttpsRedirection();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -109,6 +114,6 @@ internal static class PortalWeb
             return TypedResults.LocalRedirect("/login");
         });
 
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(SecurityHeaders.WithoutFrameworkPolicy);
     }
 }
