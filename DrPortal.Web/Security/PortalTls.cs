@@ -30,11 +30,16 @@ internal static class PortalTls
     /// <summary>Whether the portal binds an https:// address itself (rather than sitting behind a TLS proxy).</summary>
     public static bool ServesHttps(IConfiguration configuration) => Urls(configuration).Any(IsHttps);
 
-    /// <summary>Kestrel's certificate for every HTTPS endpoint, and the sign-in cookies marked Secure always.</summary>
+    /// <summary>
+    /// Kestrel's certificate for every HTTPS endpoint, and the cookies' Secure flag: always when the portal serves
+    /// HTTPS itself, else whenever the request is HTTPS (behind a trusted TLS proxy). The antiforgery cookie's own
+    /// default would never be Secure.
+    /// </summary>
     public static void UsePortalTls(this WebApplicationBuilder builder)
     {
         if (!ServesHttps(builder.Configuration))
         {
+            builder.Services.PostConfigure<AntiforgeryOptions>(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
             return;
         }
         var configuration = builder.Configuration;
