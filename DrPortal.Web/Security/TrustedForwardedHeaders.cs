@@ -1,6 +1,6 @@
 using System.Net;
-using IPNetwork = System.Net.IPNetwork;
 using Microsoft.AspNetCore.HttpOverrides;
+using IPNetwork = System.Net.IPNetwork;
 
 namespace DrPortal.Web.Security;
 
