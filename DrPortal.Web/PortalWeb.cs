@@ -33,6 +33,7 @@ internal static class PortalWeb
             return Task.CompletedTask;
         }));
         services.AddHttpContextAccessor();
+        services.AddTrustedForwardedHeaders();
         return services;
     }
 
@@ -62,6 +63,9 @@ internal static class PortalWeb
 
     public static void UsePortal(this WebApplication app)
     {
+        app.UseTrustedForwardedHeaders();
+        app.UseSecurityHeaders();
+        app.UsePortalHttpsRedirection();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -116,6 +120,6 @@ internal static class PortalWeb
             return TypedResults.LocalRedirect("/login");
         });
 
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(SecurityHeaders.WithoutFrameworkPolicy);
     }
 }

@@ -1,10 +1,12 @@
 using DrPortal.Infrastructure;
 using DrPortal.Web;
+using DrPortal.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddInfrastructure(builder.Configuration);
 builder.Services.AddPortalWeb();
+builder.UsePortalTls();
 
 var app = builder.Build();
 

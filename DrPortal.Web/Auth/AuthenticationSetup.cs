@@ -53,6 +53,8 @@ internal static class AuthenticationSetup
                 o.Cookie.Name = "drportal";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
+                // Secure whenever the request is HTTPS (also behind a trusted TLS proxy); PortalTls makes it Always when the portal serves HTTPS.
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromHours(12);
                 // The API answers 401/403 instead of redirecting to the login page.

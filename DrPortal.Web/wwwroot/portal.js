@@ -53,3 +53,8 @@ window.drPortal = {
         try { localStorage.setItem("drportal-theme", value); } catch { /* private mode: the choice lasts for this page only */ }
     },
 };
+
+// The Content-Security-Policy allows no inline handlers (onclick="..."): a button marked data-print prints the page.
+document.addEventListener("click", event => {
+    if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
+});
