@@ -17,6 +17,7 @@ internal static class PortalWeb
     public static IServiceCollection AddPortalWeb(this IServiceCollection services)
     {
         services.AddPortalAuthentication();
+        services.AddPortalTwoFactor();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(o => ConfigureSnackbars(o.SnackbarConfiguration));
         services.AddProblemDetails();

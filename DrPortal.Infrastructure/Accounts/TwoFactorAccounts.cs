@@ -69,7 +69,7 @@ internal sealed class TwoFactorAccounts(IServiceScopeFactory scopes, IAuditLog a
         {
             return Result<IReadOnlyList<string>>.Conflict("Two-factor sign-in is on already.");
         }
-        var digits = Normalize(code);
+        var digits = TwoFactorCode.Normalize(code);
         if (digits.Length == 0)
         {
             return Result<IReadOnlyList<string>>.Invalid("code", "Enter the 6-digit code your authenticator app shows.");
@@ -116,7 +116,7 @@ internal sealed class TwoFactorAccounts(IServiceScopeFactory scopes, IAuditLog a
         {
             return Result<TwoFactorStatus>.Invalid("proof", "Enter a current code from your authenticator app, or your password.");
         }
-        var proven = await IsAuthenticatorCodeAsync(users, user, Normalize(codeOrPassword)) || await users.CheckPasswordAsync(user, codeOrPassword);
+        var proven = await IsAuthenticatorCodeAsync(users, user, TwoFactorCode.Normalize(codeOrPassword)) || await users.CheckPasswordAsync(user, codeOrPassword);
         if (!proven)
         {
             return Result<TwoFactorStatus>.Invalid("proof", "This is neither a current authenticator code nor your password.");
@@ -158,13 +158,9 @@ internal sealed class TwoFactorAccounts(IServiceScopeFactory scopes, IAuditLog a
         {
             return false;
         }
-        return await IsAuthenticatorCodeAsync(users, user, Normalize(code))
+        return await IsAuthenticatorCodeAsync(users, user, TwoFactorCode.Normalize(code))
             || (await users.RedeemTwoFactorRecoveryCodeAsync(user, code.Trim())).Succeeded;
     }
-
-    /// <summary>What people type: "123 456" or "123-456" from apps that group the digits.</summary>
-    internal static string Normalize(string? code) =>
-        new((code ?? "").Where(c => !char.IsWhiteSpace(c) && c != '-').ToArray());
 
     private static Task<bool> IsAuthenticatorCodeAsync(UserManager<PortalUser> users, PortalUser user, string digits) =>
         digits.Length == 6 && digits.All(char.IsAsciiDigit)

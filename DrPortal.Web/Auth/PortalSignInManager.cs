@@ -30,6 +30,7 @@ internal sealed class PortalSignInManager(
         var (outcome, detail) = result switch
         {
             { Succeeded: true } => (SignInOutcome.SignedIn, (string?)null),
+            { RequiresTwoFactor: true } => (SignInOutcome.PasswordAccepted, "two-factor code needed"),
             { IsLockedOut: true } when !wasLocked => (SignInOutcome.LockedOut, "wrong password"),
             { IsLockedOut: true } => (SignInOutcome.Failed, "the account is locked"),
             { IsNotAllowed: true } => (SignInOutcome.Failed, "the account is disabled"),
