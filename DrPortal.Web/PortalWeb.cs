@@ -20,6 +20,7 @@ internal static class PortalWeb
         services.AddPortalAuthentication();
         services.AddApiCsrf();
         services.AddPortalRateLimits();
+        services.AddPortalTwoFactor();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(o => ConfigureSnackbars(o.SnackbarConfiguration));
         services.AddProblemDetails();

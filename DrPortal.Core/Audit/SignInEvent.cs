@@ -12,6 +12,8 @@ public sealed record SignInEvent(string UserName, SignInOutcome Outcome, string 
 
     public const string TokenCreation = "API token creation";
 
+    public const string TwoFactorStep = "two-factor step";
+
     /// <summary>Attempted names are user input of any length; the audit keeps enough to recognise them.</summary>
     private const int NameMaxLength = 64;
 
@@ -22,6 +24,7 @@ public sealed record SignInEvent(string UserName, SignInOutcome Outcome, string 
         SignInOutcome.SignedIn => "sign-in",
         SignInOutcome.SignedOut => "sign-out",
         SignInOutcome.LockedOut => "lockout",
+        SignInOutcome.PasswordAccepted => "sign-in-password-accepted",
         _ => "sign-in-failed",
     };
 
@@ -35,6 +38,7 @@ public sealed record SignInEvent(string UserName, SignInOutcome Outcome, string 
             {
                 SignInOutcome.SignedIn => $"{Actor} signed in{from} ({Via})",
                 SignInOutcome.SignedOut => $"{Actor} signed out{from}",
+                SignInOutcome.PasswordAccepted => $"{Actor} gave the right password{from} ({Via}); two-factor code asked",
                 SignInOutcome.LockedOut => $"Account {Actor} locked after repeated failed sign-ins{from} ({Via})",
                 _ => $"Failed sign-in as '{Actor}'{from} ({Via}){detail}",
             };

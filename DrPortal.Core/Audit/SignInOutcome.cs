@@ -11,4 +11,7 @@ public enum SignInOutcome
 
     /// <summary>This failed attempt locked the account.</summary>
     LockedOut,
+
+    /// <summary>The password was right; the two-factor code is still to come.</summary>
+    PasswordAccepted,
 }

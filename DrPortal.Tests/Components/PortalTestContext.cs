@@ -54,6 +54,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IHostConnections>(Connections);
         Services.AddSingleton(Support.Kinds.Proxmox);
         Services.AddSingleton<IUserAccounts>(Accounts);
+        Services.AddSingleton<ITwoFactorAccounts>(new FakeTwoFactorAccounts());
         Services.AddSingleton<IAuditLog>(Audit);
         Services.AddSingleton<IPortalKey>(new FakePortalKey());
         Services.AddSingleton<ITaskService>(Tasks);

@@ -23,6 +23,10 @@ internal static class AccountsApi
                         ? TypedResults.Problem(user.Message, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized")
                         : ApiResults.Problem(user);
                 }
+                if (await TwoFactorCheck.RefuseTokenAsync(http, user.Value!, body.Code, ct) is { } refusal)
+                {
+                    return refusal;
+                }
                 var created = await accounts.CreateTokenAsync(user.Value!.Id, body.Name, user.Value.UserName, ct);
                 return created.ToHttp(t => new TokenCreated(t.Summary.Id, t.Summary.Name, t.Token));
             })

@@ -64,7 +64,8 @@ public sealed record AuditEntryDto(long Id, DateTimeOffset At, string Actor, str
 
 public sealed record SetupRequest(string? UserName, string? Password);
 
-public sealed record CreateTokenRequest(string? UserName, string? Password, string? Name);
+/// <param name="Code">For a user with two-factor sign-in: the authenticator app's current code, or a recovery code.</param>
+public sealed record CreateTokenRequest(string? UserName, string? Password, string? Name, string? Code = null);
 
 public sealed record TokenCreated(int Id, string Name, string Token);
 

@@ -70,9 +70,9 @@ internal sealed class PortalSignInManager(
         else
         {
             result = await base.PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure: false);
-            detail = result.Succeeded ? null : "wrong password";
+            detail = result.Succeeded ? null : result.RequiresTwoFactor ? "two-factor code needed" : "wrong password";
         }
-        if (result.Succeeded)
+        if (result.Succeeded || result.RequiresTwoFactor)
         {
             throttle.RecordSuccess(userName, address);
         }
@@ -80,7 +80,7 @@ internal sealed class PortalSignInManager(
         {
             throttle.RecordFailure(userName, address);
         }
-        var outcome = result.Succeeded ? SignInOutcome.SignedIn : SignInOutcome.Failed;
+        var outcome = result.Succeeded ? SignInOutcome.SignedIn : result.RequiresTwoFactor ? SignInOutcome.PasswordAccepted : SignInOutcome.Failed;
         await new SignInEvent(user?.UserName ?? userName, outcome, SignInEvent.LoginPage, address, detail).RecordAsync(audit, CancellationToken.None);
         return result;
     }
