@@ -60,7 +60,7 @@ public sealed partial record ScheduleInput
     }
 
     /// <summary>
-    /// UTC, or a zone in the IANA list with a region/city form (Europe/Berlin). Files tzdata keeps beside the
+    /// UTC, or a zone in the IANA list with an area/location form (Europe/Berlin, Etc/UTC, Etc/GMT+5). Files tzdata keeps beside the
     /// zones ("posixrules", "Factory", "EST5EDT") would resolve on some systems but are not places.
     /// </summary>
     public static bool IsIanaZone(string zone)
@@ -70,7 +70,7 @@ public sealed partial record ScheduleInput
             return true;
         }
         if (zone.Length > 64 || TextRules.HasControlCharacters(zone) || !zone.Contains('/', StringComparison.Ordinal)
-            || zone.StartsWith("Etc/", StringComparison.Ordinal) || zone.StartsWith("posix/", StringComparison.Ordinal)
+            || zone.StartsWith("posix/", StringComparison.Ordinal)
             || zone.StartsWith("right/", StringComparison.Ordinal))
         {
             return false;

@@ -59,6 +59,7 @@ public class AuthorizationSweepTests : IClassFixture<PortalFactory>
         { "GET", "/api/v1/schedules/999/runs", Roles.Viewer },
         { "POST", "/api/v1/schedules/999/prune", Roles.Operator },
         { "POST", "/api/v1/retention/preview", Roles.Viewer },
+        { "GET", "/api/v1/auth/antiforgery", Roles.Viewer },
         { "GET", "/api/v1/auth/tokens", Roles.Viewer },
         { "DELETE", "/api/v1/auth/tokens/999", Roles.Viewer },
         { "GET", "/api/v1/users", Roles.Admin },
