@@ -25,8 +25,6 @@ namespace DrPortal.Tests.Integration;
 /// </summary>
 public partial class AbuseTests : IClassFixture<AbuseTests.Portal>
 {
-    public const string ClientHeader = "X-Test-Client";
-
     public sealed class Portal : PortalFactory
     {
         public Portal() => UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -51,7 +49,7 @@ public partial class AbuseTests : IClassFixture<AbuseTests.Portal>
             builder.UseSetting("DrPortal:RateLimits:SetupPerMinute", "100000");
             builder.ConfigureTestServices(services =>
             {
-                services.AddSingleton<IStartupFilter, ClientAddressFilter>();
+                services.AddSingleton<IStartupFilter, TestPeerAddress>();
                 services.RemoveAll<IPasswordHasher<PortalUser>>();
                 services.AddSingleton<IPasswordHasher<PortalUser>>(Hasher);
             });
@@ -60,26 +58,9 @@ public partial class AbuseTests : IClassFixture<AbuseTests.Portal>
         public HttpClient Client(string address, bool redirects = true)
         {
             var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = redirects, UseCookies = true }) { BaseAddress = BaseAddress };
-            client.DefaultRequestHeaders.Add(ClientHeader, address);
+            client.DefaultRequestHeaders.Add(TestPeerAddress.Header, address);
             return client;
         }
-    }
-
-    /// <summary>Sets the connection's remote address from <see cref="ClientHeader"/>, as a trusted proxy would.</summary>
-    private sealed class ClientAddressFilter : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((ctx, nxt) =>
-            {
-                if (IPAddress.TryParse(ctx.Request.Headers[ClientHeader].ToString(), out var address))
-                {
-                    ctx.Connection.RemoteIpAddress = address;
-                }
-                return nxt(ctx);
-            });
-            next(app);
-        };
     }
 
     private readonly Portal _portal;

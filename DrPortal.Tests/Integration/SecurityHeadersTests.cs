@@ -17,34 +17,16 @@ namespace DrPortal.Tests.Integration;
 
 /// <summary>
 /// The portal with its shipped AllowedHosts and one trusted proxy network, 10.9.0.0/16. The test server has no
-/// sockets, so a test names the peer address in X-Test-Peer and a startup filter makes it the connection's remote
+/// sockets, so a test names the peer address (<see cref="TestPeerAddress"/>) and a startup filter makes it the connection's remote
 /// address before the portal's pipeline runs (as Kestrel would set it from the socket).
 /// </summary>
 public sealed class TrustedProxyPortal : PortalFactory
 {
-    public const string PeerHeader = "X-Test-Peer";
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting(TrustedForwardedHeaders.Setting, "10.9.0.0/16");
-        builder.ConfigureTestServices(services => services.AddTransient<IStartupFilter, PeerAddressFilter>());
-    }
-
-    private sealed class PeerAddressFilter : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((context, nextMiddleware) =>
-            {
-                if (context.Request.Headers.TryGetValue(PeerHeader, out var peer))
-                {
-                    context.Connection.RemoteIpAddress = IPAddress.Parse(peer.ToString());
-                }
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
+        builder.ConfigureTestServices(services => services.AddTransient<IStartupFilter, TestPeerAddress>());
     }
 }
 
@@ -165,7 +147,7 @@ public class SecurityHeadersTests(TrustedProxyPortal portal) : IClassFixture<Tru
         using var local = await client.GetAsync("/hosts");
         // Host filtering runs before the forwarded headers, so a trusted proxy's X-Forwarded-Host is held to the same list.
         using var forwarded = new HttpRequestMessage(HttpMethod.Get, "/hosts");
-        forwarded.Headers.Add(TrustedProxyPortal.PeerHeader, "10.9.0.5");
+        forwarded.Headers.Add(TestPeerAddress.Header, "10.9.0.5");
         forwarded.Headers.Add("X-Forwarded-Host", "evil.example");
         using var viaProxy = await client.SendAsync(forwarded);
 
@@ -222,7 +204,7 @@ public class SecurityHeadersTests(TrustedProxyPortal portal) : IClassFixture<Tru
         HttpRequestMessage Forwarded(HttpMethod method, string path)
         {
             var request = new HttpRequestMessage(method, path);
-            request.Headers.Add(TrustedProxyPortal.PeerHeader, peer);
+            request.Headers.Add(TestPeerAddress.Header, peer);
             request.Headers.Add("X-Forwarded-Proto", "https");
             request.Headers.Add("X-Forwarded-For", "192.0.2.44");
             return request;
