@@ -272,6 +272,11 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
                           join r in db.Roles on ur.RoleId equals r.Id
                           where ur.UserId == user.Id
                           select r.Name).FirstOrDefaultAsync(ct);
+        if (role is null)
+        {
+            // A user without a role (a directory user dropped from every mapped group) holds no rights, not a Viewer's.
+            return null;
+        }
         // Last-use is informative; write it at most once a minute to keep API calls cheap.
         var now = clock.UtcNow;
         if (row.LastUsedAt is null || now - row.LastUsedAt > TimeSpan.FromMinutes(1))
@@ -279,7 +284,7 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
             row.LastUsedAt = now;
             await db.SaveChangesAsync(ct);
         }
-        return new TokenIdentity(user.Id, user.UserName!, role ?? Roles.Viewer, row.Id);
+        return new TokenIdentity(user.Id, user.UserName!, role, row.Id);
     }
 
     private async Task<Result<UserSummary>> CreateCoreAsync(string? userName, string? password, string? role, string actor, CancellationToken ct)

@@ -85,6 +85,8 @@ public class LdapSignInTests(LdapPortal portal) : IClassFixture<LdapPortal>
         {
             Assert.True(first.SignedIn, first.Body);
         }
+        using var script = await portal.CreateClientForAsync(uid, Password);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await script.GetAsync("/api/v1/hypervisors")).StatusCode);
 
         await portal.Ldap.SetGroupsAsync(uid, Slapd.StaffGroup);
         using var refused = await portal.SignInOnLoginPageAsync(uid, Password);
@@ -92,6 +94,8 @@ public class LdapSignInTests(LdapPortal portal) : IClassFixture<LdapPortal>
         Assert.False(refused.SignedIn);
         Assert.Contains(Refusal, refused.Body, StringComparison.Ordinal);
         Assert.Empty(await RolesAsync(uid));
+        // A token made while they had a role carries no rights once the role is gone.
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await script.GetAsync("/api/v1/hypervisors")).StatusCode);
     }
 
     [Fact]
