@@ -15,6 +15,14 @@ public static class Roles
     public static readonly IReadOnlyList<string> All = [Admin, Operator, Viewer];
 
     public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
+
+    /// <summary>How much a role may do: Admin 2, Operator 1, Viewer (or anything else) 0; a higher rank includes the lower.</summary>
+    public static int Rank(string? role) => role switch
+    {
+        Admin => 2,
+        Operator => 1,
+        _ => 0,
+    };
 }
 
 /// <summary>Authorization policy names.</summary>

@@ -93,7 +93,7 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
         // A new stamp signs the user out everywhere within the validation interval.
         await users.UpdateSecurityStampAsync(user);
         var after = await SummaryAsync(users, user);
-        if ((after.IsDisabled && !before.IsDisabled) || RoleRank(after.Role) < RoleRank(before.Role))
+        if ((after.IsDisabled && !before.IsDisabled) || Roles.Rank(after.Role) < Roles.Rank(before.Role))
         {
             await RevokeAllTokensAsync(user, actor, after.IsDisabled ? "disabled" : $"demoted to {after.Role}", ct);
         }
@@ -373,13 +373,6 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
 
     /// <summary>What the audit keeps of a user: the name people know, not the internal id.</summary>
     private static object Snapshot(UserSummary u) => new { u.UserName, u.Role, u.IsDisabled, u.IsLockedOut };
-
-    private static int RoleRank(string role) => role switch
-    {
-        Roles.Admin => 2,
-        Roles.Operator => 1,
-        _ => 0,
-    };
 
     /// <summary>A password reset or change, a disable or a demotion ends every API token of the user: an old secret must not outlive the trust it was issued under.</summary>
     private async Task RevokeAllTokensAsync(PortalUser user, string actor, string reason, CancellationToken ct)

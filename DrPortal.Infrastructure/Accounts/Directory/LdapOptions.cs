@@ -50,17 +50,10 @@ public sealed class LdapOptions
         return GroupRoles
             .Where(m => m.Group is not null && m.Role is not null && Roles.IsKnown(m.Role) && groups.Contains(NormalizeDn(m.Group)))
             .Select(m => m.Role!)
-            .OrderBy(Rank)
+            .OrderByDescending(Roles.Rank)
             .FirstOrDefault();
     }
 
     // DNs compare without case and without the blanks people put after commas ("cn=ops, dc=example").
     private static string NormalizeDn(string dn) => string.Join(',', dn.Split(',').Select(part => part.Trim()));
-
-    private static int Rank(string role) => role switch
-    {
-        Roles.Admin => 0,
-        Roles.Operator => 1,
-        _ => 2,
-    };
 }
