@@ -60,6 +60,8 @@ public static class DependencyInjection
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<IHostConnections, HostConnections>();
         services.AddSingleton<IUserAccounts, Accounts.UserAccounts>();
+        services.AddSingleton<ISecurityPolicyStore, Accounts.DefaultSecurityPolicyStore>();
+        services.AddSingleton<Core.Notifications.IOperationalEvents, Notifications.LoggedOperationalEvents>();
         services.AddTransient<DatabaseMigrator>();
 
         // Tasks: rows in MariaDB, executed by Hangfire on in-memory storage (DESIGN.md "Stack").

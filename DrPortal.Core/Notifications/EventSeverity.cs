@@ -1,0 +1,8 @@
+namespace DrPortal.Core.Notifications;
+
+public enum EventSeverity
+{
+    Info,
+    Warning,
+    Error,
+}
