@@ -81,6 +81,7 @@ internal static class PortalWeb
         app.UsePortalRateLimits();
         app.UseApiCsrf();
         app.UseMiddleware<FirstRun>();
+        app.UseMiddleware<TwoFactorEnrolmentGate>();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -115,10 +116,16 @@ internal static class PortalWeb
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false, AppPath = "/" })
             .RequireAuthorization(Core.Accounts.Policies.CanAdminister);
 
-        app.MapPost("/logout", async (HttpContext ctx, SignInManager<PortalUser> signIn) =>
+        // A minimal API checks antiforgery only when it binds a form: sign-out checks it itself, so another site cannot sign users out.
+        app.MapPost("/logout", async (HttpContext ctx, IAntiforgery antiforgery, SignInManager<PortalUser> signIn) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(ctx))
+            {
+                return TypedResults.Problem("The sign-out form's antiforgery token is missing or wrong: nobody was signed out. Use the Log out button.",
+                    statusCode: StatusCodes.Status400BadRequest, title: "Bad Request");
+            }
             await signIn.SignOutAsync();
-            return TypedResults.LocalRedirect("/login");
+            return (IResult)TypedResults.LocalRedirect("/login");
         });
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(SecurityHeaders.WithoutFrameworkPolicy);

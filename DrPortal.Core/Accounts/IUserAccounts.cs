@@ -31,12 +31,6 @@ public interface IUserAccounts
 
     Task<Result<UserSummary>> ChangeOwnPasswordAsync(string userId, string? currentPassword, string? newPassword, CancellationToken ct);
 
-    /// <summary>
-    /// Checks a user name and password (counting failures toward lockout) for token creation; every attempt is audited
-    /// with the name and <paramref name="clientAddress"/>.
-    /// </summary>
-    Task<Result<UserSummary>> CheckPasswordAsync(string? userName, string? password, string? clientAddress, CancellationToken ct);
-
     Task<IReadOnlyList<ApiTokenSummary>> ListTokensAsync(string userId, CancellationToken ct);
 
     Task<Result<NewApiToken>> CreateTokenAsync(string userId, string? name, string actor, CancellationToken ct);

@@ -2,7 +2,6 @@ using System.Globalization;
 using DrPortal.Core.Accounts;
 using DrPortal.Core.Audit;
 using DrPortal.Core.Common;
-using DrPortal.Infrastructure.Accounts.Directory;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -156,42 +155,6 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
         await RevokeAllTokensAsync(user, user.UserName!, "password changed", ct);
         await RecordAsync(user.UserName!, "change-password", UserEntity, user.UserName!, $"{user.UserName} changed their password", null, null, ct);
         return Result<UserSummary>.Ok(await SummaryAsync(users, user));
-    }
-
-    public async Task<Result<UserSummary>> CheckPasswordAsync(string? userName, string? password, string? clientAddress, CancellationToken ct)
-    {
-        const string failure = "User name or password is wrong, or the account is disabled.";
-        if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password))
-        {
-            return Result<UserSummary>.Invalid("userName", "User name and password are required.");
-        }
-        await using var scope = scopes.CreateAsyncScope();
-        var throttle = scope.ServiceProvider.GetRequiredService<SignInThrottle>();
-        var typed = userName.Trim();
-        // Every attempt is audited with the name as typed and where it came from; the password never is.
-        if (throttle.RetryAfter(typed, clientAddress) is { } wait)
-        {
-            await new SignInEvent(typed, SignInOutcome.Failed, SignInEvent.TokenCreation, clientAddress, "throttled").RecordAsync(audit, CancellationToken.None);
-            return Result<UserSummary>.Conflict(SignInThrottle.Refusal(wait));
-        }
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        await users.ProvisionFromDirectoryAsync(typed, ct);
-        var user = await users.FindByNameAsync(typed);
-        SignInEvent Event(SignInOutcome outcome, string? detail = null) => new(user?.UserName ?? typed, outcome, SignInEvent.TokenCreation, clientAddress, detail);
-        // Unknown and disabled names do the same hash work as a real one: the time taken does not tell them apart.
-        var passwordOk = user is null
-            ? scope.ServiceProvider.GetRequiredService<DummyPasswordHash>().Verify(users.PasswordHasher, password)
-            : await users.CheckPasswordAsync(user, password);
-        var refusal = user is null ? "no such user" : user.IsDisabled ? "the account is disabled" : passwordOk ? null : "wrong password";
-        if (refusal is not null)
-        {
-            throttle.RecordFailure(typed, clientAddress);
-            await Event(SignInOutcome.Failed, refusal).RecordAsync(audit, CancellationToken.None);
-            return Result<UserSummary>.Conflict(failure);
-        }
-        throttle.RecordSuccess(typed, clientAddress);
-        await Event(SignInOutcome.SignedIn).RecordAsync(audit, CancellationToken.None);
-        return Result<UserSummary>.Ok(await SummaryAsync(users, user!));
     }
 
     public async Task<IReadOnlyList<ApiTokenSummary>> ListTokensAsync(string userId, CancellationToken ct)

@@ -168,7 +168,6 @@ internal sealed class FakeUserAccounts : IUserAccounts
     public Task<Result<UserSummary>> ChangeOwnPasswordAsync(string userId, string? currentPassword, string? newPassword, CancellationToken ct) =>
         Task.FromResult(Result<UserSummary>.Invalid("currentPassword", "Current password is wrong."));
 
-    public Task<Result<UserSummary>> CheckPasswordAsync(string? userName, string? password, string? clientAddress, CancellationToken ct) => throw new NotSupportedException();
 
     public Task<IReadOnlyList<ApiTokenSummary>> ListTokensAsync(string userId, CancellationToken ct) => Task.FromResult<IReadOnlyList<ApiTokenSummary>>([.. Tokens]);
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using DrPortal.Core.Accounts;
+using DrPortal.Infrastructure.Accounts;
 using DrPortal.Web.Auth;
 
 namespace DrPortal.Web.Api;
@@ -14,20 +15,23 @@ internal static class AccountsApi
             .WithSummary("Creates the first administrator. Only while no user exists; afterwards 409.");
 
         var tokens = api.MapGroup("/auth/tokens").WithTags("Auth");
-        tokens.MapPost("/", async (CreateTokenRequest body, HttpContext http, IUserAccounts accounts, CancellationToken ct) =>
+        tokens.MapPost("/", async (CreateTokenRequest body, HttpContext http, PasswordCheck passwords, IUserAccounts accounts, CancellationToken ct) =>
             {
-                var user = await accounts.CheckPasswordAsync(body.UserName, body.Password, http.Connection.RemoteIpAddress?.ToString(), ct);
-                if (!user.IsOk)
+                if (string.IsNullOrWhiteSpace(body.UserName) || string.IsNullOrEmpty(body.Password))
                 {
-                    return user.Status == Core.Common.ResultStatus.Conflict
-                        ? TypedResults.Problem(user.Message, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized")
-                        : ApiResults.Problem(user);
+                    return ApiResults.Problem(Core.Common.Result<UserSummary>.Invalid("userName", "User name and password are required."));
                 }
-                if (await TwoFactorCheck.RefuseTokenAsync(http, user.Value!, body.Code, ct) is { } refusal)
+                var check = await passwords.CheckAsync(body.UserName, body.Password, Core.Audit.SignInEvent.TokenCreation, http.Connection.RemoteIpAddress?.ToString(), ct);
+                if (check.User is not { } user)
                 {
-                    return refusal;
+                    var refusal = check.RetryAfter is { } wait ? SignInThrottle.Refusal(wait) : PasswordCheck.Refusal;
+                    return TypedResults.Problem(refusal, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
                 }
-                var created = await accounts.CreateTokenAsync(user.Value!.Id, body.Name, user.Value.UserName, ct);
+                if (await TwoFactorCheck.RefuseTokenAsync(http, user.Id, user.UserName!, check.Role, body.Code, ct) is { } twoFactorRefusal)
+                {
+                    return twoFactorRefusal;
+                }
+                var created = await accounts.CreateTokenAsync(user.Id, body.Name, user.UserName!, ct);
                 return created.ToHttp(t => new TokenCreated(t.Summary.Id, t.Summary.Name, t.Token));
             })
             .AllowAnonymous()
@@ -47,6 +51,9 @@ internal static class AccountsApi
             (await accounts.CreateAsync(body.UserName, body.Password, body.Role, user.ActorName(), ct)).ToHttp(UserDto.From, u => $"/api/v1/users/{u.Id}"));
         users.MapPut("/{id}", async (string id, UpdateUserRequest body, ClaimsPrincipal user, IUserAccounts accounts, CancellationToken ct) =>
             (await accounts.UpdateAsync(id, body.Role, body.Disabled, user.ActorName(), ct)).ToHttp(UserDto.From));
+        users.MapDelete("/{id}/two-factor", async (string id, ClaimsPrincipal user, ITwoFactorAccounts twoFactor, CancellationToken ct) =>
+                (await twoFactor.ResetAsync(id, user.ActorName(), ct)).ToHttp(s => s))
+            .WithSummary("Resets a user's two-factor sign-in (they lost their authenticator): their key and recovery codes are removed; audited. 409 when it is off.");
         users.MapPost("/{id}/password", async (string id, PasswordRequest body, ClaimsPrincipal user, IUserAccounts accounts, CancellationToken ct) =>
             (await accounts.ResetPasswordAsync(id, body.Password, user.ActorName(), ct)).ToHttp(UserDto.From));
     }

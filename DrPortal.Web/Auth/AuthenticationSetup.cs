@@ -32,6 +32,7 @@ internal static class AuthenticationSetup
             .AddDefaultTokenProviders();
         services.AddSingleton<Infrastructure.Accounts.SignInThrottle>();
         services.AddSingleton<Infrastructure.Accounts.DummyPasswordHash>();
+        services.AddScoped<Infrastructure.Accounts.PasswordCheck>();
         services.AddScoped<IPasswordValidator<PortalUser>, Infrastructure.Accounts.WeakPasswordValidator>();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
