@@ -63,6 +63,18 @@ public abstract class BrowserTest<TPortal> : IClassFixture<TPortal>, IAsyncLifet
     protected Task WaitForInteractiveAsync() =>
         Page.Locator("[data-test=portal-ready][data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
+    /// <summary>
+    /// Clicks something that loads a new document (a form post, a plain link) and waits until that document has replaced
+    /// this one: the page is marked first, so a check made after this call never reads the page the click left.
+    /// </summary>
+    protected async Task ClickForNewDocumentAsync(ILocator target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        await Page.EvaluateAsync("() => { document.documentElement.dataset.leaving = 'true'; }");
+        await target.ClickAsync();
+        await Page.Locator("html:not([data-leaving])").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    }
+
     protected async Task LogInAsync(string userName, string password)
     {
         await Page.GotoAsync("/login");

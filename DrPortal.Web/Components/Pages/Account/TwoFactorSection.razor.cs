@@ -24,6 +24,10 @@ public partial class TwoFactorSection
     [Inject]
     private ITwoFactorAccounts TwoFactor { get; set; } = default!;
 
+    /// <summary>The user's role requires two-factor sign-in (the enrolment page): the set-up starts at once and cannot be cancelled.</summary>
+    [Parameter]
+    public bool Required { get; set; }
+
     /// <summary>Raised once two-factor sign-in is on and the user has taken their recovery codes.</summary>
     [Parameter]
     public EventCallback Enabled { get; set; }
@@ -33,7 +37,15 @@ public partial class TwoFactorSection
 
     private string CodesDownload => "data:text/plain;charset=utf-8," + Uri.EscapeDataString(string.Join("\n", _recoveryCodes ?? []) + "\n");
 
-    protected override async Task LoadAsync() => _status = await TwoFactor.GetStatusAsync(User.UserId()!, Aborted);
+    protected override async Task LoadAsync()
+    {
+        _status = await TwoFactor.GetStatusAsync(User.UserId()!, Aborted);
+        // Not while prerendering: the key made then would be replaced by the circuit's own at once.
+        if (Required && !_status.IsEnabled && RendererInfo.IsInteractive)
+        {
+            await BeginAsync();
+        }
+    }
 
     private Task BeginAsync() => RunAsync("Setting up two-factor sign-in", async () =>
     {

@@ -1,4 +1,5 @@
 using DrPortal.Core.Accounts;
+using DrPortal.Web.Auth;
 using DrPortal.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -11,8 +12,11 @@ public partial class UsersPage
     private static readonly Func<UserSummary, object> ByRole = u => u.Role;
     private static readonly Func<UserSummary, object> ByState = u => (u.IsDisabled ? 2 : 0) + (u.IsLockedOut ? 1 : 0);
     private static readonly Func<UserSummary, object> ByCreated = u => u.CreatedAt;
+    private readonly Func<UserSummary, object> ByTwoFactor;
 
     private List<UserSummary> _users = [];
+    private IReadOnlySet<string> _twoFactorUsers = new HashSet<string>();
+    private SecurityPolicy _policy = SecurityPolicy.Default;
     private string? _search;
     private bool _loading = true;
 
@@ -20,7 +24,22 @@ public partial class UsersPage
     private IUserAccounts Accounts { get; set; } = default!;
 
     [Inject]
+    private ITwoFactorAccounts TwoFactor { get; set; } = default!;
+
+    [Inject]
+    private ISecurityPolicyStore PolicyStore { get; set; } = default!;
+
+    [Inject]
     private IDialogService Dialogs { get; set; } = default!;
+
+    public UsersPage() => ByTwoFactor = u => TwoFactorOf(u);
+
+    private enum TwoFactorState
+    {
+        NotEnrolled,
+        Enrolled,
+        Missing,
+    }
 
     protected override Task LoadAsync() => ReloadAsync();
 
@@ -29,7 +48,12 @@ public partial class UsersPage
         _loading = true;
         try
         {
-            await GuardAsync("Loading the users", async () => _users = [.. await Accounts.ListAsync(Aborted)]);
+            await GuardAsync("Loading the users", async () =>
+            {
+                _users = [.. await Accounts.ListAsync(Aborted)];
+                _twoFactorUsers = await TwoFactor.EnabledUserIdsAsync(Aborted);
+                _policy = await PolicyStore.GetAsync(Aborted);
+            });
         }
         finally
         {
@@ -41,6 +65,11 @@ public partial class UsersPage
         string.IsNullOrWhiteSpace(_search)
         || u.UserName.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase)
         || u.Role.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    private TwoFactorState TwoFactorOf(UserSummary u) =>
+        _twoFactorUsers.Contains(u.Id) ? TwoFactorState.Enrolled
+        : _policy.RequiresTwoFactor(u.Role) ? TwoFactorState.Missing
+        : TwoFactorState.NotEnrolled;
 
     private static Color RoleColor(string role) => role switch
     {
@@ -79,5 +108,24 @@ public partial class UsersPage
             Snackbar.Add($"The password of {saved.UserName} was reset.", Severity.Success);
             await ReloadAsync();
         }
+    }
+
+    private async Task ResetTwoFactorAsync(UserSummary user)
+    {
+        var consequence = _policy.RequiresTwoFactor(user.Role)
+            ? $"{user.Role}s must use two-factor sign-in: at their next sign-in they are asked to set up a new authenticator before anything else."
+            : "They sign in with their password alone until they set up a new authenticator on their account page.";
+        if (!await Dialogs.ConfirmAsync($"Reset two-factor sign-in of {user.UserName}?",
+                $"Their authenticator key and recovery codes stop working at once. {consequence}", "Reset two-factor", color: Color.Warning))
+        {
+            return;
+        }
+        await GuardAsync("Resetting two-factor sign-in", async () =>
+        {
+            if (Report(await TwoFactor.ResetAsync(user.Id, User.ActorName(), Aborted), $"Two-factor sign-in of {user.UserName} was reset."))
+            {
+                await ReloadAsync();
+            }
+        });
     }
 }
