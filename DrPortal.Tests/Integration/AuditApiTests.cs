@@ -45,7 +45,7 @@ public class AuditApiTests : IClassFixture<PortalFactory>
 
         var login = await LoginForm.PostAsync(client, name, PortalFactory.AdminPassword);
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
-        var logout = await client.PostAsync("/logout", new FormUrlEncodedContent([]));
+        var logout = await LoginForm.LogOutAsync(client);
         Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
 
         var entries = await EntriesAsync(name);

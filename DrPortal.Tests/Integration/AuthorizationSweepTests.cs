@@ -66,6 +66,7 @@ public class AuthorizationSweepTests : IClassFixture<PortalFactory>
         { "POST", "/api/v1/users", Roles.Admin },
         { "PUT", "/api/v1/users/nobody", Roles.Admin },
         { "POST", "/api/v1/users/nobody/password", Roles.Admin },
+        { "DELETE", "/api/v1/users/nobody/two-factor", Roles.Admin },
         { "GET", "/api/v1/plans", Roles.Viewer },
         { "GET", "/api/v1/plans/999", Roles.Viewer },
         { "POST", "/api/v1/plans", Roles.Operator },

@@ -21,4 +21,13 @@ public static partial class LoginForm
         fields["Input.Password"] = password;
         return await client.PostAsync("/login", new FormUrlEncodedContent(fields));
     }
+
+    /// <summary>The app bar's sign-out, posted as a browser does: with the antiforgery token of a page it was on.</summary>
+    public static async Task<HttpResponseMessage> LogOutAsync(HttpClient client)
+    {
+        var page = await client.GetStringAsync("/account");
+        var token = HiddenInput().Matches(page).FirstOrDefault(m => m.Groups["name"].Value == "__RequestVerificationToken")
+            ?? throw new InvalidOperationException("The page has no sign-out form with an antiforgery field.");
+        return await client.PostAsync("/logout", new FormUrlEncodedContent([new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups["value"].Value))]));
+    }
 }
