@@ -113,4 +113,28 @@ public class TwoFactorEnrolmentBrowserTests(BrowserPortal portal) : BrowserTest(
         Assert.True(phoneFits, "The code page is wider than a phone.");
         await WaitForInteractiveAsync();
     });
+
+    [Fact]
+    public Task UsersPage_ResetTwoFactorConfirmed_ShowsTheUserAsRequiredAgain() => StepsAsync(nameof(UsersPage_ResetTwoFactorConfirmed_ShowsTheUserAsRequiredAgain), async () =>
+    {
+        var name = await CreateOperatorAsync();
+        await TwoFactorEnrolment.EnrolAsync(Portal.Services, name);
+        await Page.SetViewportSizeAsync(1440, 900);
+        await LogInAsync(PortalFactory.AdminName, PortalFactory.AdminPassword);
+        await Page.GotoAsync("/users");
+        await WaitForInteractiveAsync();
+        var row = Page.Locator("[data-test=users-table] tr", new() { HasText = name });
+        await Assertions.Expect(row.Locator("[data-test=user-row-twofactor]")).ToHaveTextAsync("enrolled");
+        await ShotAsync("users", 1440, 900);
+
+        await row.Locator("[data-test=user-reset-twofactor]").ClickAsync();
+        await Assertions.Expect(Page.Locator("[data-test=confirm-dialog]")).ToContainTextAsync("set up a new authenticator");
+        await Page.Locator("[data-test=confirm-ok]").ClickAsync();
+
+        await Assertions.Expect(row.Locator("[data-test=user-row-twofactor]")).ToHaveTextAsync("required, not set up");
+        await Assertions.Expect(row.Locator("[data-test=user-reset-twofactor]")).ToHaveCountAsync(0);
+        await ShotAsync("users", 390, 844);
+        var id = await TwoFactorEnrolment.UserIdAsync(Portal.Services, name);
+        Assert.False((await Portal.Services.GetRequiredService<ITwoFactorAccounts>().GetStatusAsync(id, CancellationToken.None)).IsEnabled);
+    });
 }
