@@ -5,7 +5,8 @@ using System.Text.RegularExpressions;
 namespace DrPortal.Core.Notifications;
 
 /// <summary>
-/// Fills <c>{{field}}</c> placeholders of a webhook body. In a JSON template (one that starts with <c>{</c> or <c>[</c>)
+/// Fills <c>{{field}}</c> placeholders of a webhook body. In a JSON template (one that starts with <c>{</c> or <c>[</c>,
+/// not with a placeholder)
 /// each value is JSON-escaped, so a reason with quotes or line breaks cannot break the document; unknown fields become empty.
 /// </summary>
 public static partial class NotificationTemplate
@@ -17,7 +18,7 @@ public static partial class NotificationTemplate
     public static bool IsJson(string template)
     {
         var start = template.TrimStart();
-        return start.StartsWith('{') || start.StartsWith('[');
+        return (start.StartsWith('{') && !start.StartsWith("{{", StringComparison.Ordinal)) || start.StartsWith('[');
     }
 
     public static string Render(string template, IReadOnlyDictionary<string, string> fields)

@@ -25,7 +25,8 @@ public sealed class SmtpServer : IAsyncDisposable
     public static async Task<SmtpServer> StartAsync()
     {
         var port = FreePort.Next();
-        var maildir = TestEnvironment.CreateTempDirectory("drportal-maildir");
+        // aiosmtpd's Mailbox makes the maildir (new/, cur/, tmp/) only when the directory does not exist yet.
+        var maildir = Path.Combine(TestEnvironment.CreateTempDirectory("drportal-smtp"), "maildir");
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in new[] { "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Mailbox", "-l", $"127.0.0.1:{port}", maildir })
         {
@@ -74,6 +75,6 @@ public sealed class SmtpServer : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-        Directory.Delete(_maildir, recursive: true);
+        Directory.Delete(Path.GetDirectoryName(_maildir)!, recursive: true);
     }
 }

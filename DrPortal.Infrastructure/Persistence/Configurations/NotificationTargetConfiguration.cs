@@ -17,12 +17,13 @@ internal sealed class NotificationTargetConfiguration : IEntityTypeConfiguration
         b.Property(t => t.SmtpUser).HasMaxLength(200);
         b.Property(t => t.SmtpPasswordProtected).HasMaxLength(2000);
         b.Property(t => t.From).HasMaxLength(254);
-        b.Property(t => t.To).HasConversion(JsonColumn<List<string>>.Converter, JsonColumn<List<string>>.Comparer).HasMaxLength(16000).IsRequired();
+        // Long lists as text columns: two 16000-character columns overflow MariaDB's 64 KiB row.
+        b.Property(t => t.To).HasConversion(JsonColumn<List<string>>.Converter, JsonColumn<List<string>>.Comparer).HasColumnType("longtext").IsRequired();
         b.Property(t => t.Preset).HasMaxLength(16);
         b.Property(t => t.Method).HasMaxLength(8);
         b.Property(t => t.Url).HasMaxLength(1000);
         // Header values are Data Protection payloads (see NotificationSecrets), never clear text.
-        b.Property(t => t.Headers).HasConversion(JsonColumn<List<WebhookHeader>>.Converter, JsonColumn<List<WebhookHeader>>.Comparer).HasMaxLength(16000).IsRequired();
+        b.Property(t => t.Headers).HasConversion(JsonColumn<List<WebhookHeader>>.Converter, JsonColumn<List<WebhookHeader>>.Comparer).HasColumnType("longtext").IsRequired();
         b.Property(t => t.BodyTemplate).HasMaxLength(NotificationTarget.BodyTemplateMaxLength);
         b.Ignore(t => t.Where);
     }

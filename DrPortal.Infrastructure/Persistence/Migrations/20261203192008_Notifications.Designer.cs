@@ -391,8 +391,7 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("HostIds")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("varchar(4000)");
+                        .HasColumnType("longtext");
 
                     b.Property<string>("Kinds")
                         .IsRequired()
@@ -416,13 +415,11 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("PairIds")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("varchar(4000)");
+                        .HasColumnType("longtext");
 
                     b.Property<string>("TargetIds")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("varchar(4000)");
+                        .HasColumnType("longtext");
 
                     b.HasKey("Id");
 
@@ -453,8 +450,7 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("Headers")
                         .IsRequired()
-                        .HasMaxLength(16000)
-                        .HasColumnType("varchar(16000)");
+                        .HasColumnType("longtext");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -497,8 +493,7 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("To")
                         .IsRequired()
-                        .HasMaxLength(16000)
-                        .HasColumnType("varchar(16000)");
+                        .HasColumnType("longtext");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetime(6)");

@@ -23,13 +23,13 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     Enabled = table.Column<bool>(type: "tinyint(1)", nullable: false),
                     Kinds = table.Column<string>(type: "varchar(2000)", maxLength: 2000, nullable: false)
                         .Annotation("MySql:CharSet", "utf8mb4"),
-                    PairIds = table.Column<string>(type: "varchar(4000)", maxLength: 4000, nullable: false)
+                    PairIds = table.Column<string>(type: "longtext", nullable: false)
                         .Annotation("MySql:CharSet", "utf8mb4"),
-                    HostIds = table.Column<string>(type: "varchar(4000)", maxLength: 4000, nullable: false)
+                    HostIds = table.Column<string>(type: "longtext", nullable: false)
                         .Annotation("MySql:CharSet", "utf8mb4"),
                     MinSeverity = table.Column<string>(type: "varchar(16)", maxLength: 16, nullable: false)
                         .Annotation("MySql:CharSet", "utf8mb4"),
-                    TargetIds = table.Column<string>(type: "varchar(4000)", maxLength: 4000, nullable: false)
+                    TargetIds = table.Column<string>(type: "longtext", nullable: false)
                         .Annotation("MySql:CharSet", "utf8mb4"),
                     Mode = table.Column<string>(type: "varchar(16)", maxLength: 16, nullable: false)
                         .Annotation("MySql:CharSet", "utf8mb4"),
@@ -64,7 +64,7 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .Annotation("MySql:CharSet", "utf8mb4"),
                     From = table.Column<string>(type: "varchar(254)", maxLength: 254, nullable: true)
                         .Annotation("MySql:CharSet", "utf8mb4"),
-                    To = table.Column<string>(type: "varchar(16000)", maxLength: 16000, nullable: false)
+                    To = table.Column<string>(type: "longtext", nullable: false)
                         .Annotation("MySql:CharSet", "utf8mb4"),
                     Preset = table.Column<string>(type: "varchar(16)", maxLength: 16, nullable: true)
                         .Annotation("MySql:CharSet", "utf8mb4"),
@@ -72,7 +72,7 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .Annotation("MySql:CharSet", "utf8mb4"),
                     Url = table.Column<string>(type: "varchar(1000)", maxLength: 1000, nullable: true)
                         .Annotation("MySql:CharSet", "utf8mb4"),
-                    Headers = table.Column<string>(type: "varchar(16000)", maxLength: 16000, nullable: false)
+                    Headers = table.Column<string>(type: "longtext", nullable: false)
                         .Annotation("MySql:CharSet", "utf8mb4"),
                     BodyTemplate = table.Column<string>(type: "varchar(4000)", maxLength: 4000, nullable: true)
                         .Annotation("MySql:CharSet", "utf8mb4"),

@@ -388,8 +388,7 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("HostIds")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("varchar(4000)");
+                        .HasColumnType("longtext");
 
                     b.Property<string>("Kinds")
                         .IsRequired()
@@ -413,13 +412,11 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("PairIds")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("varchar(4000)");
+                        .HasColumnType("longtext");
 
                     b.Property<string>("TargetIds")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("varchar(4000)");
+                        .HasColumnType("longtext");
 
                     b.HasKey("Id");
 
@@ -450,8 +447,7 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("Headers")
                         .IsRequired()
-                        .HasMaxLength(16000)
-                        .HasColumnType("varchar(16000)");
+                        .HasColumnType("longtext");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -494,8 +490,7 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("To")
                         .IsRequired()
-                        .HasMaxLength(16000)
-                        .HasColumnType("varchar(16000)");
+                        .HasColumnType("longtext");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetime(6)");
