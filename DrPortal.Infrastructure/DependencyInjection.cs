@@ -61,7 +61,18 @@ public static class DependencyInjection
         services.AddSingleton<IHostConnections, HostConnections>();
         services.AddSingleton<IUserAccounts, Accounts.UserAccounts>();
         services.AddSingleton<ISecurityPolicyStore, Accounts.DefaultSecurityPolicyStore>();
-        services.AddSingleton<Core.Notifications.IOperationalEvents, Notifications.LoggedOperationalEvents>();
+        // Notifications: Publish queues in memory, one background loop routes, sends and retries (rows in MariaDB).
+        services.AddHttpClient(Notifications.WebhookSender.ClientName, c => c.Timeout = TimeSpan.FromSeconds(20))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10), AllowAutoRedirect = false });
+        services.AddSingleton<Notifications.NotificationSecrets>();
+        services.AddSingleton<Notifications.MailSender>();
+        services.AddSingleton<Notifications.WebhookSender>();
+        services.AddSingleton<Notifications.TargetSender>();
+        services.AddSingleton<Notifications.NotificationRenderer>();
+        services.AddSingleton<Notifications.NotificationDispatcher>();
+        services.AddSingleton<Core.Notifications.IOperationalEvents>(sp => sp.GetRequiredService<Notifications.NotificationDispatcher>());
+        services.AddHostedService(sp => sp.GetRequiredService<Notifications.NotificationDispatcher>());
+        services.AddSingleton<Core.Notifications.INotificationSettings, Notifications.NotificationStore>();
         services.AddTransient<DatabaseMigrator>();
 
         // Tasks: rows in MariaDB, executed by Hangfire on in-memory storage (DESIGN.md "Stack").

@@ -27,4 +27,13 @@ public sealed class DrPortalOptions
 
     /// <summary>ssh keep-alive interval for transfers; a cut link is noticed after about four of these.</summary>
     public int TransferKeepAliveSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// The address users open the portal at (https://drportal.example.org); notification messages link to task pages
+    /// under it. Unset: messages carry no link.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The first retry of a failed notification waits this long; each further one twice as long (at most an hour).</summary>
+    public int NotificationRetrySeconds { get; set; } = 30;
 }

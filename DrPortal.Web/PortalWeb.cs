@@ -111,6 +111,7 @@ internal static class PortalWeb
         api.MapSchedulesApi();
         api.MapAuditApi();
         api.MapRecoveryApi();
+        api.MapNotificationsApi();
 
         // Hangfire's own dashboard, behind the portal's login and for admins only.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false, AppPath = "/" })

@@ -2,6 +2,7 @@ using DrPortal.Core.Audit;
 using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
+using DrPortal.Core.Notifications;
 using DrPortal.Core.Pairs;
 using DrPortal.Core.Remote;
 using DrPortal.Core.Tasks;
@@ -16,7 +17,7 @@ namespace DrPortal.Core.Recovery;
 /// and when every child has ended the run records what it changed (a pair failed over, failed back, drilled) and
 /// removes a drill's scratch VMs, now or after the time it was asked to keep them.
 /// </summary>
-public sealed class RunCoordinator(IRunStore store, IJobQueue jobs, ITaskService tasks, HypervisorDrivers drivers, IRemoteShell shell, IAuditLog audit, IClock clock)
+public sealed class RunCoordinator(IRunStore store, IJobQueue jobs, ITaskService tasks, HypervisorDrivers drivers, IRemoteShell shell, IAuditLog audit, IOperationalEvents events, IClock clock)
 {
     private static readonly TimeSpan HookTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan RemovalRetry = TimeSpan.FromMinutes(1);
@@ -210,6 +211,17 @@ public sealed class RunCoordinator(IRunStore store, IJobQueue jobs, ITaskService
         await audit.RecordAsync(run.RequestedBy, $"finish-{run.Kind.ToString().ToLowerInvariant()}", "DrRun", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             $"{run.Kind} #{run.Id} of '{run.Label}' ended {run.Status}: {succeeded.Count} of {run.Tasks.Count} VMs{recovery}", null,
             new { Status = run.Status.ToString(), run.Error, Vms = run.Tasks.Select(t => new { t.Id, t.PairLabel, Status = t.Status.ToString(), t.CheckResult }) }, CancellationToken.None);
+        if (run.Kind == DrRunKind.Drill && run.Status is DrRunStatus.Failed or DrRunStatus.PartlySucceeded)
+        {
+            // One event per failed VM, so rules on a pair or a host see the drill that failed there.
+            foreach (var child in failed)
+            {
+                events.Publish(new OperationalEvent(OperationalEventKind.DrillFailed, EventSeverity.Error,
+                    $"Drill #{run.Id} of '{run.Label}' failed for {child.PairLabel} ({succeeded.Count} of {run.Tasks.Count} VMs passed)",
+                    now.UtcDateTime, child.Error ?? child.CheckResult ?? child.Status.ToString(), child.VmPairId, child.VmPair?.TargetHypervisorId, child.Id,
+                    child.ErrorOutput?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(10).ToList()));
+            }
+        }
     }
 
     /// <summary>A finished drill's scratch VMs, once due: only VMs this run made (by the identity it recorded) are removed.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DrPortal.Core.Common;
+using DrPortal.Core.Notifications;
 using DrPortal.Core.Tasks;
 using DrPortal.Infrastructure.Persistence;
 using DrPortal.Infrastructure.Schedules;
@@ -10,12 +11,13 @@ namespace DrPortal.Infrastructure.Jobs;
 
 /// <summary>
 /// What follows the end of every task, in one place for manual and scheduled runs alike: the audited outcome (who
-/// asked, how it ended and why), then retention after a successful Backup or Replicate. Called by the task's job
+/// asked, how it ended and why), the operational event notifications deliver, then retention after a successful Backup or Replicate. Called by the task's job
 /// once the runner returns, so the task pipeline knows nothing of either.
 /// </summary>
 internal sealed partial class TaskOutcomes(
     IDbContextFactory<DrPortalDbContext> dbFactory,
     RetentionApplier retention,
+    IOperationalEvents events,
     IClock clock,
     ILogger<TaskOutcomes> logger)
 {
@@ -67,6 +69,10 @@ internal sealed partial class TaskOutcomes(
                     task.FinishedAt,
                 }));
             await db.SaveChangesAsync(CancellationToken.None);
+            if (await EventAsync(db, task, archive) is { } e)
+            {
+                events.Publish(e);
+            }
         }
         try
         {
@@ -104,6 +110,58 @@ internal sealed partial class TaskOutcomes(
         };
         return $"{outcome} (requested by {task.RequestedBy})";
     }
+
+    /// <summary>
+    /// The event of a task that failed or succeeded: what, to which VM, where (the host of the stage it ended in), why,
+    /// and its last lines of output. A cancelled task is no event: someone asked for it.
+    /// </summary>
+    internal static async Task<OperationalEvent?> EventAsync(DrPortalDbContext db, DrTask task, string? archive)
+    {
+        (OperationalEventKind Kind, EventSeverity Severity)? outcome = task.Status switch
+        {
+            DrTaskStatus.Failed => (OperationalEventKind.TaskFailed, EventSeverity.Error),
+            DrTaskStatus.SucceededWithWarnings => (OperationalEventKind.TaskSucceededWithWarnings, EventSeverity.Warning),
+            DrTaskStatus.Succeeded => (OperationalEventKind.TaskSucceeded, EventSeverity.Info),
+            _ => null,
+        };
+        if (outcome is not var (kind, severity))
+        {
+            return null;
+        }
+        var pair = task.VmPairId is { } pairId
+            ? await db.VmPairs.AsNoTracking().Include(p => p.SourceHypervisor).Include(p => p.TargetHypervisor).FirstOrDefaultAsync(p => p.Id == pairId, CancellationToken.None)
+            : null;
+        var host = pair is null ? null : OnTarget(task) ? pair.TargetHypervisor : pair.SourceHypervisor;
+        var where = host is null ? "" : $" on {host.Name}";
+        var what = $"{task.Kind} of {task.PairLabel}";
+        var summary = task.Status switch
+        {
+            DrTaskStatus.Failed => $"{what} failed{(task.CurrentStage is { } s ? $" at {s}" : "")}{where}",
+            DrTaskStatus.SucceededWithWarnings => $"{what} succeeded with {task.WarningCount} warning(s)" + (archive is null ? "" : $" ({archive})"),
+            _ => $"{what} succeeded" + (archive is null ? "" : $" ({archive})"),
+        };
+        return new OperationalEvent(kind, severity, summary, (task.FinishedAt ?? DateTimeOffset.UtcNow).UtcDateTime, task.Error,
+            task.VmPairId, host?.Id, task.Id, await LastLinesAsync(db, task));
+    }
+
+    /// <summary>A failure's own command output when it has some, else the task log's last lines.</summary>
+    private static async Task<IReadOnlyList<string>> LastLinesAsync(DrPortalDbContext db, DrTask task)
+    {
+        const int Count = 10;
+        if (!string.IsNullOrWhiteSpace(task.ErrorOutput))
+        {
+            return task.ErrorOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(Count).ToList();
+        }
+        var lines = await db.TaskLogLines.AsNoTracking().Where(l => l.DrTaskId == task.Id).OrderByDescending(l => l.Id).Take(Count)
+            .Select(l => l.Line).ToListAsync(CancellationToken.None);
+        lines.Reverse();
+        return lines;
+    }
+
+    /// <summary>Whether the task ended in a stage that runs on the recovery host (a restore, or a replication past its pull).</summary>
+    private static bool OnTarget(DrTask task) =>
+        task.Kind == DrTaskKind.Restore
+        || task.CurrentStage is StageName.Push or StageName.Restore or StageName.Network or StageName.Start;
 
     private static Task<string?> CancelledByAsync(DrPortalDbContext db, long taskId)
     {

@@ -25,6 +25,9 @@ public sealed class DrPortalDbContext(DbContextOptions<DrPortalDbContext> option
     public DbSet<ScheduleRun> ScheduleRuns => Set<ScheduleRun>();
     public DbSet<Core.Recovery.RecoveryPlan> RecoveryPlans => Set<Core.Recovery.RecoveryPlan>();
     public DbSet<Core.Recovery.DrRun> DrRuns => Set<Core.Recovery.DrRun>();
+    public DbSet<Core.Notifications.NotificationTarget> NotificationTargets => Set<Core.Notifications.NotificationTarget>();
+    public DbSet<Core.Notifications.NotificationRule> NotificationRules => Set<Core.Notifications.NotificationRule>();
+    public DbSet<Core.Notifications.NotificationDelivery> NotificationDeliveries => Set<Core.Notifications.NotificationDelivery>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
