@@ -136,6 +136,11 @@ public static class DependencyInjection
         services.AddSingleton<ScheduleTrigger>();
         services.AddTransient<ScheduleTriggerJob>();
         services.AddHostedService<ScheduleReconciler>();
+
+        // Repository integrity: verify tasks per pair, all of them weekly (a recurring job with a fixed id).
+        services.AddSingleton<Core.Archives.IRepositoryVerification, RepositoryVerification>();
+        services.AddTransient<VerifyAllJob>();
+        services.AddHostedService<VerifyScheduleRegistration>();
         services.AddSingleton<RetentionApplier>();
         services.AddSingleton<IRetentionPruner>(sp => sp.GetRequiredService<RetentionApplier>());
         return services;
