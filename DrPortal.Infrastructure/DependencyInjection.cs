@@ -141,6 +141,11 @@ public static class DependencyInjection
         services.AddSingleton<Core.Archives.IRepositoryVerification, RepositoryVerification>();
         services.AddTransient<VerifyAllJob>();
         services.AddHostedService<VerifyScheduleRegistration>();
+        services.AddSingleton<IOrphanReport, OrphanReportQuery>();
+
+        // Coverage: the primary hosts' VM lists cached briefly and refreshed in the background.
+        services.AddSingleton<Hypervisors.HostVmInventory>();
+        services.AddSingleton<Core.Coverage.ICoverageQuery, CoverageQuery>();
         services.AddSingleton<RetentionApplier>();
         services.AddSingleton<IRetentionPruner>(sp => sp.GetRequiredService<RetentionApplier>());
         return services;
