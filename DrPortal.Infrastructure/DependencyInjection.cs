@@ -147,6 +147,16 @@ public static class DependencyInjection
         services.AddSingleton<ScheduleTrigger>();
         services.AddTransient<ScheduleTriggerJob>();
         services.AddHostedService<ScheduleReconciler>();
+
+        // Repository integrity: verify tasks per pair, all of them weekly (a recurring job with a fixed id).
+        services.AddSingleton<Core.Archives.IRepositoryVerification, RepositoryVerification>();
+        services.AddTransient<VerifyAllJob>();
+        services.AddHostedService<VerifyScheduleRegistration>();
+        services.AddSingleton<IOrphanReport, OrphanReportQuery>();
+
+        // Coverage: the primary hosts' VM lists cached briefly and refreshed in the background.
+        services.AddSingleton<Hypervisors.HostVmInventory>();
+        services.AddSingleton<Core.Coverage.ICoverageQuery, CoverageQuery>();
         services.AddSingleton<RetentionApplier>();
         services.AddSingleton<IRetentionPruner>(sp => sp.GetRequiredService<RetentionApplier>());
         return services;

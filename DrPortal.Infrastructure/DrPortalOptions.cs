@@ -25,6 +25,12 @@ public sealed class DrPortalOptions
     /// <summary>How many run rows each schedule keeps (newest slots); older ones are pruned as new slots are claimed.</summary>
     public int ScheduleRunsKept { get; set; } = 1000;
 
+    /// <summary>
+    /// When every restore point's copies are re-hashed (a cron in UTC; default Sundays 03:00); empty switches the
+    /// verify schedule off (verifies on demand still run).
+    /// </summary>
+    public string VerifyCron { get; set; } = "0 3 * * 0";
+
     /// <summary>ssh keep-alive interval for transfers; a cut link is noticed after about four of these.</summary>
     public int TransferKeepAliveSeconds { get; set; } = 15;
 

@@ -112,6 +112,7 @@ internal static class PortalWeb
         api.MapAuditApi();
         api.MapRecoveryApi();
         api.MapNotificationsApi();
+        api.MapOperationsApi();
 
         // Hangfire's own dashboard, behind the portal's login and for admins only.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false, AppPath = "/" })

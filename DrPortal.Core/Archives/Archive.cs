@@ -49,10 +49,58 @@ public sealed class Archive
     /// <summary>Kept whatever a retention policy says.</summary>
     public bool IsProtected { get; set; }
 
+    /// <summary>What the last verify found of the copy on the host that made the point.</summary>
+    public CopyState PrimaryCopy { get; set; }
+
+    public DateTimeOffset? PrimaryVerifiedAt { get; set; }
+
+    /// <summary>What the last verify found of the repository copy; a bad or missing one makes the point unusable.</summary>
+    public CopyState RepositoryCopy { get; set; }
+
+    public DateTimeOffset? RepositoryVerifiedAt { get; set; }
+
+    /// <summary>What the last verify found of the copy on the host it was sent to.</summary>
+    public CopyState RecoveryCopy { get; set; }
+
+    public DateTimeOffset? RecoveryVerifiedAt { get; set; }
+
     public bool IsIncremental => ParentArchiveId is not null;
 
-    /// <summary>The repository copy of every file exists and its checksum is known: it may be restored (with its chain).</summary>
-    public bool IsVerified => InRepository && Files.Count > 0 && Files.All(f => f.Sha256 is not null);
+    /// <summary>
+    /// The repository copy of every file exists, its checksum is known and no verify found it bad or missing: it may be
+    /// restored (with its chain).
+    /// </summary>
+    public bool IsVerified => InRepository && !RepositoryCopy.IsUnusable() && Files.Count > 0 && Files.All(f => f.Sha256 is not null);
+
+    /// <summary>A verify found one of its copies bad or missing.</summary>
+    public bool HasBadCopy => PrimaryCopy.IsUnusable() || RepositoryCopy.IsUnusable() || RecoveryCopy.IsUnusable();
+
+    public CopyState StateOf(CopyLocation location) => location switch
+    {
+        CopyLocation.Primary => PrimaryCopy,
+        CopyLocation.Repository => RepositoryCopy,
+        CopyLocation.Recovery => RecoveryCopy,
+        _ => throw new ArgumentOutOfRangeException(nameof(location)),
+    };
+
+    /// <summary>Records what a check of one copy found (a verify, or a transfer that hashed it where it landed).</summary>
+    public void RecordCopy(CopyLocation location, CopyState state, DateTimeOffset at)
+    {
+        switch (location)
+        {
+            case CopyLocation.Primary:
+                (PrimaryCopy, PrimaryVerifiedAt) = (state, at);
+                break;
+            case CopyLocation.Repository:
+                (RepositoryCopy, RepositoryVerifiedAt) = (state, at);
+                break;
+            case CopyLocation.Recovery:
+                (RecoveryCopy, RecoveryVerifiedAt) = (state, at);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(location));
+        }
+    }
 
     /// <summary>Relative folder inside the repository that holds its files: &lt;source host&gt;/&lt;VM&gt;.</summary>
     public string RepositoryFolder => Path.Combine(SourceHypervisorName, SourceVm);

@@ -19,6 +19,10 @@ public interface IArchiveTransport
     /// <summary>Removes files on the host (missing files are fine), including transfer leftovers of those files.</summary>
     Task RemoveRemoteAsync(Hypervisor host, IReadOnlyList<string> remotePaths, CancellationToken ct);
 
+    /// <summary>The plain files directly in a directory on the host (none when the directory does not exist).</summary>
+    /// <exception cref="TransferException">The host did not say.</exception>
+    Task<IReadOnlyList<RemoteFileEntry>> RemoteListAsync(Hypervisor host, string remoteDirectory, CancellationToken ct);
+
     /// <summary>Bytes free for the portal's files in a directory on the host (its file system's available space).</summary>
     /// <exception cref="TransferException">The host did not say.</exception>
     Task<long> RemoteFreeBytesAsync(Hypervisor host, string remoteDirectory, CancellationToken ct);

@@ -84,6 +84,11 @@ public static class RetentionPlan
             {
                 reasons[a.Id].Add("protected");
             }
+            if (a.RepositoryCopy.IsUnusable())
+            {
+                // A verify's finding is the admin's to act on; retention must not make it vanish as an incomplete backup.
+                reasons[a.Id].Add("a verify found its repository copy bad");
+            }
         }
         KeepChainsWhole(ordered, reasons);
         return ordered.Select(a => new RetentionDecision(a, reasons[a.Id].Count > 0, reasons[a.Id])).ToList();

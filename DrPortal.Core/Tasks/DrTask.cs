@@ -130,6 +130,7 @@ public sealed class DrTask
         DrTaskKind.Drill => [StageName.Preflight, StageName.Push, StageName.Restore, StageName.Network, StageName.AwaitTurn, StageName.Start, StageName.BootCheck],
         DrTaskKind.PlannedFailover or DrTaskKind.Failback =>
             [StageName.Preflight, StageName.Shutdown, StageName.Backup, StageName.Pull, StageName.Push, StageName.Restore, StageName.Network, StageName.AwaitTurn, StageName.Start, StageName.BootCheck],
+        DrTaskKind.Verify => [StageName.Verify],
         DrTaskKind.DisasterFailover => [StageName.Preflight, StageName.Push, StageName.Restore, StageName.Network, StageName.AwaitTurn, StageName.Start, StageName.BootCheck],
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };

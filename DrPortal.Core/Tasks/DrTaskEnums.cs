@@ -18,6 +18,9 @@ public enum DrTaskKind
 
     /// <summary>One VM brought home: the recovery VM shut down and replicated back to the primary host, started there, checked.</summary>
     Failback,
+
+    /// <summary>Re-hashes every copy of the pair's restore points (or of one) against the recorded SHA-256; only reads.</summary>
+    Verify,
 }
 
 public enum DrTaskStatus
@@ -57,6 +60,9 @@ public enum StageName
     /// <summary>Proves the started VM came up: stays running, guest agent, TCP port, command.</summary>
     BootCheck,
     Cleanup,
+
+    /// <summary>Hashes the copies of restore points and records what it found of each (a verify task's only stage).</summary>
+    Verify,
 }
 
 public enum StageStatus

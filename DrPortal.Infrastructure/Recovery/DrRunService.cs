@@ -235,7 +235,7 @@ internal sealed class DrRunService(
         {
             // Neither copies anything new: each VM needs a restore point the portal holds verified.
             var ids = pairs.Select(p => p.Id).ToList();
-            var withPoint = await db.Archives.Where(a => a.VmPairId != null && ids.Contains(a.VmPairId.Value) && a.InRepository)
+            var withPoint = await db.Archives.Where(a => a.VmPairId != null && ids.Contains(a.VmPairId.Value)).WhereVerified()
                 .Select(a => a.VmPairId!.Value).Distinct().ToListAsync(ct);
             var without = pairs.Where(p => !withPoint.Contains(p.Id)).ToList();
             if (without.Count > 0)

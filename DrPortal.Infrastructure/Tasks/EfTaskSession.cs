@@ -19,6 +19,10 @@ internal sealed class EfTaskSession(DrPortalDbContext db, IDbContextFactory<DrPo
 
     public void AddArchive(Archive archive) => db.Archives.Add(archive);
 
+    public async Task<IReadOnlyList<Archive>> ArchivesOfPairAsync(int pairId) =>
+        await db.Archives.Include(a => a.Files).Where(a => a.VmPairId == pairId)
+            .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(CancellationToken.None);
+
     public async Task<Archive?> NewestVerifiedAsync(int pairId, long? except = null, DateTimeOffset? notAfter = null, int? fromHost = null)
     {
         var q = db.Archives.Include(a => a.Files).Where(a => a.VmPairId == pairId).WhereVerified();

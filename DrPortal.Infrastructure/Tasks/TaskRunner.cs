@@ -24,6 +24,7 @@ internal sealed partial class TaskRunner(
     TaskCancellations cancellations,
     ITaskFeed feed,
     IClock clock,
+    Core.Notifications.IOperationalEvents events,
     Core.Remote.IRemoteShell shell,
     ILogger<TaskRunner> logger)
 {
@@ -69,6 +70,7 @@ internal sealed partial class TaskRunner(
                 Preflight = preflight,
                 Feed = feed,
                 Clock = clock,
+                Events = events,
                 Shell = shell,
                 Cancellation = cts.Token,
             };

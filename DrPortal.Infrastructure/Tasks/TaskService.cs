@@ -1,4 +1,5 @@
 using System.Globalization;
+using DrPortal.Core.Archives;
 using DrPortal.Core.Common;
 using DrPortal.Core.Tasks;
 using DrPortal.Infrastructure.Persistence;
@@ -45,12 +46,14 @@ internal sealed class TaskService(
         {
             return Result<TaskRequestOutcome>.Ok(new TaskRequestOutcome(active, Created: false));
         }
-        if (kind != DrTaskKind.Backup && pair.ReplicationBlockedReason is { } blocked)
+        // A verify only reads, so nothing that holds replications back holds it back.
+        var readsOnly = kind is DrTaskKind.Backup or DrTaskKind.Verify;
+        if (!readsOnly && pair.ReplicationBlockedReason is { } blocked)
         {
             return Result<TaskRequestOutcome>.Conflict(blocked);
         }
         var switchover = DrTask.ActiveKeyFor(pairId, DrTaskKind.PlannedFailover);
-        if (kind != DrTaskKind.Backup && await db.Tasks.AnyAsync(t => t.ActiveKey == switchover, ct))
+        if (!readsOnly && await db.Tasks.AnyAsync(t => t.ActiveKey == switchover, ct))
         {
             return Result<TaskRequestOutcome>.Conflict($"Pair #{pairId} is being failed over or failed back; a {kind} would fight it over the replica. Wait for the run to end.");
         }
@@ -63,6 +66,13 @@ internal sealed class TaskService(
                 return Result<TaskRequestOutcome>.Invalid(chosen.Errors!);
             }
             archiveId = chosen.Value;
+        }
+        else if (kind == DrTaskKind.Verify && archiveId is { } verified)
+        {
+            if (!await db.Archives.AnyAsync(a => a.Id == verified && a.VmPairId == pairId, ct))
+            {
+                return Result<TaskRequestOutcome>.Invalid("archiveId", $"Restore point {verified} does not exist for this pair.");
+            }
         }
         else
         {
@@ -205,6 +215,11 @@ internal sealed class TaskService(
             if (archive is null || archive.VmPairId != pairId)
             {
                 return Result<long>.Invalid("archiveId", $"Restore point {id} does not exist for this pair.");
+            }
+            if (archive.RepositoryCopy.IsUnusable())
+            {
+                return Result<long>.Invalid("archiveId",
+                    $"A verify found the repository copy of restore point {archive.Label} {archive.RepositoryCopy.ToString().ToLowerInvariant()}; it is never restored. Choose another restore point.");
             }
             if (!archive.IsVerified)
             {

@@ -24,6 +24,9 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
     private const string RemoveScript =
         "for f in \"$@\"; do rm -f -- \"$f\" \"${f%/*}/" + PartialDirName + "/${f##*/}\" \"${f%/*}/.${f##*/}.\"??????; done";
 
+    // NUL-separated, so no file name (newlines included) can pass for another entry.
+    private const string ListScript = "[ -d \"$1\" ] || exit 0; find \"$1\" -mindepth 1 -maxdepth 1 -type f -printf '%s %T@ %f\\0'";
+
     private const string FreeSpaceScript = "df -P -B1 -- \"$1\"";
 
     public Task PullAsync(Hypervisor host, string remotePath, string localPath, IStageReporter reporter, CancellationToken ct) =>
@@ -61,6 +64,15 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
             throw new TransferException($"Could not remove files on {host.Name} (exit {result.ExitStatus}): {result.StandardError.Trim()}",
                 retryable: true, result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         }
+    }
+
+    public async Task<IReadOnlyList<RemoteFileEntry>> RemoteListAsync(Hypervisor host, string remoteDirectory, CancellationToken ct)
+    {
+        var result = await shell.RunAsync(SshEndpoint.For(host), RemoteCommand.Script(ListScript, HostPath.Require(remoteDirectory, nameof(remoteDirectory))), ct);
+        return result.Succeeded
+            ? RemoteFileListing.Parse(result.StandardOutput)
+            : throw new TransferException($"Could not list {remoteDirectory} on {host.Name} (exit {result.ExitStatus}): {result.StandardError.Trim()}",
+                retryable: true, result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     public async Task<long> RemoteFreeBytesAsync(Hypervisor host, string remoteDirectory, CancellationToken ct)

@@ -41,6 +41,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     internal FakeRecoveryPlanStore RecoveryPlans { get; } = new();
     internal FakeDrRunService DrRuns { get; } = new();
     internal FakePairRecovery PairRecovery { get; } = new();
+    internal FakeCoverageQuery Coverage { get; } = new();
 
     protected PortalTestContext()
     {
@@ -70,6 +71,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<Core.Recovery.IRecoveryPlanStore>(RecoveryPlans);
         Services.AddSingleton<Core.Recovery.IDrRunService>(DrRuns);
         Services.AddSingleton<IPairRecovery>(PairRecovery);
+        Services.AddSingleton<Core.Coverage.ICoverageQuery>(Coverage);
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;

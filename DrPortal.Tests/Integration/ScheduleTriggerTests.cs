@@ -74,6 +74,8 @@ public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
 
         public Task<string?> RemoteSha256Async(Hypervisor host, string remotePath, CancellationToken ct) => throw new NotSupportedException();
 
+        public Task<IReadOnlyList<RemoteFileEntry>> RemoteListAsync(Hypervisor host, string remoteDirectory, CancellationToken ct) => throw new NotSupportedException();
+
         public Task<long> RemoteFreeBytesAsync(Hypervisor host, string remoteDirectory, CancellationToken ct) => throw new NotSupportedException();
     }
 

@@ -118,12 +118,13 @@ public sealed record TaskLogDto(IReadOnlyList<TaskLogLineDto> Lines, long Next);
 public sealed record ArchiveDto(
     long Id, int? PairId, int SourceHypervisorId, string SourceHypervisorName, string SourceVm, string Label, long? ParentId, bool Incremental,
     long SizeBytes, IReadOnlyList<ArchiveFileDto> Files,
-    DateTimeOffset CreatedAt, DateTimeOffset? PulledAt, bool OnPrimary, bool InRepository, bool OnRecovery, bool Verified, bool Protected)
+    DateTimeOffset CreatedAt, DateTimeOffset? PulledAt, bool OnPrimary, bool InRepository, bool OnRecovery, bool Verified, bool Protected,
+    ArchiveCopiesDto? Copies = null)
 {
     public static ArchiveDto From(Archive a) => new(
         a.Id, a.VmPairId, a.SourceHypervisorId, a.SourceHypervisorName, a.SourceVm, a.Label, a.ParentArchiveId, a.IsIncremental, a.SizeBytes,
         a.Files.Select(f => new ArchiveFileDto(f.Name, f.Role, f.SizeBytes, f.Sha256)).ToList(),
-        a.CreatedAt, a.PulledAt, a.OnPrimary, a.InRepository, a.OnRecovery, a.IsVerified, a.IsProtected);
+        a.CreatedAt, a.PulledAt, a.OnPrimary, a.InRepository, a.OnRecovery, a.IsVerified, a.IsProtected, ArchiveCopiesDto.From(a));
 }
 
 /// <summary>A restore point with its chain.</summary>

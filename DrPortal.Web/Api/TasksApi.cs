@@ -24,6 +24,10 @@ internal static class TasksApi
                 RequestAsync(tasks, id, DrTaskKind.Restore, body?.ArchiveId, user, ct))
             .RequireAuthorization(Policies.CanOperate)
             .WithSummary("Restores an archive (default: the newest verified one) into the pair's target VM.");
+        pairs.MapPost("/{id:int}/verify", (int id, ClaimsPrincipal user, ITaskService tasks, CancellationToken ct) =>
+                RequestAsync(tasks, id, DrTaskKind.Verify, null, user, ct))
+            .RequireAuthorization(Policies.CanOperate)
+            .WithSummary("Re-hashes every copy (repository and hosts) of the pair's restore points against the recorded SHA-256 in a Verify task. Only reads.");
 
         var group = api.MapGroup("/tasks").WithTags("Tasks");
         group.MapGet("/", async (DrTaskStatus? status, int? pairId, DrTaskKind? kind, int? skip, int? take, ITaskService tasks, CancellationToken ct) =>
@@ -60,6 +64,19 @@ internal static class TasksApi
         archives.MapGet("/{id:long}", async Task<Results<Ok<ArchiveDetailDto>, NotFound>> (long id, IArchiveStore store, CancellationToken ct) =>
                 await store.ChainAsync(id, ct) is { } chain ? TypedResults.Ok(ArchiveDetailDto.From(chain)) : TypedResults.NotFound())
             .WithSummary("One restore point with its files and its chain: the full point it builds on and every incremental up to it, oldest first.");
+        archives.MapPost("/verify", async (ClaimsPrincipal user, IRepositoryVerification verification, CancellationToken ct) =>
+            {
+                var outcome = await verification.RequestAllAsync(user.ActorName(), ct);
+                return TypedResults.Accepted("/api/v1/tasks?kind=Verify", new VerifyAllDto(outcome.TaskIds, outcome.Unreachable));
+            })
+            .RequireAuthorization(Policies.CanOperate)
+            .WithSummary("Queues a Verify task for every pair with restore points (what the weekly verify schedule does).");
+        archives.MapPost("/{id:long}/verify", async (long id, ClaimsPrincipal user, IArchiveStore store, ITaskService tasks, CancellationToken ct) =>
+                await store.FindAsync(id, ct) is { VmPairId: { } pairId }
+                    ? await RequestAsync(tasks, pairId, DrTaskKind.Verify, id, user, ct)
+                    : ApiResults.NotFound($"Restore point {id} does not exist or its pair was deleted."))
+            .RequireAuthorization(Policies.CanOperate)
+            .WithSummary("Re-hashes every copy of one restore point in a Verify task of its pair. Only reads.");
         archives.MapDelete("/{id:long}", async (long id, ClaimsPrincipal user, IArchiveStore store, CancellationToken ct) =>
                 (await store.DeleteAsync(id, user.ActorName(), ct)).ToHttp(ArchiveDto.From))
             .RequireAuthorization(Policies.CanOperate);

@@ -26,6 +26,9 @@ public interface ITaskSession
     /// </summary>
     Task<Archive?> NewestVerifiedAsync(int pairId, long? except = null, DateTimeOffset? notAfter = null, int? fromHost = null);
 
+    /// <summary>Every restore point made for the pair, oldest first, with its files, tracked.</summary>
+    Task<IReadOnlyList<Archive>> ArchivesOfPairAsync(int pairId);
+
     /// <summary>The run group the task belongs to, read fresh (its release is the run's decision, not the task's).</summary>
     Task<Recovery.DrRunGroup?> RunGroupAsync(long runId, int position);
 

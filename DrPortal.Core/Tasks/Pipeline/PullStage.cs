@@ -51,6 +51,9 @@ public sealed class PullStage : ITaskStage
         }
         archive.SizeBytes = archive.Files.Sum(f => f.SizeBytes);
         archive.InRepository = true;
+        // Both copies were just hashed and matched.
+        archive.RecordCopy(CopyLocation.Repository, CopyState.Good, context.Clock.UtcNow);
+        archive.RecordCopy(CopyLocation.Primary, CopyState.Good, context.Clock.UtcNow);
         archive.PulledAt = context.Clock.UtcNow;
         await context.SaveAsync();
         var main = archive.Files.OrderByDescending(f => f.SizeBytes).First();

@@ -33,6 +33,11 @@ public sealed class PushStage : ITaskStage
         var sent = 0;
         foreach (var point in chain)
         {
+            if (point.RepositoryCopy.IsUnusable())
+            {
+                throw new StageFailedException(
+                    $"A verify found the repository copy of restore point {point.Label} {point.RepositoryCopy.ToString().ToLowerInvariant()} ({point.RepositoryVerifiedAt:u}); it is never sent. Choose another restore point.");
+            }
             if (!point.IsVerified)
             {
                 throw new StageFailedException($"Restore point {point.Label} has no verified repository copy to send.");
@@ -46,6 +51,7 @@ public sealed class PushStage : ITaskStage
                 }
                 var remote = driver.StagingPathOf(target, file.Name);
                 context.Reporter.Verifying($"the copy on {target.Name}");
+                // A copy there is re-hashed before it is used, so one a verify found bad is replaced, never restored.
                 var existing = await transport.RemoteSha256Async(target, remote, context.Cancellation);
                 if (!string.Equals(existing, file.Sha256, StringComparison.Ordinal))
                 {
@@ -66,6 +72,8 @@ public sealed class PushStage : ITaskStage
                 }
             }
             point.OnRecovery = true;
+            // Every file was hashed where it landed just now: whatever a verify found of an older copy is past.
+            point.RecordCopy(CopyLocation.Recovery, CopyState.Good, context.Clock.UtcNow);
         }
         return sent;
     }

@@ -20,6 +20,9 @@ public sealed class TaskContext
     public required ITaskFeed Feed { get; init; }
     public required IClock Clock { get; init; }
 
+    /// <summary>Where a stage reports what an admin should be told (a verify's bad copy).</summary>
+    public required Notifications.IOperationalEvents Events { get; init; }
+
     /// <summary>For boot checks and hooks that run on a recovery host (a TCP probe, an admin's command).</summary>
     public required Remote.IRemoteShell Shell { get; init; }
     public required CancellationToken Cancellation { get; init; }

@@ -16,7 +16,7 @@ public sealed class TaskPipeline(IEnumerable<ITaskStage> stages)
     /// <summary>The stages of the switch, one object each.</summary>
     public static TaskPipeline Standard { get; } = new(
         [new PreflightStage(), new ShutdownStage(), new BackupStage(), new PullStage(), new PushStage(), new RestoreStage(), new NetworkStage(),
-         new AwaitTurnStage(), new StartStage(), new BootCheckStage(), new CleanupStage()]);
+         new AwaitTurnStage(), new StartStage(), new BootCheckStage(), new CleanupStage(), new VerifyStage()]);
 
     /// <param name="onUnexpected">Told of a failure no stage expected (a bug), before the task fails with it.</param>
     /// <param name="shutdown">The portal is stopping: the task stays as it is and resumes at its stage on the next start.</param>

@@ -21,7 +21,11 @@ internal sealed class ArchiveConfiguration : IEntityTypeConfiguration<Archive>
         // A point's base cannot vanish under it: deleting a base is refused while a point builds on it.
         b.HasOne<Archive>().WithMany().HasForeignKey(a => a.ParentArchiveId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(a => a.Files).WithOne().HasForeignKey(f => f.ArchiveId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(a => a.PrimaryCopy).HasConversion<string>().HasMaxLength(12);
+        b.Property(a => a.RepositoryCopy).HasConversion<string>().HasMaxLength(12);
+        b.Property(a => a.RecoveryCopy).HasConversion<string>().HasMaxLength(12);
         b.Ignore(a => a.IsVerified);
+        b.Ignore(a => a.HasBadCopy);
         b.Ignore(a => a.IsIncremental);
         b.Ignore(a => a.RepositoryFolder);
     }

@@ -105,7 +105,31 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<long?>("ParentArchiveId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("PrimaryCopy")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<DateTimeOffset?>("PrimaryVerifiedAt")
+                        .HasColumnType("datetime(6)");
+
                     b.Property<DateTimeOffset?>("PulledAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("RecoveryCopy")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<DateTimeOffset?>("RecoveryVerifiedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("RepositoryCopy")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<DateTimeOffset?>("RepositoryVerifiedAt")
                         .HasColumnType("datetime(6)");
 
                     b.Property<long>("SizeBytes")

@@ -27,6 +27,9 @@ internal sealed class FakeSession : ITaskSession
         Archives.Add(archive);
     }
 
+    public Task<IReadOnlyList<Archive>> ArchivesOfPairAsync(int pairId) =>
+        Task.FromResult<IReadOnlyList<Archive>>(Archives.Where(a => a.VmPairId == pairId).OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToList());
+
     public List<Core.Recovery.DrRunGroup> RunGroups { get; } = [];
     public Core.Recovery.DrRun? Run { get; set; }
     public HashSet<string> Claimed { get; } = [];

@@ -41,6 +41,10 @@ internal sealed class FakeTransport(FakeDriver driver, FakeRepository repository
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<RemoteFileEntry>> RemoteListAsync(Hypervisor host, string remoteDirectory, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<RemoteFileEntry>>(driver.HostFiles.Keys.Where(k => k.StartsWith($"{host.Name}:{remoteDirectory}/", StringComparison.Ordinal))
+            .Select(k => new RemoteFileEntry(k[(k.LastIndexOf('/') + 1)..], driver.HostFiles[k].Length, DateTimeOffset.UnixEpoch)).ToList());
+
     public Task<long> RemoteFreeBytesAsync(Hypervisor host, string remoteDirectory, CancellationToken ct) => Task.FromResult(1L << 40);
 
     public static string Sha(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));

@@ -6,6 +6,8 @@ using DrPortal.Core.Tasks;
 using DrPortal.Core.Tasks.Pipeline;
 using DrPortal.Tests.Components;
 
+using DrPortal.Tests.Support;
+
 namespace DrPortal.Tests.Unit.Pipeline;
 
 /// <summary>One VM of a drill, failover or failback through the pipeline, over test doubles: parking, scratch VMs, networks, checks.</summary>
@@ -17,6 +19,7 @@ public class RunMemberPipelineTests
     private readonly FakeReporter _reporter = new();
     private readonly FakeClock _clock = new();
     private readonly FakeShell _shell = new();
+    private RecordingOperationalEvents Events { get; } = new();
     private readonly FakeTransport _transport;
     private readonly VmPair _pair;
     private readonly DrRunGroup _group = new() { DrRunId = 5, Position = 0, Title = "Group 1", TimeoutSeconds = 600 };
@@ -55,6 +58,7 @@ public class RunMemberPipelineTests
         Preflight = new FakePreflight(),
         Feed = new FakeTaskFeed(),
         Clock = _clock,
+        Events = Events,
         Shell = _shell,
         Cancellation = CancellationToken.None,
     };

@@ -5,6 +5,7 @@ using DrPortal.Core.Pairs;
 using DrPortal.Core.Tasks;
 using DrPortal.Core.Tasks.Pipeline;
 using DrPortal.Tests.Components;
+using DrPortal.Tests.Support;
 
 namespace DrPortal.Tests.Unit.Pipeline;
 
@@ -17,6 +18,7 @@ public class TaskPipelineTests
     private readonly FakeReporter _reporter = new();
     private readonly FakeClock _clock = new();
     private readonly FakeShell _shell = new();
+    private RecordingOperationalEvents Events { get; } = new();
     private readonly FakeTransport _transport;
     private readonly VmPair _pair;
 
@@ -51,6 +53,7 @@ public class TaskPipelineTests
         Preflight = new FakePreflight(),
         Feed = new FakeTaskFeed(),
         Clock = _clock,
+        Events = Events,
         Shell = _shell,
         Cancellation = ct,
     };
@@ -80,6 +83,73 @@ public class TaskPipelineTests
         Assert.Equal(["dc1:/stage/point-1.img", "dc1:/stage/point-1.xml"], _transport.Removed);
         Assert.Equal("point-1", _driver.Vms["dr1/9100"]);
         Assert.Equal("id-point-1", _pair.ReplicaIdentity);
+    }
+
+    [Fact]
+    public async Task Verify_AllCopiesIntact_MarksEachGood_AndPublishesNothing()
+    {
+        await RunAsync(Context(NewTask(DrTaskKind.Replicate)));
+        var point = Assert.Single(_session.Archives);
+        var verify = NewTask(DrTaskKind.Verify);
+
+        await RunAsync(Context(verify));
+
+        Assert.Equal(DrTaskStatus.Succeeded, verify.Status);
+        Assert.True(point is { RepositoryCopy: CopyState.Good, RecoveryCopy: CopyState.Good, RepositoryVerifiedAt: not null, RecoveryVerifiedAt: not null });
+        Assert.Empty(Events.Events);
+        Assert.Contains("2 of 2 copies", verify.Stage(StageName.Verify).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_CorruptRepositoryCopy_MarksItBad_PublishesAnEvent_AndARestoreRefusesThePoint()
+    {
+        await RunAsync(Context(NewTask(DrTaskKind.Replicate)));
+        var point = Assert.Single(_session.Archives);
+        _repository.Files["/repo/dc1/100/point-1.img"] = "production dat4";
+        var verify = NewTask(DrTaskKind.Verify, point.Id);
+
+        await RunAsync(Context(verify));
+
+        Assert.Equal(DrTaskStatus.SucceededWithWarnings, verify.Status);
+        Assert.Equal(CopyState.Bad, point.RepositoryCopy);
+        Assert.Equal(CopyState.Good, point.RecoveryCopy);
+        Assert.False(point.IsVerified);
+        var e = Assert.Single(Events.Events);
+        Assert.Equal(Core.Notifications.OperationalEventKind.VerifyFoundBadCopy, e.Kind);
+        Assert.Equal(verify.Id, e.TaskId);
+        Assert.Contains("point-1.img", e.Summary, StringComparison.Ordinal);
+        Assert.Equal("production dat4", _repository.Files["/repo/dc1/100/point-1.img"]);
+
+        _transport.Pushed.Clear();
+        var restore = NewTask(DrTaskKind.Restore, point.Id);
+        await RunAsync(Context(restore));
+
+        Assert.Equal(DrTaskStatus.Failed, restore.Status);
+        Assert.Contains("found the repository copy", restore.Error, StringComparison.Ordinal);
+        Assert.Empty(_transport.Pushed);
+    }
+
+    [Fact]
+    public async Task Verify_CorruptRecoveryCopy_MarksItBad_AndTheNextPushReplacesIt()
+    {
+        await RunAsync(Context(NewTask(DrTaskKind.Replicate)));
+        var point = Assert.Single(_session.Archives);
+        _driver.HostFiles["dr1:/stage/point-1.img"] = "tampered";
+        _driver.HostFiles.Remove("dr1:/stage/point-1.xml");
+
+        await RunAsync(Context(NewTask(DrTaskKind.Verify)));
+
+        Assert.Equal(CopyState.Bad, point.RecoveryCopy);
+        Assert.Equal(CopyState.Good, point.RepositoryCopy);
+        Assert.Equal(2L, Assert.Single(Events.Events).HostId);
+        _transport.Pushed.Clear();
+
+        var restore = NewTask(DrTaskKind.Restore, point.Id);
+        await RunAsync(Context(restore));
+
+        Assert.Equal(DrTaskStatus.Succeeded, restore.Status);
+        Assert.Equal(["/stage/point-1.img", "/stage/point-1.xml"], _transport.Pushed);
+        Assert.Equal(CopyState.Good, point.RecoveryCopy);
     }
 
     [Fact]
