@@ -60,7 +60,7 @@ public static class DependencyInjection
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<IHostConnections, HostConnections>();
         services.AddSingleton<IUserAccounts, Accounts.UserAccounts>();
-        services.AddSingleton<ISecurityPolicyStore, Accounts.DefaultSecurityPolicyStore>();
+        services.AddSingleton<ISecurityPolicyStore, Accounts.SecurityPolicyStore>();
         services.AddSingleton<Core.Notifications.IOperationalEvents, Notifications.LoggedOperationalEvents>();
         services.AddTransient<DatabaseMigrator>();
 
