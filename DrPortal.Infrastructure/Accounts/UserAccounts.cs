@@ -252,7 +252,9 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
             return Result<NewApiToken>.Invalid(errors);
         }
         var secret = ApiToken.NewToken();
+        // Whole seconds: what the creator is told is exactly what the database keeps (datetime(6) drops the last tick digit).
         var now = clock.UtcNow;
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
         var token = new ApiToken
         {
             UserId = userId,
