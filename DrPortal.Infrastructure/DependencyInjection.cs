@@ -60,7 +60,7 @@ public static class DependencyInjection
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<IHostConnections, HostConnections>();
         services.AddSingleton<IUserAccounts, Accounts.UserAccounts>();
-        services.AddSingleton<ISecurityPolicyStore, Accounts.DefaultSecurityPolicyStore>();
+        services.AddSingleton<ISecurityPolicyStore, Accounts.SecurityPolicyStore>();
         // Notifications: Publish queues in memory, one background loop routes, sends and retries (rows in MariaDB).
         services.AddHttpClient(Notifications.WebhookSender.ClientName, c => c.Timeout = TimeSpan.FromSeconds(20))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10), AllowAutoRedirect = false });

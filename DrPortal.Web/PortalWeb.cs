@@ -103,6 +103,8 @@ internal static class PortalWeb
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(Core.Accounts.Policies.CanView).DisableAntiforgery();
         api.MapAccountsApi();
+        api.MapTokensApi();
+        api.MapSettingsApi();
         api.MapApiCsrf();
         api.MapHypervisorsApi();
         api.MapPairsApi();

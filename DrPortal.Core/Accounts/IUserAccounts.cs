@@ -4,13 +4,24 @@ namespace DrPortal.Core.Accounts;
 
 public sealed record UserSummary(string Id, string UserName, string Role, bool IsDisabled, bool IsLockedOut, DateTimeOffset CreatedAt);
 
-public sealed record ApiTokenSummary(int Id, string Name, string Hint, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);
+/// <summary>A token as lists show it: never the secret, only its first characters (<see cref="Hint"/>).</summary>
+public sealed record ApiTokenSummary(
+    int Id, string Name, string Hint, ApiTokenScope Scope, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? LastUsedAt, string Owner);
+
+/// <summary>What a new token asks for: a name, a scope (null: the widest the owner's role allows) and a lifetime in days (null: the policy's default).</summary>
+public sealed record ApiTokenRequest(string? Name, ApiTokenScope? Scope = null, int? LifetimeDays = null);
 
 /// <summary>A freshly created token: <see cref="Token"/> is shown once and never stored.</summary>
 public sealed record NewApiToken(ApiTokenSummary Summary, string Token);
 
-/// <summary>The identity behind a valid API token.</summary>
+/// <summary>The identity behind a valid API token; <see cref="Role"/> is the token's effective role (scope capped by the owner's role).</summary>
 public sealed record TokenIdentity(string UserId, string UserName, string Role, int TokenId);
+
+/// <summary>The answer to a presented token: the identity, or why it is refused (unknown, revoked or expired).</summary>
+public sealed record TokenCheck(TokenIdentity? Identity, string? Refusal)
+{
+    public static TokenCheck Refused(string why) => new(null, why);
+}
 
 /// <summary>People, their roles and their API tokens. Passwords and tokens are only ever stored hashed.</summary>
 public interface IUserAccounts
@@ -33,10 +44,18 @@ public interface IUserAccounts
 
     Task<IReadOnlyList<ApiTokenSummary>> ListTokensAsync(string userId, CancellationToken ct);
 
-    Task<Result<NewApiToken>> CreateTokenAsync(string userId, string? name, string actor, CancellationToken ct);
+    /// <summary>Every user's tokens, for admins.</summary>
+    Task<IReadOnlyList<ApiTokenSummary>> ListAllTokensAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Creates a token of <paramref name="userId"/>. A scope above the owner's role is refused (field <c>scope</c>), a
+    /// lifetime above the policy's maximum too (field <c>lifetimeDays</c>).
+    /// </summary>
+    Task<Result<NewApiToken>> CreateTokenAsync(string userId, ApiTokenRequest request, string actor, CancellationToken ct);
 
     /// <summary>Revokes a token of <paramref name="userId"/>; admins may revoke anyone's (<paramref name="anyUser"/>).</summary>
     Task<Result<ApiTokenSummary>> RevokeTokenAsync(string userId, int tokenId, bool anyUser, string actor, CancellationToken ct);
 
-    Task<TokenIdentity?> AuthenticateTokenAsync(string token, CancellationToken ct);
+    /// <summary>Checks a presented token; an expired one is refused with a reason saying so.</summary>
+    Task<TokenCheck> AuthenticateTokenAsync(string token, CancellationToken ct);
 }

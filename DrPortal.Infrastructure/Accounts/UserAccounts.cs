@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DrPortal.Infrastructure.Accounts;
 
 /// <summary>ASP.NET Core Identity behind <see cref="IUserAccounts"/>. Each call uses its own scope (Blazor circuits live long).</summary>
-internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactory<DrPortalDbContext> contexts, IClock clock, IAuditLog audit) : IUserAccounts
+internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactory<DrPortalDbContext> contexts, IClock clock, IAuditLog audit, ISecurityPolicyStore policies) : IUserAccounts
 {
     private const string UserEntity = "User";
     private const string TokenEntity = "ApiToken";
@@ -160,40 +160,82 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
     public async Task<IReadOnlyList<ApiTokenSummary>> ListTokensAsync(string userId, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var tokens = await db.ApiTokens.AsNoTracking().Where(t => t.UserId == userId).OrderBy(t => t.Name).ToListAsync(ct);
-        return tokens.Select(ToSummary).ToList();
+        return await TokenListing(db, db.ApiTokens.Where(t => t.UserId == userId)).ToListAsync(ct);
     }
 
-    public async Task<Result<NewApiToken>> CreateTokenAsync(string userId, string? name, string actor, CancellationToken ct)
+    public async Task<IReadOnlyList<ApiTokenSummary>> ListAllTokensAsync(CancellationToken ct)
     {
-        var trimmed = name?.Trim();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await TokenListing(db, db.ApiTokens).ToListAsync(ct);
+    }
+
+    public async Task<Result<NewApiToken>> CreateTokenAsync(string userId, ApiTokenRequest request, string actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var trimmed = request.Name?.Trim();
         var errors = new ValidationErrors();
         TextRules.RequireName(errors, "name", trimmed, "Token name");
-        if (!errors.IsEmpty)
-        {
-            return Result<NewApiToken>.Invalid(errors);
-        }
         await using var db = await contexts.CreateDbContextAsync(ct);
         var owner = await db.Users.Where(u => u.Id == userId).Select(u => u.UserName).FirstOrDefaultAsync(ct);
         if (owner is null)
         {
             return Result<NewApiToken>.NotFound($"User {userId} does not exist.");
         }
+        var role = await RoleOfAsync(db, userId, ct) ?? Roles.Viewer;
+        var widest = ApiToken.WidestScopeFor(role);
+        var scope = request.Scope ?? widest;
+        if (!Enum.IsDefined(scope))
+        {
+            errors.Add("scope", "Scope must be read-only, operate or admin.");
+        }
+        else if (scope > widest)
+        {
+            errors.Add("scope", $"Scope '{ApiToken.ScopeName(scope)}' is more than your role {role} allows; the most is '{ApiToken.ScopeName(widest)}'.");
+        }
+        var policy = await policies.GetAsync(ct);
+        var maximumDays = (int)Math.Floor(policy.TokenMaximumLifetime.TotalDays);
+        TimeSpan lifetime = policy.TokenDefaultLifetime;
+        if (request.LifetimeDays is { } days)
+        {
+            if (days < 1)
+            {
+                errors.Add("lifetimeDays", "Lifetime must be at least 1 day.");
+            }
+            else if (TimeSpan.FromDays(days) > policy.TokenMaximumLifetime)
+            {
+                errors.Add("lifetimeDays", $"Lifetime must be at most {maximumDays} days (the security policy's maximum).");
+            }
+            else
+            {
+                lifetime = TimeSpan.FromDays(days);
+            }
+        }
+        if (!errors.IsEmpty)
+        {
+            return Result<NewApiToken>.Invalid(errors);
+        }
         var secret = ApiToken.NewToken();
+        // Whole seconds: what the creator is told is exactly what the database keeps (datetime(6) drops the last tick digit).
+        var now = clock.UtcNow;
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
         var token = new ApiToken
         {
             UserId = userId,
             Name = trimmed!,
             TokenHash = ApiToken.Hash(secret),
             Hint = secret[..8],
-            CreatedAt = clock.UtcNow,
+            Scope = scope,
+            CreatedAt = now,
+            ExpiresAt = now + lifetime,
         };
         db.ApiTokens.Add(token);
         var saved = await Persist.SaveAsync(db, token,
-            () => db.AuditEntries.Add(AuditLog.Entry(clock, actor, "create", TokenEntity, token.Id.ToString(CultureInfo.InvariantCulture), $"Created API token '{token.Name}' of {owner}", null, new { token.Name, token.Hint, User = owner })),
+            () => db.AuditEntries.Add(AuditLog.Entry(clock, actor, "create", TokenEntity, token.Id.ToString(CultureInfo.InvariantCulture),
+                $"Created API token '{token.Name}' of {owner} ({ApiToken.ScopeName(scope)}, expires {token.ExpiresAt:yyyy-MM-dd HH:mm} UTC)", null,
+                new { token.Name, token.Hint, User = owner, Scope = ApiToken.ScopeName(scope), token.ExpiresAt })),
             () => Result<ApiToken>.Invalid("name", $"You already have a token named '{trimmed}'."), ct);
         return saved.IsOk
-            ? Result<NewApiToken>.Ok(new NewApiToken(ToSummary(token), secret))
+            ? Result<NewApiToken>.Ok(new NewApiToken(ToSummary(token, owner), secret))
             : Result<NewApiToken>.Invalid(saved.Errors!);
     }
 
@@ -208,47 +250,61 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
         var owner = await db.Users.Where(u => u.Id == token.UserId).Select(u => u.UserName).FirstOrDefaultAsync(ct) ?? token.UserId;
         db.ApiTokens.Remove(token);
         db.AuditEntries.Add(AuditLog.Entry(clock, actor, "revoke", TokenEntity, tokenId.ToString(CultureInfo.InvariantCulture), $"Revoked API token '{token.Name}' of {owner}",
-            new { token.Name, token.Hint, User = owner }, null));
+            new { token.Name, token.Hint, User = owner, Scope = ApiToken.ScopeName(token.Scope), token.ExpiresAt }, null));
         await db.SaveChangesAsync(ct);
-        return Result<ApiTokenSummary>.Ok(ToSummary(token));
+        return Result<ApiTokenSummary>.Ok(ToSummary(token, owner));
     }
 
-    public async Task<TokenIdentity?> AuthenticateTokenAsync(string token, CancellationToken ct)
+    public async Task<TokenCheck> AuthenticateTokenAsync(string token, CancellationToken ct)
     {
+        const string unknown = "Invalid or revoked API token.";
         if (!token.StartsWith(ApiToken.Prefix, StringComparison.Ordinal) || token.Length > 100)
         {
-            return null;
+            return TokenCheck.Refused(unknown);
         }
         var hash = ApiToken.Hash(token);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var row = await db.ApiTokens.FirstOrDefaultAsync(t => t.TokenHash == hash, ct);
         if (row is null)
         {
-            return null;
+            return TokenCheck.Refused(unknown);
+        }
+        var now = clock.UtcNow;
+        if (row.IsExpired(now))
+        {
+            return TokenCheck.Refused($"The API token '{row.Name}' expired at {row.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC; create a new one.");
         }
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == row.UserId, ct);
         if (user is null || user.IsDisabled)
         {
-            return null;
+            return TokenCheck.Refused(unknown);
         }
-        var role = await (from ur in db.UserRoles
-                          join r in db.Roles on ur.RoleId equals r.Id
-                          where ur.UserId == user.Id
-                          select r.Name).FirstOrDefaultAsync(ct);
+        var role = await RoleOfAsync(db, user.Id, ct);
         if (role is null)
         {
             // A user without a role (a directory user dropped from every mapped group) holds no rights, not a Viewer's.
-            return null;
+            return TokenCheck.Refused(unknown);
         }
-        // Last-use is informative; write it at most once a minute to keep API calls cheap.
-        var now = clock.UtcNow;
+        // Last-use is informative; write it at most once a minute per token to keep API calls cheap.
         if (row.LastUsedAt is null || now - row.LastUsedAt > TimeSpan.FromMinutes(1))
         {
-            row.LastUsedAt = now;
-            await db.SaveChangesAsync(ct);
+            await db.ApiTokens.Where(t => t.Id == row.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now), ct);
         }
-        return new TokenIdentity(user.Id, user.UserName!, role, row.Id);
+        // The owner's role is read on every request: a demotion narrows a token at once, whatever its scope.
+        return new TokenCheck(new TokenIdentity(user.Id, user.UserName!, ApiToken.EffectiveRole(row.Scope, role), row.Id), null);
     }
+
+    private static Task<string?> RoleOfAsync(DrPortalDbContext db, string userId, CancellationToken ct) =>
+        (from ur in db.UserRoles
+         join r in db.Roles on ur.RoleId equals r.Id
+         where ur.UserId == userId
+         select r.Name).FirstOrDefaultAsync(ct);
+
+    private static IQueryable<ApiTokenSummary> TokenListing(DrPortalDbContext db, IQueryable<ApiToken> tokens) =>
+        from t in tokens.AsNoTracking()
+        join u in db.Users on t.UserId equals u.Id
+        orderby u.UserName, t.Name
+        select new ApiTokenSummary(t.Id, t.Name, t.Hint, t.Scope, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, u.UserName!);
 
     private async Task<Result<UserSummary>> CreateCoreAsync(string? userName, string? password, string? role, string actor, CancellationToken ct)
     {
@@ -349,7 +405,7 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
         }
     }
 
-    private static ApiTokenSummary ToSummary(ApiToken t) => new(t.Id, t.Name, t.Hint, t.CreatedAt, t.LastUsedAt);
+    private static ApiTokenSummary ToSummary(ApiToken t, string owner) => new(t.Id, t.Name, t.Hint, t.Scope, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, owner);
 
     private Task RecordAsync(string actor, string action, string entity, string id, string summary, object? before, object? after, CancellationToken ct) =>
         audit.RecordAsync(actor, action, entity, id, summary, before, after, ct);

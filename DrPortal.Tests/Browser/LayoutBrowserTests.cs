@@ -14,11 +14,14 @@ public class LayoutBrowserTests(LayoutBrowserPortal portal) : BrowserTest<Layout
     public static TheoryData<string, int, int> Pages()
     {
         var data = new TheoryData<string, int, int>();
-        foreach (var page in new[] { "/", "/hosts", "/pairs", "/schedules", "/tasks", "/tasks/{task}", "/archives", "/audit", "/users", "/account" })
+        foreach (var page in new[] { "/", "/hosts", "/pairs", "/schedules", "/tasks", "/tasks/{task}", "/archives", "/audit", "/users", "/account", "/tokens", "/settings/security" })
         {
             data.Add(page, 1280, 800);
             data.Add(page, 390, 844);
         }
+        // The admin's security pages also at a desktop's 1440×900, where their two-column forms spread widest.
+        data.Add("/tokens", 1440, 900);
+        data.Add("/settings/security", 1440, 900);
         return data;
     }
 

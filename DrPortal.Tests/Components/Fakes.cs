@@ -171,9 +171,17 @@ internal sealed class FakeUserAccounts : IUserAccounts
 
     public Task<IReadOnlyList<ApiTokenSummary>> ListTokensAsync(string userId, CancellationToken ct) => Task.FromResult<IReadOnlyList<ApiTokenSummary>>([.. Tokens]);
 
-    public Task<Result<NewApiToken>> CreateTokenAsync(string userId, string? name, string actor, CancellationToken ct)
+    public Task<IReadOnlyList<ApiTokenSummary>> ListAllTokensAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<ApiTokenSummary>>([.. Tokens]);
+
+    /// <summary>The last request <see cref="CreateTokenAsync"/> received.</summary>
+    public ApiTokenRequest? LastTokenRequest { get; private set; }
+
+    public Task<Result<NewApiToken>> CreateTokenAsync(string userId, ApiTokenRequest request, string actor, CancellationToken ct)
     {
-        var summary = new ApiTokenSummary(Tokens.Count + 1, name!, NextToken[..8], DateTimeOffset.UtcNow, null);
+        LastTokenRequest = request;
+        var now = DateTimeOffset.UtcNow;
+        var summary = new ApiTokenSummary(Tokens.Count + 1, request.Name!, NextToken[..8], request.Scope ?? ApiTokenScope.ReadOnly, now,
+            now.AddDays(request.LifetimeDays ?? 90), null, actor);
         Tokens.Add(summary);
         return Task.FromResult(Result<NewApiToken>.Ok(new NewApiToken(summary, NextToken)));
     }
@@ -185,7 +193,7 @@ internal sealed class FakeUserAccounts : IUserAccounts
         return Task.FromResult(Result<ApiTokenSummary>.Ok(token));
     }
 
-    public Task<TokenIdentity?> AuthenticateTokenAsync(string token, CancellationToken ct) => throw new NotSupportedException();
+    public Task<TokenCheck> AuthenticateTokenAsync(string token, CancellationToken ct) => throw new NotSupportedException();
 }
 
 /// <summary>The feed as the portal has it: subscribers are called synchronously on the publisher's thread.</summary>

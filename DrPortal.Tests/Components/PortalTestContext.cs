@@ -30,6 +30,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     internal FakeTaskFeed Feed { get; } = new();
     internal FakeArchiveStore Archives { get; } = new();
     internal FakeClock Clock { get; } = new();
+    internal FakeSecurityPolicyStore PolicyStore { get; } = new();
 
     /// <summary>The real calendar (Cronos) on the fake clock: previews and next runs are the portal's own.</summary>
     internal IScheduleCalendar Calendar { get; }
@@ -56,6 +57,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Support.Kinds.Proxmox);
         Services.AddSingleton<IUserAccounts>(Accounts);
         Services.AddSingleton<ITwoFactorAccounts>(new FakeTwoFactorAccounts());
+        Services.AddSingleton<ISecurityPolicyStore>(PolicyStore);
         Services.AddSingleton<IAuditLog>(Audit);
         Services.AddSingleton<IPortalKey>(new FakePortalKey());
         Services.AddSingleton<ITaskService>(Tasks);

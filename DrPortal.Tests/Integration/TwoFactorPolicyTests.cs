@@ -38,7 +38,7 @@ public class TwoFactorPolicyTests(PortalFactory portal) : IClassFixture<PortalFa
     /// <summary>A token made by the accounts service itself, as one made before the policy named the role would be.</summary>
     private async Task<HttpClient> TokenClientAsync(string id, string name)
     {
-        var token = await portal.Services.GetRequiredService<IUserAccounts>().CreateTokenAsync(id, "before-policy", name, CancellationToken.None);
+        var token = await portal.Services.GetRequiredService<IUserAccounts>().CreateTokenAsync(id, new ApiTokenRequest("before-policy"), name, CancellationToken.None);
         var client = portal.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Value!.Token);
         return client;

@@ -31,16 +31,24 @@ internal static class AccountsApi
                 {
                     return twoFactorRefusal;
                 }
-                var created = await accounts.CreateTokenAsync(user.Id, body.Name, user.UserName!, ct);
-                return created.ToHttp(t => new TokenCreated(t.Summary.Id, t.Summary.Name, t.Token));
+                var scope = ApiToken.ParseScope(body.Scope);
+                if (body.Scope is not null && scope is null)
+                {
+                    return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["scope"] = ["Scope must be read-only, operate or admin."] },
+                        title: "The request is not valid. Nothing was changed.");
+                }
+                var created = await accounts.CreateTokenAsync(user.Id, new ApiTokenRequest(body.Name, scope, body.LifetimeDays), user.UserName!, ct);
+                return created.ToHttp(t => new TokenCreated(t.Summary.Id, t.Summary.Name, t.Token, ApiToken.ScopeName(t.Summary.Scope), t.Summary.ExpiresAt));
             })
             .AllowAnonymous()
-            .WithSummary("Creates a named API token for a user name and password; the token is shown only in this response.");
+            .WithSummary("Creates a named API token for a user name and password; the token is shown only in this response. " +
+                         "scope (read-only, operate, admin) defaults to the most the user's role allows; lifetimeDays to the security policy's default.");
         tokens.MapGet("/", async (ClaimsPrincipal user, IUserAccounts accounts, CancellationToken ct) =>
-            TypedResults.Ok(await accounts.ListTokensAsync(user.UserId()!, ct)))
-            .RequireAuthorization(Policies.CanView);
+            TypedResults.Ok((await accounts.ListTokensAsync(user.UserId()!, ct)).Select(ApiTokenDto.From)))
+            .RequireAuthorization(Policies.CanView)
+            .WithSummary("Your own tokens.");
         tokens.MapDelete("/{id:int}", async (int id, ClaimsPrincipal user, IUserAccounts accounts, CancellationToken ct) =>
-            (await accounts.RevokeTokenAsync(user.UserId()!, id, user.CanAdminister(), user.ActorName(), ct)).ToHttp(t => t))
+            (await accounts.RevokeTokenAsync(user.UserId()!, id, user.CanAdminister(), user.ActorName(), ct)).ToHttp(ApiTokenDto.From))
             .RequireAuthorization(Policies.CanView)
             .WithSummary("Revokes one of your tokens (admins: any token).");
 

@@ -65,9 +65,11 @@ public sealed record AuditEntryDto(long Id, DateTimeOffset At, string Actor, str
 public sealed record SetupRequest(string? UserName, string? Password);
 
 /// <param name="Code">For a user with two-factor sign-in: the authenticator app's current code, or a recovery code.</param>
-public sealed record CreateTokenRequest(string? UserName, string? Password, string? Name, string? Code = null);
+/// <param name="Scope">"read-only", "operate" or "admin"; at most what the user's role allows, which is also the default.</param>
+/// <param name="LifetimeDays">Days until the token expires; the security policy's default when left out, at most its maximum.</param>
+public sealed record CreateTokenRequest(string? UserName, string? Password, string? Name, string? Code = null, string? Scope = null, int? LifetimeDays = null);
 
-public sealed record TokenCreated(int Id, string Name, string Token);
+public sealed record TokenCreated(int Id, string Name, string Token, string Scope, DateTimeOffset ExpiresAt);
 
 public sealed record TrustRequest(string? Fingerprint);
 

@@ -23,11 +23,11 @@ internal sealed class ApiTokenAuthenticationHandler(
         {
             return AuthenticateResult.NoResult();
         }
-        var identity = await accounts.AuthenticateTokenAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
-        if (identity is null)
+        var check = await accounts.AuthenticateTokenAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        if (check.Identity is not { } identity)
         {
-            // Never echo the token: it is a secret even when wrong.
-            return AuthenticateResult.Fail("Invalid or revoked API token.");
+            // Never echo the token: it is a secret even when wrong. The reason (revoked, expired) goes to the challenge.
+            return AuthenticateResult.Fail(check.Refusal ?? "Invalid or revoked API token.");
         }
         var claims = new[]
         {
@@ -38,5 +38,17 @@ internal sealed class ApiTokenAuthenticationHandler(
         };
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    /// <summary>A refused token gets a problem detail saying why (for example that it expired), not a bare 401.</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        if (result.Failure is null)
+        {
+            await base.HandleChallengeAsync(properties);
+            return;
+        }
+        await TypedResults.Problem(result.Failure.Message, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized").ExecuteAsync(Context);
     }
 }

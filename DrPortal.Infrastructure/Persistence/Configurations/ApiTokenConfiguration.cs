@@ -16,5 +16,6 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         b.Property(t => t.TokenHash).HasMaxLength(64).IsRequired();
         b.HasIndex(t => t.TokenHash).IsUnique();
         b.Property(t => t.Hint).HasMaxLength(16);
+        b.Property(t => t.Scope).HasConversion<string>().HasMaxLength(16);
     }
 }

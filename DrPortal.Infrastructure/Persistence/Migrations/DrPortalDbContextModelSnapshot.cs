@@ -33,6 +33,9 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetime(6)");
 
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetime(6)");
+
                     b.Property<string>("Hint")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -45,6 +48,11 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("varchar(64)");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("varchar(16)");
 
                     b.Property<string>("TokenHash")
                         .IsRequired()
@@ -1297,6 +1305,41 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("DrPortal.Infrastructure.Persistence.SecurityPolicyRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int");
+
+                    b.Property<long>("SessionAbsoluteLifetimeSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SessionIdleTimeoutSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TokenDefaultLifetimeSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TokenMaximumLifetimeSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TwoFactorRequiredRoles")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("varchar(256)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("varchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("security_policy", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

@@ -17,6 +17,11 @@ public partial class AccountPage
     private string? _confirm;
     private string? _confirmError;
     private string? _tokenName;
+    private ApiTokenScope _tokenScope;
+    private int? _lifetimeDays;
+    private int _defaultDays;
+    private int _maximumDays;
+    private IReadOnlyList<ApiTokenScope> _scopes = [ApiTokenScope.ReadOnly];
     private bool _passwordChanged;
     private bool _changingPassword;
     private bool _creatingToken;
@@ -28,10 +33,23 @@ public partial class AccountPage
     [Inject]
     private IDialogService Dialogs { get; set; } = default!;
 
+    [Inject]
+    private ISecurityPolicyStore PolicyStore { get; set; } = default!;
+
     // Identity's password rules report under "password"; the store's own checks under "newPassword".
     private string? NewPasswordError => _passwordErrors["newPassword"] ?? _passwordErrors["password"];
 
-    protected override Task LoadAsync() => ReloadTokensAsync();
+    protected override async Task LoadAsync()
+    {
+        var policy = await PolicyStore.GetAsync(Aborted);
+        _defaultDays = (int)policy.TokenDefaultLifetime.TotalDays;
+        _maximumDays = (int)policy.TokenMaximumLifetime.TotalDays;
+        // Offer only the scopes the role allows; the widest is the default, as in the API.
+        var widest = ApiToken.WidestScopeFor(Roles.All.FirstOrDefault(User.IsInRole) ?? Roles.Viewer);
+        _scopes = [.. Enum.GetValues<ApiTokenScope>().Where(s => s <= widest)];
+        _tokenScope = widest;
+        await ReloadTokensAsync();
+    }
 
     private async Task ReloadTokensAsync()
     {
@@ -92,12 +110,13 @@ public partial class AccountPage
         NewApiToken? created = null;
         await GuardAsync("Creating the token", async () =>
         {
-            var result = await Accounts.CreateTokenAsync(User.UserId()!, _tokenName, User.ActorName(), Aborted);
+            var result = await Accounts.CreateTokenAsync(User.UserId()!, new ApiTokenRequest(_tokenName, _tokenScope, _lifetimeDays), User.ActorName(), Aborted);
             _tokenErrors.Set(result.Errors);
             if (result.IsOk)
             {
                 created = result.Value;
                 _tokenName = null;
+                _lifetimeDays = null;
             }
             else if (result.Status != ResultStatus.Invalid)
             {

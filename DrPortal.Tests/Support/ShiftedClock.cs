@@ -1,0 +1,11 @@
+using DrPortal.Core.Common;
+
+namespace DrPortal.Tests.Support;
+
+/// <summary>The real time plus an offset a test moves forward (to let tokens expire) and back.</summary>
+public sealed class ShiftedClock : IClock
+{
+    public TimeSpan Offset { get; set; }
+
+    public DateTimeOffset UtcNow => DateTimeOffset.UtcNow + Offset;
+}
