@@ -19,6 +19,7 @@ internal static class AccountsApi
                 var user = await accounts.CheckPasswordAsync(body.UserName, body.Password, http.Connection.RemoteIpAddress?.ToString(), ct);
                 if (!user.IsOk)
                 {
+                    // A wrong name or password is a 401; a throttled address gets 429 with Retry-After (ApiResults).
                     return user.Status == Core.Common.ResultStatus.Conflict
                         ? TypedResults.Problem(user.Message, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized")
                         : ApiResults.Problem(user);
