@@ -82,6 +82,7 @@ internal static class PortalWeb
         app.UseMiddleware<FirstRun>();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseHangfireStatsOnGet();
 
         app.MapStaticAssets().AllowAnonymous();
         // The API description holds no data; it is public so tools can read it before they hold a token.

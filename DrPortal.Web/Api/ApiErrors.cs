@@ -34,7 +34,41 @@ internal static class ApiErrors
         {
             api.UseExceptionHandler();
             api.UseStatusCodePages(ctx => ProblemAsync(ctx.HttpContext, ctx.HttpContext.Response.StatusCode));
+            api.Use((ctx, next) =>
+            {
+                if (LeadsOutOfTheApi(ctx))
+                {
+                    ctx.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+                return next(ctx);
+            });
         });
+
+    /// <summary>
+    /// A path under /api that routing matched to no API endpoint: to a page or static asset, or to the 405 that
+    /// another endpoint's methods produce. Unless an API route has that path (then the 405 is the API's own), it is a 404.
+    /// </summary>
+    private static bool LeadsOutOfTheApi(HttpContext ctx)
+    {
+        var endpoint = ctx.GetEndpoint();
+        if (endpoint is RouteEndpoint route)
+        {
+            return !IsApi(route.RoutePattern);
+        }
+        if (endpoint is null || ctx.Response.HasStarted || endpoint.DisplayName?.StartsWith("405 ", StringComparison.Ordinal) != true)
+        {
+            return false;
+        }
+        var sources = ctx.RequestServices.GetRequiredService<EndpointDataSource>();
+        return !sources.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => IsApi(e.RoutePattern))
+            .Any(e => new Microsoft.AspNetCore.Routing.Template.TemplateMatcher(new Microsoft.AspNetCore.Routing.Template.RouteTemplate(e.RoutePattern), new RouteValueDictionary())
+                .TryMatch(ctx.Request.Path, new RouteValueDictionary()));
+    }
+
+    private static bool IsApi(Microsoft.AspNetCore.Routing.Patterns.RoutePattern pattern) =>
+        pattern.RawText is { } raw && (raw.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) || raw.StartsWith("api/", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A problem detail with the status's own words, written as JSON whatever the client accepts.</summary>
     public static Task ProblemAsync(HttpContext context, int status) =>

@@ -19,7 +19,8 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) :
         }
         if (exception is BadHttpRequestException bad)
         {
-            var handler = context.GetEndpoint()?.Metadata.GetMetadata<MethodInfo>();
+            // The middleware has cleared the request's endpoint by now; the feature keeps the one that failed.
+            var handler = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<MethodInfo>();
             if (bad.StatusCode == StatusCodes.Status400BadRequest && BindingFailure.Errors(bad, handler) is { } errors)
             {
                 logger.LogDebug("Refused {Method} {Path}: {Fields}", context.Request.Method, context.Request.Path, string.Join(", ", errors.Keys));

@@ -27,7 +27,7 @@ internal static partial class BindingFailure
             var type = ParameterType(handler, name);
             return One(name, type is null ? "has the wrong format." : Expected(type));
         }
-        if (MissingBody().IsMatch(failure.Message))
+        if (MissingBody().IsMatch(failure.Message) || ImplicitBodyMissing().IsMatch(failure.Message))
         {
             return One(BodyKey, "is required: send the request's fields as a JSON object (Content-Type: application/json).");
         }
@@ -135,6 +135,9 @@ internal static partial class BindingFailure
 
     [GeneratedRegex("""^Required parameter ".+ [^ "]+" was not provided from body\.$""")]
     private static partial Regex MissingBody();
+
+    [GeneratedRegex("""^Implicit body inferred for parameter ".+" but no body was provided""")]
+    private static partial Regex ImplicitBodyMissing();
 
     [GeneratedRegex("""^Required parameter "(?<type>.+) (?<name>[^ "]+)" was not provided""")]
     private static partial Regex MissingParameter();
