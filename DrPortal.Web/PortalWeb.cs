@@ -24,7 +24,7 @@ internal static class PortalWeb
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(o => ConfigureSnackbars(o.SnackbarConfiguration));
         services.AddApiErrors();
-        services.AddOpenApi(o => o.AddSchemaTransformer<KindSchemaTransformer>().AddDocumentTransformer((doc, _, _) =>
+        services.AddOpenApi(o => o.AddSchemaTransformer<EnumSchemaTransformer>().AddSchemaTransformer<KindSchemaTransformer>().AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "DrPortal API";
             // Markdown: a bare <token> is read as an HTML tag and vanishes; in a code span it is shown as typed.
