@@ -23,9 +23,8 @@ internal static class PortalWeb
         services.AddPortalTwoFactor();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(o => ConfigureSnackbars(o.SnackbarConfiguration));
-        services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        services.AddOpenApi(o => o.AddSchemaTransformer<KindSchemaTransformer>().AddDocumentTransformer((doc, _, _) =>
+        services.AddApiErrors();
+        services.AddOpenApi(o => o.AddSchemaTransformer<EnumSchemaTransformer>().AddSchemaTransformer<KindSchemaTransformer>().AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "DrPortal API";
             // Markdown: a bare <token> is read as an HTML tag and vanishes; in a code span it is shown as typed.
@@ -71,9 +70,9 @@ internal static class PortalWeb
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
-        // API errors without a body (bad JSON, 401, 405, ...) become problem details; pages get the not-found page.
-        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
-        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"),
+        // Every API error is a problem detail (exceptions and bodiless answers alike); pages get the not-found page.
+        app.UseApiErrors();
+        app.UseWhen(ctx => !ApiErrors.IsApi(ctx.Request),
             pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 
         app.UsePortalRequestSizeLimits();
@@ -84,6 +83,7 @@ internal static class PortalWeb
         app.UseMiddleware<TwoFactorEnrolmentGate>();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseHangfireStatsOnGet();
 
         app.MapStaticAssets().AllowAnonymous();
         // The API description holds no data; it is public so tools can read it before they hold a token.

@@ -36,7 +36,8 @@ public interface IUserAccounts
     Task<Result<UserSummary>> CreateAsync(string? userName, string? password, string? role, string actor, CancellationToken ct);
 
     /// <summary>Changes role and enabled state. An admin cannot demote or disable the last enabled admin.</summary>
-    Task<Result<UserSummary>> UpdateAsync(string userId, string? role, bool disabled, string actor, CancellationToken ct);
+    /// <summary>Changes the role and the disabled state; a null <paramref name="role"/> or <paramref name="disabled"/> keeps the current one.</summary>
+    Task<Result<UserSummary>> UpdateAsync(string userId, string? role, bool? disabled, string actor, CancellationToken ct);
 
     Task<Result<UserSummary>> ResetPasswordAsync(string userId, string? newPassword, string actor, CancellationToken ct);
 

@@ -4,11 +4,12 @@ namespace DrPortal.Core.Audit;
 /// Which entries to list: <see cref="Search"/> looks in actor, action, entity and summary; <see cref="Actor"/> is the
 /// user (or schedule) who acted, matched in part; <see cref="EntityType"/> the kind of thing; <see cref="From"/> and
 /// <see cref="To"/> bound the time (from inclusive, to exclusive); <see cref="UpToId"/> pins a listing to the entries
-/// that existed when it started, so paging through an export does not shift as new entries arrive.
+/// that existed when it started, so paging through an export does not shift as new entries arrive;
+/// <see cref="HideSecurity"/> leaves out the <see cref="SecurityEntries"/> (for Viewers).
 /// </summary>
 public sealed record AuditQuery(
     string? Search = null, string? EntityType = null, int Skip = 0, int Take = 50,
-    string? Actor = null, DateTimeOffset? From = null, DateTimeOffset? To = null, long? UpToId = null);
+    string? Actor = null, DateTimeOffset? From = null, DateTimeOffset? To = null, long? UpToId = null, bool HideSecurity = false);
 
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, int Total);
 

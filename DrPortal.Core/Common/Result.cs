@@ -6,10 +6,13 @@ public enum ResultStatus
     Invalid,
     NotFound,
     Conflict,
+
+    /// <summary>Refused for now: too many attempts; <see cref="Result{T}.RetryAfter"/> says when to try again.</summary>
+    Throttled,
 }
 
 /// <summary>The outcome of a command: a value, or why nothing was changed.</summary>
-public sealed record Result<T>(ResultStatus Status, T? Value, ValidationErrors? Errors, string? Message)
+public sealed record Result<T>(ResultStatus Status, T? Value, ValidationErrors? Errors, string? Message, TimeSpan? RetryAfter = null)
 {
     public bool IsOk => Status == ResultStatus.Ok;
 
@@ -22,4 +25,6 @@ public sealed record Result<T>(ResultStatus Status, T? Value, ValidationErrors? 
     public static Result<T> NotFound(string message) => new(ResultStatus.NotFound, default, null, message);
 
     public static Result<T> Conflict(string message) => new(ResultStatus.Conflict, default, null, message);
+
+    public static Result<T> Throttled(string message, TimeSpan retryAfter) => new(ResultStatus.Throttled, default, null, message, retryAfter);
 }

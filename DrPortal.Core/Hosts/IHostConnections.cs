@@ -7,7 +7,10 @@ namespace DrPortal.Core.Hosts;
 public sealed record HostKeyStatus(string Fingerprint, string Algorithm, bool Trusted, string? PinnedFingerprint);
 
 /// <param name="HypervisorVersion">The hypervisor's versions as the host reports them ("pve-manager/8.2.4", "libvirt 9.0.0, QEMU 7.2.22").</param>
-public sealed record ConnectionTest(bool Ok, double LatencyMs, string? HypervisorVersion, string? Error);
+/// <param name="Error">Why the test failed, in words for every role: a closed port and a service that is no SSH server both read
+/// "not reachable over SSH", so the test is no port scanner for non-admins.</param>
+/// <param name="Detail">The underlying failure (refused connection, no SSH identification, ...), for admins only.</param>
+public sealed record ConnectionTest(bool Ok, double LatencyMs, string? HypervisorVersion, string? Error, string? Detail = null);
 
 /// <summary>Talking to a registered host: host-key trust, key installation, connection test, VM discovery.</summary>
 public interface IHostConnections

@@ -57,9 +57,9 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
     public Task<Result<UserSummary>> CreateAsync(string? userName, string? password, string? role, string actor, CancellationToken ct) =>
         CreateCoreAsync(userName, password, role, actor, ct);
 
-    public async Task<Result<UserSummary>> UpdateAsync(string userId, string? role, bool disabled, string actor, CancellationToken ct)
+    public async Task<Result<UserSummary>> UpdateAsync(string userId, string? role, bool? disabled, string actor, CancellationToken ct)
     {
-        if (role is null || !Roles.IsKnown(role))
+        if (role is not null && !Roles.IsKnown(role))
         {
             return Result<UserSummary>.Invalid("role", "Role must be Admin, Operator or Viewer.");
         }
@@ -71,7 +71,10 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
             return Result<UserSummary>.NotFound($"User {userId} does not exist.");
         }
         var before = await SummaryAsync(users, user);
-        if (before.Role == Roles.Admin && !before.IsDisabled && (role != Roles.Admin || disabled))
+        // A field the request leaves out keeps its value (a PUT without "disabled" must not re-enable a user).
+        var newRole = role ?? before.Role;
+        var newDisabled = disabled ?? before.IsDisabled;
+        if (before.Role == Roles.Admin && !before.IsDisabled && (newRole != Roles.Admin || newDisabled))
         {
             var enabledAdmins = (await users.GetUsersInRoleAsync(Roles.Admin)).Count(u => !u.IsDisabled);
             if (enabledAdmins <= 1)
@@ -79,14 +82,14 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
                 return Result<UserSummary>.Invalid("role", "This is the last enabled administrator; make another user Admin first.");
             }
         }
-        if (before.Role != role)
+        if (before.Role != newRole)
         {
             await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user));
-            await users.AddToRoleAsync(user, role);
+            await users.AddToRoleAsync(user, newRole);
         }
-        if (user.IsDisabled != disabled)
+        if (user.IsDisabled != newDisabled)
         {
-            user.IsDisabled = disabled;
+            user.IsDisabled = newDisabled;
             await users.UpdateAsync(user);
         }
         // A new stamp signs the user out everywhere within the validation interval.

@@ -37,6 +37,11 @@ internal sealed class AuditLog(IDbContextFactory<DrPortalDbContext> contexts, IC
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var q = db.AuditEntries.AsNoTracking();
+        if (query.HideSecurity)
+        {
+            var hidden = SecurityEntries.EntityTypes.ToList();
+            q = q.Where(a => !hidden.Contains(a.EntityType));
+        }
         if (!string.IsNullOrWhiteSpace(query.EntityType))
         {
             q = q.Where(a => a.EntityType == query.EntityType);

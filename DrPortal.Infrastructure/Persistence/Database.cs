@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 using MySqlConnector;
 
 namespace DrPortal.Infrastructure.Persistence;
@@ -8,8 +10,15 @@ internal static class Database
     /// <summary>MariaDB 10.11 (Debian 12). A fixed version keeps migrations reproducible without a live server.</summary>
     public static readonly MariaDbServerVersion ServerVersion = new(new Version(10, 11, 0));
 
+    /// <summary>
+    /// A refused save is no failure of the portal in itself: a unique index saying "that name exists" is answered with
+    /// a 409 or a field error (<see cref="IsDuplicateKey"/>). So EF's own error entries for a failed command or save
+    /// (with stack traces) are debug entries; a failure nobody handles is still logged where it ends (the API's
+    /// exception handler, Hangfire's job failure, a page's error guard).
+    /// </summary>
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseMySql(connectionString, ServerVersion);
+        options.UseMySql(connectionString, ServerVersion)
+            .ConfigureWarnings(w => w.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug), (RelationalEventId.CommandError, LogLevel.Debug)));
 
     /// <summary>MariaDB's ER_DUP_ENTRY: a unique index refused the row.</summary>
     public static bool IsDuplicateKey(DbUpdateException ex) =>

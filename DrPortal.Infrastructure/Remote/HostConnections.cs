@@ -134,7 +134,11 @@ internal sealed class HostConnections(
         }
         catch (Exception ex) when (ex is RemoteConnectionException or HostKeyMismatchException)
         {
-            return Result<ConnectionTest>.Ok(new ConnectionTest(false, watch.Elapsed.TotalMilliseconds, null, ex.Message));
+            // A refused login or a changed key comes from an SSH server; anything else (closed port, timeout, another service) reads alike.
+            var error = ex is RemoteConnectionException && ex.InnerException is not Renci.SshNet.Common.SshAuthenticationException
+                ? $"{host.Name} is not reachable over SSH."
+                : ex.Message;
+            return Result<ConnectionTest>.Ok(new ConnectionTest(false, watch.Elapsed.TotalMilliseconds, null, error, ex.Message));
         }
     }
 

@@ -159,7 +159,7 @@ internal sealed class FakeUserAccounts : IUserAccounts
         return Task.FromResult(Result<UserSummary>.Ok(user));
     }
 
-    public Task<Result<UserSummary>> UpdateAsync(string userId, string? role, bool disabled, string actor, CancellationToken ct) =>
+    public Task<Result<UserSummary>> UpdateAsync(string userId, string? role, bool? disabled, string actor, CancellationToken ct) =>
         Task.FromResult(Result<UserSummary>.Invalid("role", "This is the last enabled administrator; make another user Admin first."));
 
     public Task<Result<UserSummary>> ResetPasswordAsync(string userId, string? newPassword, string actor, CancellationToken ct) =>

@@ -227,7 +227,9 @@ public partial class AbuseTests : IClassFixture<AbuseTests.Portal>
         var fromB = await TokenAsync(admin, PortalFactory.AdminName, PortalFactory.AdminPassword);
         var pageFromB = await LoginErrorAsync(_portal.Client("10.5.0.3"), PortalFactory.AdminName, PortalFactory.AdminPassword);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, fromA.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, fromA.StatusCode);
+        Assert.True(fromA.Headers.RetryAfter?.Delta > TimeSpan.Zero, fromA.Headers.RetryAfter?.ToString());
+        Assert.Equal("application/problem+json", fromA.Content.Headers.ContentType?.MediaType);
         Assert.Contains("Too many attempts from this address", await fromA.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, fromB.StatusCode);
         Assert.Null(pageFromB);

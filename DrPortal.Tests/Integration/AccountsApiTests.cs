@@ -79,7 +79,8 @@ public class AccountsApiTests : IClassFixture<PortalFactory>
 
         var response = await anon.PostAsJsonAsync("/api/v1/auth/tokens", new CreateTokenRequest(name, PortalFactory.AdminPassword, "x"));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
         Assert.Contains("Too many attempts from this address", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var admin = await _portal.CreateAdminClientAsync();
         var users = await admin.GetFromJsonAsync<List<UserDto>>("/api/v1/users", Json.Options);

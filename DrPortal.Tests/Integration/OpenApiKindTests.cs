@@ -32,6 +32,17 @@ public class OpenApiKindTests(PortalFactory portal) : IClassFixture<PortalFactor
         Assert.Contains("/api/v1/hypervisor-kinds", description, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Document_EnumsAreStringsListingTheirNames()
+    {
+        using var document = await DocumentAsync();
+
+        var site = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("Site");
+
+        Assert.Equal("string", site.GetProperty("type").GetString());
+        Assert.Equal(["Primary", "Recovery"], site.GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+    }
+
     private async Task<string> DescriptionAsync(string schema, string property)
     {
         using var document = await DocumentAsync();

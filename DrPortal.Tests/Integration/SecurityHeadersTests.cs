@@ -15,21 +15,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DrPortal.Tests.Integration;
 
-/// <summary>
-/// The portal with its shipped AllowedHosts and one trusted proxy network, 10.9.0.0/16. The test server has no
-/// sockets, so a test names the peer address (<see cref="TestPeerAddress"/>) and a startup filter makes it the connection's remote
-/// address before the portal's pipeline runs (as Kestrel would set it from the socket).
-/// </summary>
-public sealed class TrustedProxyPortal : PortalFactory
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting(TrustedForwardedHeaders.Setting, "10.9.0.0/16");
-        builder.ConfigureTestServices(services => services.AddTransient<IStartupFilter, TestPeerAddress>());
-    }
-}
-
 public class SecurityHeadersTests(TrustedProxyPortal portal) : IClassFixture<TrustedProxyPortal>
 {
     private static readonly Regex NonceInPolicy = new("'nonce-([^']+)'", RegexOptions.Compiled);
@@ -233,32 +218,6 @@ public class SecurityHeadersTests(TrustedProxyPortal portal) : IClassFixture<Tru
         using var probe = Forwarded(HttpMethod.Get, "/hosts");
         using var challenge = await client.SendAsync(probe);
         return (response.StatusCode, cookie, challenge.Headers.Location?.ToString() ?? "");
-    }
-}
-
-/// <summary>The portal serving HTTPS itself with its generated certificate, on a real Kestrel port on loopback.</summary>
-public sealed class HttpsPortal : PortalFactory
-{
-    public const string HostName = "portal.example";
-
-    public HttpsPortal() => UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps()));
-
-    public Uri BaseAddress { get; private set; } = default!;
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("urls", "https://127.0.0.1:0");
-        builder.UseSetting(PortalTls.HostNameSetting, HostName);
-        builder.UseSetting("AllowedHosts", $"localhost;127.0.0.1;[::1];{HostName}");
-    }
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        StartServer();
-        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        BaseAddress = new Uri(address + "/");
     }
 }
 

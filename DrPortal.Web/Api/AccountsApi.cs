@@ -24,8 +24,10 @@ internal static class AccountsApi
                 var check = await passwords.CheckAsync(body.UserName, body.Password, Core.Audit.SignInEvent.TokenCreation, http.Connection.RemoteIpAddress?.ToString(), ct);
                 if (check.User is not { } user)
                 {
-                    var refusal = check.RetryAfter is { } wait ? SignInThrottle.Refusal(wait) : PasswordCheck.Refusal;
-                    return TypedResults.Problem(refusal, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+                    // A wrong name or password is a 401; a throttled address gets 429 with Retry-After.
+                    return check.RetryAfter is { } wait
+                        ? (IResult)new TooManyRequestsResult(wait, SignInThrottle.Refusal(wait))
+                        : TypedResults.Problem(PasswordCheck.Refusal, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
                 }
                 if (await TwoFactorCheck.RefuseTokenAsync(http, user.Id, user.UserName!, check.Role, body.Code, ct) is { } twoFactorRefusal)
                 {

@@ -17,6 +17,7 @@ internal static class ApiResults
         ResultStatus.Invalid => TypedResults.ValidationProblem(JsonFieldNames(result.Errors!.ToDictionary()), title: "The request is not valid. Nothing was changed."),
         ResultStatus.NotFound => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
         ResultStatus.Conflict => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
+        ResultStatus.Throttled => new TooManyRequestsResult(result.RetryAfter ?? TimeSpan.FromMinutes(1), result.Message),
         _ => throw new InvalidOperationException("An OK result is not a problem."),
     };
 

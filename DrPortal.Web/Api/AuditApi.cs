@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text;
 using DrPortal.Core.Audit;
 using DrPortal.Core.Common;
+using DrPortal.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DrPortal.Web.Api;
@@ -17,13 +19,13 @@ internal static class AuditApi
     {
         var audit = api.MapGroup("/audit").WithTags("Audit");
         audit.MapGet("/", async Task<Results<Ok<Page<AuditEntryDto>>, ValidationProblem>> (string? search, string? user, string? type, string? entityType, DateTimeOffset? from, DateTimeOffset? to, int? skip, int? take,
-                IAuditLog log, CancellationToken ct) =>
+                ClaimsPrincipal caller, IAuditLog log, CancellationToken ct) =>
             {
                 if (Validate(from, to) is { } invalid)
                 {
                     return invalid;
                 }
-                var page = await log.QueryAsync(new AuditQuery(search, type ?? entityType, skip ?? 0, take ?? 50, user, from, to), ct);
+                var page = await log.QueryAsync(new AuditQuery(search, type ?? entityType, skip ?? 0, take ?? 50, user, from, to, HideSecurity: !caller.SeesSecurityAudit()), ct);
                 return TypedResults.Ok(new Page<AuditEntryDto>(page.Items.Select(AuditEntryDto.From).ToList(), page.Total));
             })
             .WithSummary("Entries newest first. Filters: search (actor, action, entity, summary), user (who acted, in part), type (entity type: " +
@@ -35,7 +37,7 @@ internal static class AuditApi
                 {
                     return invalid;
                 }
-                var query = new AuditQuery(search, type ?? entityType, 0, ExportPageSize, user, from, to);
+                var query = new AuditQuery(search, type ?? entityType, 0, ExportPageSize, user, from, to, HideSecurity: !http.User.SeesSecurityAudit());
                 var name = string.Create(CultureInfo.InvariantCulture, $"drportal-audit-{clock.UtcNow:yyyyMMdd-HHmmss}.csv");
                 return TypedResults.Stream(stream => WriteCsvAsync(stream, log, query, http.RequestAborted), "text/csv; charset=utf-8", name);
             })

@@ -79,7 +79,9 @@ public sealed record PublicKeyDto(string PublicKey, string AuthorizedKeysLine);
 
 public sealed record CreateUserRequest(string? UserName, string? Password, string? Role);
 
-public sealed record UpdateUserRequest(string? Role, bool Disabled);
+/// <param name="Role">Admin, Operator or Viewer; left out, the role stays.</param>
+/// <param name="Disabled">Left out, the user stays enabled or disabled as now.</param>
+public sealed record UpdateUserRequest(string? Role = null, bool? Disabled = null);
 
 public sealed record PasswordRequest(string? Password);
 

@@ -37,8 +37,8 @@ internal static class HypervisorsApi
             (await connections.InstallKeyAsync(id, body.Password ?? "", user.ActorName(), ct)).ToHttp(_ => new { installed = true }))
             .RequireAuthorization(Policies.CanAdminister)
             .WithSummary("Logs in once with the password (never stored) and installs the portal's public key.");
-        hosts.MapPost("/{id:int}/test", async (int id, IHostConnections connections, CancellationToken ct) =>
-            (await connections.TestAsync(id, ct)).ToHttp(t => t))
+        hosts.MapPost("/{id:int}/test", async (int id, ClaimsPrincipal user, IHostConnections connections, CancellationToken ct) =>
+            (await connections.TestAsync(id, ct)).ToHttp(t => user.CanAdminister() ? t : t with { Detail = null }))
             .RequireAuthorization(Policies.CanOperate);
         hosts.MapGet("/{id:int}/vms", async (int id, IHostConnections connections, CancellationToken ct) =>
             (await connections.ListVmsAsync(id, ct)).ToHttp(v => v));

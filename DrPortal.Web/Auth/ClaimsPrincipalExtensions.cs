@@ -13,4 +13,7 @@ internal static class ClaimsPrincipalExtensions
     public static bool CanOperate(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Operator);
 
     public static bool CanAdminister(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin);
+
+    /// <summary>Viewers read the audit log without its <see cref="Core.Audit.SecurityEntries"/> (users, tokens, sign-ins).</summary>
+    public static bool SeesSecurityAudit(this ClaimsPrincipal user) => user.CanOperate();
 }

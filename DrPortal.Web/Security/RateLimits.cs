@@ -90,18 +90,17 @@ internal static class RateLimits
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken ct)
     {
         var context = rejected.HttpContext;
-        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 60;
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var detail = $"Too many requests from this client; try again in {seconds} s.";
-        if (context.Request.Path.StartsWithSegments("/api"))
+        var answer = new Api.TooManyRequestsResult(rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1));
+        if (Api.ApiErrors.IsApi(context.Request))
         {
-            await Results.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests").ExecuteAsync(context);
+            await answer.ExecuteAsync(context);
         }
         else
         {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = answer.Seconds.ToString(CultureInfo.InvariantCulture);
             context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync(detail, ct);
+            await context.Response.WriteAsync($"Too many requests from this client; try again in {answer.Seconds} s.", ct);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using DrPortal.Core.Audit;
+using DrPortal.Web.Auth;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -41,7 +42,7 @@ public partial class AuditLogPage
     private AuditQuery Query(int skip, int take)
     {
         var (from, to) = Bounds(_fromDay, _toDay);
-        return new AuditQuery(_search, _entityType, skip, take, _user, from, to);
+        return new AuditQuery(_search, _entityType, skip, take, _user, from, to, HideSecurity: !User.SeesSecurityAudit());
     }
 
     /// <summary>Whole days in the portal's time zone (the one times are shown in): from the first day's start to the end of the last.</summary>
