@@ -16,6 +16,7 @@ namespace DrPortal.Infrastructure.Jobs;
 internal sealed partial class TaskOutcomes(
     IDbContextFactory<DrPortalDbContext> dbFactory,
     RetentionApplier retention,
+    Metrics.TaskMetrics metrics,
     IClock clock,
     ILogger<TaskOutcomes> logger)
 {
@@ -46,9 +47,10 @@ internal sealed partial class TaskOutcomes(
                 return task;
             }
             var cancelledBy = task.Status == DrTaskStatus.Cancelled ? await CancelledByAsync(db, taskId) : null;
-            var archive = task.ArchiveId is { } archiveId
-                ? await db.Archives.AsNoTracking().Where(a => a.Id == archiveId).Select(a => a.Label).FirstOrDefaultAsync(CancellationToken.None)
+            var point = task.ArchiveId is { } archiveId
+                ? await db.Archives.AsNoTracking().Where(a => a.Id == archiveId).Select(a => new { a.Label, a.SizeBytes }).FirstOrDefaultAsync(CancellationToken.None)
                 : null;
+            var archive = point?.Label;
             db.AuditEntries.Add(AuditLog.Entry(clock, task.RequestedBy, Action(task.Status), EntityType, taskId.ToString(CultureInfo.InvariantCulture),
                 Summary(task, cancelledBy, archive), null, new
                 {
@@ -67,6 +69,8 @@ internal sealed partial class TaskOutcomes(
                     task.FinishedAt,
                 }));
             await db.SaveChangesAsync(CancellationToken.None);
+            var stages = await db.TaskStages.AsNoTracking().Where(st => st.DrTaskId == taskId).ToListAsync(CancellationToken.None);
+            metrics.Record(task, stages, point?.SizeBytes);
         }
         try
         {
