@@ -159,6 +159,27 @@ public static class DependencyInjection
         services.AddSingleton<Core.Coverage.ICoverageQuery, CoverageQuery>();
         services.AddSingleton<RetentionApplier>();
         services.AddSingleton<IRetentionPruner>(sp => sp.GetRequiredService<RetentionApplier>());
+
+        // Health: readiness checks (mapped by the web layer), background host checks, Prometheus metrics.
+        services.AddOptions<Health.HealthOptions>().BindConfiguration(Health.HealthOptions.Section)
+            .Validate(o => o.HostCheckIntervalSeconds > 0 && o.HostCheckConcurrency > 0 && o.HostCheckTimeoutSeconds > 0
+                && o.RepositoryMinimumFreeMiB >= 0 && o.DumpMinimumFreeMiB >= 0,
+                $"{Health.HealthOptions.Section}: the interval, concurrency and timeout must be positive, the thresholds not negative.")
+            .ValidateOnStart();
+        services.AddHealthChecks()
+            .AddCheck<Health.DatabaseReadiness>("database", tags: [Health.HealthTags.Ready], timeout: TimeSpan.FromSeconds(5))
+            .AddCheck<Health.JobServerReadiness>("jobs", tags: [Health.HealthTags.Ready], timeout: TimeSpan.FromSeconds(5))
+            .AddCheck<Health.RepositoryReadiness>("repository", tags: [Health.HealthTags.Ready], timeout: TimeSpan.FromSeconds(5));
+        services.AddSingleton<Health.HostChecker>();
+        services.AddSingleton<Health.HostCheckService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Health.HostCheckService>());
+        services.AddOptions<Metrics.MetricsOptions>().BindConfiguration(Metrics.MetricsOptions.Section)
+            .Validate(o => o.CacheSeconds >= 0 && o.MaxLabelledItems >= 0, $"{Metrics.MetricsOptions.Section}: CacheSeconds and MaxLabelledItems must not be negative.")
+            .ValidateOnStart();
+        services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
+        services.AddSingleton<Metrics.TaskMetrics>();
+        services.AddSingleton<Metrics.StateGauges>();
+        services.AddSingleton<Metrics.PortalMetrics>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using DrPortal.Infrastructure.Persistence;
 using DrPortal.Web.Api;
 using DrPortal.Web.Auth;
 using DrPortal.Web.Components;
+using DrPortal.Web.Operations;
 using DrPortal.Web.Security;
 using Hangfire;
 using Microsoft.AspNetCore.Antiforgery;
@@ -34,6 +35,9 @@ internal static class PortalWeb
         }));
         services.AddHttpContextAccessor();
         services.AddTrustedForwardedHeaders();
+        services.AddSingleton<MetricsAccess>();
+        // A malformed network or token hash stops the start with the setting's name, not the first scrape.
+        services.AddOptions<Infrastructure.Metrics.MetricsOptions>().Validate(o => MetricsAccess.Parse(o) is var _).ValidateOnStart();
         return services;
     }
 
@@ -131,6 +135,8 @@ internal static class PortalWeb
             await signIn.SignOutAsync();
             return (IResult)TypedResults.LocalRedirect("/login");
         });
+
+        app.MapHealthEndpoints();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(SecurityHeaders.WithoutFrameworkPolicy);
     }

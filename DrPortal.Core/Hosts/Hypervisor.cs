@@ -54,6 +54,22 @@ public sealed class Hypervisor
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>When the background check last logged in to the host; null if it never did.</summary>
+    public DateTimeOffset? LastSeenAt { get; set; }
+
+    /// <summary>When the background check last ran for the host, whatever it found.</summary>
+    public DateTimeOffset? LastCheckAt { get; set; }
+
+    public HostCheckState CheckState { get; set; }
+
+    /// <summary>What the last check found, in words (why it was unreachable, how much space is left).</summary>
+    public string? CheckMessage { get; set; }
+
+    public const int CheckMessageMaxLength = 500;
+
+    /// <summary>Free bytes in the host's dump area at the last check; null when unknown.</summary>
+    public long? DumpFreeBytes { get; set; }
+
     public HostKey? PinnedHostKey =>
         HostKeyAlgorithm is not null && HostKeyBlob is not null ? new HostKey(HostKeyAlgorithm, HostKeyBlob) : null;
 

@@ -18,6 +18,7 @@ internal sealed partial class TaskOutcomes(
     IDbContextFactory<DrPortalDbContext> dbFactory,
     RetentionApplier retention,
     IOperationalEvents events,
+    Metrics.TaskMetrics metrics,
     IClock clock,
     ILogger<TaskOutcomes> logger)
 {
@@ -48,9 +49,10 @@ internal sealed partial class TaskOutcomes(
                 return task;
             }
             var cancelledBy = task.Status == DrTaskStatus.Cancelled ? await CancelledByAsync(db, taskId) : null;
-            var archive = task.ArchiveId is { } archiveId
-                ? await db.Archives.AsNoTracking().Where(a => a.Id == archiveId).Select(a => a.Label).FirstOrDefaultAsync(CancellationToken.None)
+            var point = task.ArchiveId is { } archiveId
+                ? await db.Archives.AsNoTracking().Where(a => a.Id == archiveId).Select(a => new { a.Label, a.SizeBytes }).FirstOrDefaultAsync(CancellationToken.None)
                 : null;
+            var archive = point?.Label;
             db.AuditEntries.Add(AuditLog.Entry(clock, task.RequestedBy, Action(task.Status), EntityType, taskId.ToString(CultureInfo.InvariantCulture),
                 Summary(task, cancelledBy, archive), null, new
                 {
@@ -73,6 +75,8 @@ internal sealed partial class TaskOutcomes(
             {
                 events.Publish(e);
             }
+            var stages = await db.TaskStages.AsNoTracking().Where(st => st.DrTaskId == taskId).ToListAsync(CancellationToken.None);
+            metrics.Record(task, stages, point?.SizeBytes);
         }
         try
         {

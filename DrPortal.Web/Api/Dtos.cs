@@ -12,11 +12,13 @@ namespace DrPortal.Web.Api;
 public sealed record HypervisorDto(
     int Id, string Name, string Address, int SshPort, HypervisorKind Kind, Site Site, string SshUser,
     string StagingDirectory, string? RestoreStorage, int? BandwidthLimitKiBps, string? Note, string? HostKeyFingerprint, bool HostKeyTrusted,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    HostCheckState CheckState, string? CheckMessage, DateTimeOffset? LastSeenAt, DateTimeOffset? LastCheckAt, long? DumpFreeBytes)
 {
     public static HypervisorDto From(Hypervisor h) => new(
         h.Id, h.Name, h.Address, h.SshPort, h.Kind, h.Site, h.SshUser, h.StagingDirectory, h.RestoreStorage, h.BandwidthLimitKiBps, h.Note,
-        h.HostKeyFingerprint, h.HostKeyFingerprint is not null, h.CreatedAt, h.UpdatedAt);
+        h.HostKeyFingerprint, h.HostKeyFingerprint is not null, h.CreatedAt, h.UpdatedAt,
+        h.CheckState, h.CheckMessage, h.LastSeenAt, h.LastCheckAt, h.DumpFreeBytes);
 }
 
 /// <param name="Kind">The kind of both hosts; null while a host is not loaded.</param>

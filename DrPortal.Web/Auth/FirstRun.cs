@@ -25,10 +25,11 @@ internal sealed class FirstRun(RequestDelegate next)
         await next(context);
     }
 
-    /// <summary>Browser page requests; the API, Blazor's framework files and static assets pass through.</summary>
+    /// <summary>Browser page requests; the API, the health probes, Blazor's framework files and static assets pass through.</summary>
     private static bool IsPage(HttpRequest request) =>
         HttpMethods.IsGet(request.Method)
         && !request.Path.StartsWithSegments("/api")
+        && !Operations.HealthEndpoints.IsProbe(request.Path)
         && !request.Path.StartsWithSegments("/_framework")
         && !request.Path.StartsWithSegments("/_content")
         && !request.Path.StartsWithSegments("/_blazor")

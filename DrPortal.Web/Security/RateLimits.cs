@@ -19,6 +19,9 @@ internal sealed class RateLimitSettings
 
     /// <summary>Every other API call, per API token (or signed-in user; anonymous calls per address).</summary>
     public int ApiPerMinute { get; set; } = 600;
+
+    /// <summary>/readyz and /metrics (each asks the database), per client address; /healthz asks nothing and is not limited.</summary>
+    public int ProbesPerMinute { get; set; } = 600;
 }
 
 /// <summary>
@@ -38,10 +41,11 @@ internal static class RateLimits
                 if (env.IsEnvironment("Testing"))
                 {
                     o.ApiPerMinute = TestingApiPerMinute;
+                    o.ProbesPerMinute = TestingApiPerMinute;
                 }
             })
             .BindConfiguration(RateLimitSettings.Section)
-            .Validate(o => o.SignInPerMinute > 0 && o.SetupPerMinute > 0 && o.ApiPerMinute > 0, $"{RateLimitSettings.Section}: every limit must be a positive number of requests per minute.")
+            .Validate(o => o.SignInPerMinute > 0 && o.SetupPerMinute > 0 && o.ApiPerMinute > 0 && o.ProbesPerMinute > 0, $"{RateLimitSettings.Section}: every limit must be a positive number of requests per minute.")
             .ValidateOnStart();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitSettings>>((o, settings) =>
@@ -74,6 +78,10 @@ internal static class RateLimits
                 ? ctx.User.FindFirstValue("drportal:token") is { } token ? "token " + token : "user " + ctx.User.Identity.Name
                 : "address " + address;
             return PerMinute("api " + caller, limits.ApiPerMinute);
+        }
+        if (request.Path.StartsWithSegments(Operations.HealthEndpoints.Ready) || request.Path.StartsWithSegments(Operations.HealthEndpoints.Metrics))
+        {
+            return PerMinute("probes " + address, limits.ProbesPerMinute);
         }
         return RateLimitPartition.GetNoLimiter("pages");
     }

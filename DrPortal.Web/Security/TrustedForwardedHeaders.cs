@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using IPNetwork = System.Net.IPNetwork;
 
@@ -41,27 +40,7 @@ internal static class TrustedForwardedHeaders
     }
 
     /// <summary>The trusted proxies; an entry that is neither an IP address nor a CIDR network stops the start, naming the setting.</summary>
-    internal static IReadOnlyList<IPNetwork> Parse(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(Setting);
-        var entries = section.GetChildren().Select(c => c.Value).Append(section.Value)
-            .SelectMany(v => (v ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return [.. entries.Select(ParseEntry)];
-    }
-
-    private static IPNetwork ParseEntry(string entry)
-    {
-        if (IPAddress.TryParse(entry, out var address) && !entry.Contains('/', StringComparison.Ordinal))
-        {
-            return new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
-        }
-        if (IPNetwork.TryParse(entry, out var network))
-        {
-            return network;
-        }
-        throw new InvalidOperationException(
-            $"{Setting}: '{entry}' is neither an IP address nor a CIDR network (e.g. 10.0.0.5 or 10.0.0.0/24).");
-    }
+    internal static IReadOnlyList<IPNetwork> Parse(IConfiguration configuration) => NetworkList.Parse(configuration, Setting);
 
     /// <summary>AllowedHosts ("localhost;127.0.0.1;[::1]") as host names; "*" or nothing allows any.</summary>
     private static IReadOnlyList<string> AllowedHosts(IConfiguration configuration) =>

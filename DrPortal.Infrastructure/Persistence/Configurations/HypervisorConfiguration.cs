@@ -22,6 +22,8 @@ internal sealed class HypervisorConfiguration : IEntityTypeConfiguration<Hypervi
         b.Property(h => h.HostKeyAlgorithm).HasMaxLength(64);
         b.Property(h => h.HostKeyBlob).HasMaxLength(4096);
         b.Property(h => h.HostKeyFingerprint).HasMaxLength(64);
+        b.Property(h => h.CheckState).HasConversion<string>().HasMaxLength(16);
+        b.Property(h => h.CheckMessage).HasMaxLength(Hypervisor.CheckMessageMaxLength);
         b.Ignore(h => h.PinnedHostKey);
     }
 }

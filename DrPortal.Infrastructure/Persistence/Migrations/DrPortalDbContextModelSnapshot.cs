@@ -271,8 +271,20 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.Property<int?>("BandwidthLimitKiBps")
                         .HasColumnType("int");
 
+                    b.Property<string>("CheckMessage")
+                        .HasMaxLength(500)
+                        .HasColumnType("varchar(500)");
+
+                    b.Property<string>("CheckState")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("varchar(16)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetime(6)");
+
+                    b.Property<long?>("DumpFreeBytes")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("HostKeyAlgorithm")
                         .HasMaxLength(64)
@@ -290,6 +302,12 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("varchar(16)");
+
+                    b.Property<DateTimeOffset?>("LastCheckAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<DateTimeOffset?>("LastSeenAt")
+                        .HasColumnType("datetime(6)");
 
                     b.Property<string>("Name")
                         .IsRequired()

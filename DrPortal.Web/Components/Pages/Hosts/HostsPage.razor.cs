@@ -1,3 +1,4 @@
+using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
 using DrPortal.Web.Auth;
@@ -15,6 +16,7 @@ public partial class HostsPage
     private static readonly Func<Hypervisor, object> ByKind = h => h.Kind;
     private static readonly Func<Hypervisor, object> ByUser = h => h.SshUser;
     private static readonly Func<Hypervisor, object> ByKey = h => h.HostKeyFingerprint ?? "";
+    private static readonly Func<Hypervisor, object> ByState = h => h.CheckState;
 
     private List<Hypervisor> _hosts = [];
     private string? _search;
@@ -28,6 +30,9 @@ public partial class HostsPage
 
     [Inject]
     private HypervisorProfiles Profiles { get; set; } = default!;
+
+    [Inject]
+    private IClock Clock { get; set; } = default!;
 
     private bool CanAdminister => User.CanAdminister();
 
