@@ -60,6 +60,11 @@ public static class DependencyInjection
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<IHostConnections, HostConnections>();
         services.AddSingleton<IUserAccounts, Accounts.UserAccounts>();
+        services.AddSingleton<ISessionRevocations, Accounts.SessionRevocations>();
+        services.AddSingleton<Accounts.UserSessionStore>();
+        services.AddSingleton<IUserSessions>(sp => sp.GetRequiredService<Accounts.UserSessionStore>());
+        // The browser cookie carries only a session key; the sign-in ticket stays in the database.
+        services.AddSingleton<Microsoft.AspNetCore.Authentication.Cookies.ITicketStore>(sp => sp.GetRequiredService<Accounts.UserSessionStore>());
         services.AddSingleton<ISecurityPolicyStore, Accounts.DefaultSecurityPolicyStore>();
         services.AddSingleton<Core.Notifications.IOperationalEvents, Notifications.LoggedOperationalEvents>();
         services.AddTransient<DatabaseMigrator>();

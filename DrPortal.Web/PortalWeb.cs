@@ -102,6 +102,7 @@ internal static class PortalWeb
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(Core.Accounts.Policies.CanView).DisableAntiforgery();
         api.MapAccountsApi();
+        api.MapSessionsApi();
         api.MapApiCsrf();
         api.MapHypervisorsApi();
         api.MapPairsApi();

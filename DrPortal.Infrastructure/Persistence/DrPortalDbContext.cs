@@ -16,6 +16,7 @@ public sealed class DrPortalDbContext(DbContextOptions<DrPortalDbContext> option
     public DbSet<VmPair> VmPairs => Set<VmPair>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<DrTask> Tasks => Set<DrTask>();
     public DbSet<DrTaskStage> TaskStages => Set<DrTaskStage>();
     public DbSet<DrTaskLogLine> TaskLogLines => Set<DrTaskLogLine>();

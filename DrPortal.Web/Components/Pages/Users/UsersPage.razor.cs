@@ -1,4 +1,5 @@
 using DrPortal.Core.Accounts;
+using DrPortal.Web.Auth;
 using DrPortal.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -18,6 +19,9 @@ public partial class UsersPage
 
     [Inject]
     private IUserAccounts Accounts { get; set; } = default!;
+
+    [Inject]
+    private IUserSessions Sessions { get; set; } = default!;
 
     [Inject]
     private IDialogService Dialogs { get; set; } = default!;
@@ -79,5 +83,19 @@ public partial class UsersPage
             Snackbar.Add($"The password of {saved.UserName} was reset.", Severity.Success);
             await ReloadAsync();
         }
+    }
+
+    private async Task EndSessionsAsync(UserSummary user)
+    {
+        if (!await Dialogs.ConfirmAsync("Sign out everywhere", $"End every browser session of {user.UserName}?", "Sign out",
+                "Their open pages go to the login page at once; they can sign in again. API tokens are not affected."))
+        {
+            return;
+        }
+        await GuardAsync("Ending the sessions", async () =>
+        {
+            var result = await Sessions.EndAllAsync(user.Id, User.ActorName(), Aborted);
+            Snackbar.Add(result.IsOk ? $"Ended {result.Value} session(s) of {user.UserName}." : Display.Refusal(result), result.IsOk ? Severity.Success : Severity.Warning);
+        });
     }
 }
