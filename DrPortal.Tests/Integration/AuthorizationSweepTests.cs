@@ -67,7 +67,7 @@ public class AuthorizationSweepTests : IClassFixture<PortalFactory>
         { "PUT", "/api/v1/users/nobody", Roles.Admin },
         { "POST", "/api/v1/users/nobody/password", Roles.Admin },
         { "GET", "/api/v1/account/sessions", Roles.Viewer },
-        { "DELETE", "/api/v1/account/sessions/nosuchsession", Roles.Viewer },
+        { "DELETE", "/api/v1/account/sessions/nobody", Roles.Viewer },
         { "DELETE", "/api/v1/users/nobody/sessions", Roles.Admin },
         { "GET", "/api/v1/plans", Roles.Viewer },
         { "GET", "/api/v1/plans/999", Roles.Viewer },
