@@ -73,6 +73,11 @@ public static class DependencyInjection
         services.AddSingleton<Core.Notifications.IOperationalEvents>(sp => sp.GetRequiredService<Notifications.NotificationDispatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<Notifications.NotificationDispatcher>());
         services.AddSingleton<Core.Notifications.INotificationSettings, Notifications.NotificationStore>();
+        services.AddSingleton<ISessionRevocations, Accounts.SessionRevocations>();
+        services.AddSingleton<Accounts.UserSessionStore>();
+        services.AddSingleton<IUserSessions>(sp => sp.GetRequiredService<Accounts.UserSessionStore>());
+        // The browser cookie carries only a session key; the sign-in ticket stays in the database.
+        services.AddSingleton<Microsoft.AspNetCore.Authentication.Cookies.ITicketStore>(sp => sp.GetRequiredService<Accounts.UserSessionStore>());
         services.AddTransient<DatabaseMigrator>();
 
         // Tasks: rows in MariaDB, executed by Hangfire on in-memory storage (DESIGN.md "Stack").

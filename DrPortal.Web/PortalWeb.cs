@@ -109,6 +109,7 @@ internal static class PortalWeb
         api.MapAccountsApi();
         api.MapTokensApi();
         api.MapSettingsApi();
+        api.MapSessionsApi();
         api.MapApiCsrf();
         api.MapHypervisorsApi();
         api.MapPairsApi();

@@ -41,7 +41,8 @@ public interface IUserAccounts
 
     Task<Result<UserSummary>> ResetPasswordAsync(string userId, string? newPassword, string actor, CancellationToken ct);
 
-    Task<Result<UserSummary>> ChangeOwnPasswordAsync(string userId, string? currentPassword, string? newPassword, CancellationToken ct);
+    /// <summary>Changes the user's own password; every other session of theirs ends, <paramref name="keepSessionId"/> (the one asking) stays.</summary>
+    Task<Result<UserSummary>> ChangeOwnPasswordAsync(string userId, string? currentPassword, string? newPassword, string? keepSessionId, CancellationToken ct);
 
     Task<IReadOnlyList<ApiTokenSummary>> ListTokensAsync(string userId, CancellationToken ct);
 

@@ -10,7 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DrPortal.Infrastructure.Accounts;
 
 /// <summary>ASP.NET Core Identity behind <see cref="IUserAccounts"/>. Each call uses its own scope (Blazor circuits live long).</summary>
-internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactory<DrPortalDbContext> contexts, IClock clock, IAuditLog audit, ISecurityPolicyStore policies) : IUserAccounts
+internal sealed class UserAccounts(
+    IServiceScopeFactory scopes, IDbContextFactory<DrPortalDbContext> contexts, IClock clock, IAuditLog audit, ISecurityPolicyStore policies,
+    UserSessionStore sessions) : IUserAccounts
 {
     private const string UserEntity = "User";
     private const string TokenEntity = "ApiToken";
@@ -95,6 +97,11 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
         // A new stamp signs the user out everywhere within the validation interval.
         await users.UpdateSecurityStampAsync(user);
         var after = await SummaryAsync(users, user);
+        if (after.IsDisabled || after.Role != before.Role)
+        {
+            // Open pages and cookies end now, not when the stamp is next checked.
+            await sessions.EndAllOfAsync(user.Id, keepSessionId: null, ct);
+        }
         if ((after.IsDisabled && !before.IsDisabled) || Roles.Rank(after.Role) < Roles.Rank(before.Role))
         {
             await RevokeAllTokensAsync(user, actor, after.IsDisabled ? "disabled" : $"demoted to {after.Role}", ct);
@@ -125,12 +132,13 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
             return Invalid("password", result);
         }
         await users.SetLockoutEndDateAsync(user, null);
+        await sessions.EndAllOfAsync(user.Id, keepSessionId: null, ct);
         await RevokeAllTokensAsync(user, actor, "password reset", ct);
         await RecordAsync(actor, "reset-password", UserEntity, user.UserName!, $"Reset the password of {user.UserName}", null, null, ct);
         return Result<UserSummary>.Ok(await SummaryAsync(users, user));
     }
 
-    public async Task<Result<UserSummary>> ChangeOwnPasswordAsync(string userId, string? currentPassword, string? newPassword, CancellationToken ct)
+    public async Task<Result<UserSummary>> ChangeOwnPasswordAsync(string userId, string? currentPassword, string? newPassword, string? keepSessionId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
@@ -154,6 +162,12 @@ internal sealed class UserAccounts(IServiceScopeFactory scopes, IDbContextFactor
             return result.Errors.Any(e => e.Code == "PasswordMismatch")
                 ? Result<UserSummary>.Invalid("currentPassword", "Current password is wrong.")
                 : Invalid("newPassword", result);
+        }
+        // Every other browser signed in with the old password ends; the one that changed it stays signed in.
+        await sessions.EndAllOfAsync(user.Id, keepSessionId, ct);
+        if (keepSessionId is not null)
+        {
+            await sessions.RefreshUserAsync(keepSessionId, ct);
         }
         await RevokeAllTokensAsync(user, user.UserName!, "password changed", ct);
         await RecordAsync(user.UserName!, "change-password", UserEntity, user.UserName!, $"{user.UserName} changed their password", null, null, ct);

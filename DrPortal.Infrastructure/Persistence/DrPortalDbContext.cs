@@ -17,6 +17,7 @@ public sealed class DrPortalDbContext(DbContextOptions<DrPortalDbContext> option
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<SecurityPolicyRow> SecurityPolicies => Set<SecurityPolicyRow>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<DrTask> Tasks => Set<DrTask>();
     public DbSet<DrTaskStage> TaskStages => Set<DrTaskStage>();
     public DbSet<DrTaskLogLine> TaskLogLines => Set<DrTaskLogLine>();

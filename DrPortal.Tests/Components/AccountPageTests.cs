@@ -6,7 +6,7 @@ namespace DrPortal.Tests.Components;
 
 public class AccountPageTests : PortalTestContext
 {
-    public AccountPageTests() => SignInAs(Roles.Viewer, "alice");
+    public AccountPageTests() => SignInAs(Roles.Viewer, "alice", sessionId: "mine");
 
     [Fact]
     public void CreateToken_Named_ShowsTheTokenOnceWithWarning()
@@ -41,5 +41,27 @@ public class AccountPageTests : PortalTestContext
 
         page.WaitForAssertion(() => Assert.Contains("Current password is wrong.", Field(page, "current-password").TextContent));
         Assert.Empty(page.FindAll("[data-test=password-changed]"));
+    }
+
+    [Fact]
+    public void Sessions_ListsTheUsersSessions_AndSignsOutAnother_ButNotThisOne()
+    {
+        var signedIn = new DateTimeOffset(2026, 12, 3, 8, 0, 0, TimeSpan.Zero);
+        Sessions.ByUser["alice-id"] =
+        [
+            new("other", signedIn, signedIn.AddHours(1), signedIn.AddHours(9), "10.0.0.7", "Firefox 128 on Linux", false),
+            new("mine", signedIn, signedIn.AddHours(2), signedIn.AddHours(10), "10.0.0.8", "Chrome 131 on Windows", false),
+        ];
+        RenderProviders();
+        var page = Render<AccountPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-test=sessions-table] tbody tr").Count));
+        var current = Assert.Single(page.FindAll("[data-test=sessions-table] tbody tr"), r => r.QuerySelector("[data-test=session-current]") is not null);
+        Assert.Contains("Chrome 131 on Windows", current.TextContent);
+        Assert.Null(current.QuerySelector("[data-test=session-sign-out]"));
+        page.ClickWhenStable("[data-test=session-sign-out]");
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=sessions-table] tbody tr")));
+        Assert.Equal(["other"], Sessions.Ended);
     }
 }

@@ -165,7 +165,7 @@ internal sealed class FakeUserAccounts : IUserAccounts
     public Task<Result<UserSummary>> ResetPasswordAsync(string userId, string? newPassword, string actor, CancellationToken ct) =>
         Task.FromResult(Result<UserSummary>.Ok(Users.Single(u => u.Id == userId)));
 
-    public Task<Result<UserSummary>> ChangeOwnPasswordAsync(string userId, string? currentPassword, string? newPassword, CancellationToken ct) =>
+    public Task<Result<UserSummary>> ChangeOwnPasswordAsync(string userId, string? currentPassword, string? newPassword, string? keepSessionId, CancellationToken ct) =>
         Task.FromResult(Result<UserSummary>.Invalid("currentPassword", "Current password is wrong."));
 
 

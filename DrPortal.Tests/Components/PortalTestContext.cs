@@ -25,6 +25,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     internal FakeVmPairStore Pairs { get; } = new();
     internal FakeHostConnections Connections { get; } = new();
     internal FakeUserAccounts Accounts { get; } = new();
+    internal FakeUserSessions Sessions { get; } = new();
     internal FakeAuditLog Audit { get; } = new();
     internal FakeTaskService Tasks { get; } = new();
     internal FakeTaskFeed Feed { get; } = new();
@@ -56,6 +57,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IHostConnections>(Connections);
         Services.AddSingleton(Support.Kinds.Proxmox);
         Services.AddSingleton<IUserAccounts>(Accounts);
+        Services.AddSingleton<IUserSessions>(Sessions);
         Services.AddSingleton<ITwoFactorAccounts>(new FakeTwoFactorAccounts());
         Services.AddSingleton<ISecurityPolicyStore>(PolicyStore);
         Services.AddSingleton<IAuditLog>(Audit);
@@ -82,12 +84,15 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
     /// <summary>Signs in a user with one role (as the cookie would carry it).</summary>
-    protected void SignInAs(string role, string name = "tester")
+    protected void SignInAs(string role, string name = "tester", string? sessionId = null)
     {
         var auth = AddAuthorization();
         auth.SetAuthorized(name);
         auth.SetRoles(role);
-        auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, $"{name}-id"));
+        System.Security.Claims.Claim[] claims = sessionId is null
+            ? [new(System.Security.Claims.ClaimTypes.NameIdentifier, $"{name}-id")]
+            : [new(System.Security.Claims.ClaimTypes.NameIdentifier, $"{name}-id"), new(UserSession.ClaimType, sessionId)];
+        auth.SetClaims(claims);
     }
 
     /// <summary>The providers MainLayout renders; dialogs and select lists appear inside them.</summary>

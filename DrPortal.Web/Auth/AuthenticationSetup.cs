@@ -2,7 +2,9 @@ using DrPortal.Core.Accounts;
 using DrPortal.Infrastructure.Accounts.Directory;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
 
 namespace DrPortal.Web.Auth;
@@ -56,12 +58,22 @@ internal static class AuthenticationSetup
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 // Secure whenever the request is HTTPS (also behind a trusted TLS proxy); PortalTls makes it Always when the portal serves HTTPS.
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.SlidingExpiration = true;
-                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                // The session policy decides how long a sign-in lasts (UserSessionStore checks idle and absolute limits on every
+                // request); the cookie only carries the session key and, when remembered, lives until the absolute end.
+                o.SlidingExpiration = false;
+                o.Events.OnSigningIn = async ctx =>
+                {
+                    var policy = await ctx.HttpContext.RequestServices.GetRequiredService<ISecurityPolicyStore>().GetAsync(ctx.HttpContext.RequestAborted);
+                    ctx.Properties.ExpiresUtc = (ctx.Properties.IssuedUtc ?? DateTimeOffset.UtcNow) + policy.SessionAbsoluteLifetime;
+                };
                 // The API answers 401/403 instead of redirecting to the login page.
                 o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
             }));
+
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<ITicketStore>((o, sessions) => o.SessionStore = sessions);
+        services.AddScoped<CircuitHandler, SessionActivity>();
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.CanView, p => p.RequireRole(Roles.Admin, Roles.Operator, Roles.Viewer))
@@ -74,7 +86,7 @@ internal static class AuthenticationSetup
         return services;
     }
 
-    private static Task ApiAware(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
+    private static Task ApiAware(RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
         if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/openapi"))
         {

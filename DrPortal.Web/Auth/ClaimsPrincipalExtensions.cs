@@ -10,6 +10,9 @@ internal static class ClaimsPrincipalExtensions
 
     public static string? UserId(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier);
 
+    /// <summary>The browser session this principal came from (none for API tokens).</summary>
+    public static string? SessionId(this ClaimsPrincipal user) => user.FindFirstValue(UserSession.ClaimType);
+
     public static bool CanOperate(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Operator);
 
     public static bool CanAdminister(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin);

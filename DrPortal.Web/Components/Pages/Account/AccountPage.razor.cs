@@ -85,7 +85,7 @@ public partial class AccountPage
         _changingPassword = true;
         await GuardAsync("Changing your password", async () =>
         {
-            var result = await Accounts.ChangeOwnPasswordAsync(User.UserId()!, _current, _new, Aborted);
+            var result = await Accounts.ChangeOwnPasswordAsync(User.UserId()!, _current, _new, User.SessionId(), Aborted);
             _passwordErrors.Set(result.Errors);
             if (result.IsOk)
             {

@@ -30,6 +30,9 @@ public partial class UsersPage
     private ISecurityPolicyStore PolicyStore { get; set; } = default!;
 
     [Inject]
+    private IUserSessions Sessions { get; set; } = default!;
+
+    [Inject]
     private IDialogService Dialogs { get; set; } = default!;
 
     public UsersPage() => ByTwoFactor = u => TwoFactorOf(u);
@@ -126,6 +129,20 @@ public partial class UsersPage
             {
                 await ReloadAsync();
             }
+        });
+    }
+
+    private async Task EndSessionsAsync(UserSummary user)
+    {
+        if (!await Dialogs.ConfirmAsync("Sign out everywhere", $"End every browser session of {user.UserName}?", "Sign out",
+                "Their open pages go to the login page at once; they can sign in again. API tokens are not affected."))
+        {
+            return;
+        }
+        await GuardAsync("Ending the sessions", async () =>
+        {
+            var result = await Sessions.EndAllAsync(user.Id, User.ActorName(), Aborted);
+            Snackbar.Add(result.IsOk ? $"Ended {result.Value} session(s) of {user.UserName}." : Display.Refusal(result), result.IsOk ? Severity.Success : Severity.Warning);
         });
     }
 }
