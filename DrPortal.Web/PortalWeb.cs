@@ -110,6 +110,8 @@ internal static class PortalWeb
         api.MapSchedulesApi();
         api.MapAuditApi();
         api.MapRecoveryApi();
+        api.MapHistoryApi();
+        api.MapReportsApi();
 
         // Hangfire's own dashboard, behind the portal's login and for admins only.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false, AppPath = "/" })
