@@ -41,6 +41,8 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     internal FakeRecoveryPlanStore RecoveryPlans { get; } = new();
     internal FakeDrRunService DrRuns { get; } = new();
     internal FakePairRecovery PairRecovery { get; } = new();
+    internal FakeRunHistory History { get; } = new();
+    internal FakeReadinessReport Readiness { get; } = new();
 
     protected PortalTestContext()
     {
@@ -70,6 +72,8 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<Core.Recovery.IRecoveryPlanStore>(RecoveryPlans);
         Services.AddSingleton<Core.Recovery.IDrRunService>(DrRuns);
         Services.AddSingleton<IPairRecovery>(PairRecovery);
+        Services.AddSingleton<Core.History.IRunHistory>(History);
+        Services.AddSingleton<Core.Reports.IReadinessReport>(Readiness);
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
