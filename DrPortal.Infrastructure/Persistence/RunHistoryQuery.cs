@@ -61,7 +61,7 @@ internal sealed class RunHistoryQuery(
         var figures = (await FiguresAsync(db, [.. perPair.Values.SelectMany(t => t)], ct)).ToDictionary(f => f.TaskId);
         var disks = await DiskSizesAsync(pairs, ct);
         return Result<IReadOnlyList<PairFigures>>.Ok([.. pairs
-            .Select(p => PairFigures.Average(p.Id, p.Describe(), disks.GetValueOrDefault(p.Id),
+            .Select(p => PairFigures.Average(p.Id, p.Describe(), disks.TryGetValue(p.Id, out var disk) ? disk : null,
                 perPair.TryGetValue(p.Id, out var own) ? [.. own.Select(t => figures[t.Id])] : []))
             .OrderBy(f => f.DiskBytes ?? long.MaxValue).ThenBy(f => f.Pair, StringComparer.Ordinal)]);
     }

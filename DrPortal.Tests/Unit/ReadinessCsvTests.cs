@@ -1,4 +1,3 @@
-using DrPortal.Core.History;
 using DrPortal.Core.Pairs;
 using DrPortal.Core.Reports;
 using DrPortal.Core.Tasks;
@@ -43,6 +42,6 @@ public class ReadinessCsvTests
         Assert.Contains("z/9 → y/9 &lt;b&gt;", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<b>", html, StringComparison.Ordinal);
         Assert.Contains("1 need attention", text, StringComparison.Ordinal);
-        Assert.Contains("Breached: target 90 min, achieved no good point", text, StringComparison.Ordinal);
+        Assert.Contains("Breached: target 1.5 h, achieved no good point", text, StringComparison.Ordinal);
     }
 }
