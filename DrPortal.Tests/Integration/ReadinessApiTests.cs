@@ -45,13 +45,26 @@ public class ReadinessApiTests(PortalFactory portal) : IClassFixture<PortalFacto
         await using var db = await _seed.DbAsync();
         var run = new DrRun
         {
-            Kind = DrRunKind.Drill, VmPairId = pair.Id, Label = "drill", Status = DrRunStatus.Succeeded, RequestedBy = "seed",
-            CreatedAt = startedAt, StartedAt = startedAt, FinishedAt = startedAt + rto,
+            Kind = DrRunKind.Drill,
+            VmPairId = pair.Id,
+            Label = "drill",
+            Status = DrRunStatus.Succeeded,
+            RequestedBy = "seed",
+            CreatedAt = startedAt,
+            StartedAt = startedAt,
+            FinishedAt = startedAt + rto,
         };
         run.Tasks.Add(new DrTask
         {
-            Kind = DrTaskKind.Drill, VmPairId = pair.Id, PairLabel = "drill", Status = DrTaskStatus.Succeeded, RequestedBy = "seed",
-            CreatedAt = startedAt, StartedAt = startedAt, FinishedAt = startedAt + rto, CheckPassedAt = startedAt + rto,
+            Kind = DrTaskKind.Drill,
+            VmPairId = pair.Id,
+            PairLabel = "drill",
+            Status = DrTaskStatus.Succeeded,
+            RequestedBy = "seed",
+            CreatedAt = startedAt,
+            StartedAt = startedAt,
+            FinishedAt = startedAt + rto,
+            CheckPassedAt = startedAt + rto,
         });
         db.DrRuns.Add(run);
         await db.SaveChangesAsync();
