@@ -149,6 +149,9 @@ public static class DependencyInjection
         services.AddSingleton<IScheduleJobs, HangfireScheduleJobs>();
         services.AddSingleton<IRetentionPreview, RetentionPreview>();
         services.AddSingleton<IPairProtection, PairProtectionQuery>();
+        // History charts, dashboard figures and the readiness report: bounded read-only queries.
+        services.AddSingleton<Core.History.IRunHistory, RunHistoryQuery>();
+        services.AddSingleton<Core.Reports.IReadinessReport, ReadinessReportQuery>();
         services.AddSingleton<ScheduleTrigger>();
         services.AddTransient<ScheduleTriggerJob>();
         services.AddHostedService<ScheduleReconciler>();

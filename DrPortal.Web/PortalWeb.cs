@@ -120,6 +120,8 @@ internal static class PortalWeb
         api.MapRecoveryApi();
         api.MapNotificationsApi();
         api.MapOperationsApi();
+        api.MapHistoryApi();
+        api.MapReportsApi();
 
         // Hangfire's own dashboard, behind the portal's login and for admins only.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false, AppPath = "/" })

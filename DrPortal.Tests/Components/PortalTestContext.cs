@@ -44,6 +44,8 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     internal FakeDrRunService DrRuns { get; } = new();
     internal FakePairRecovery PairRecovery { get; } = new();
     internal FakeCoverageQuery Coverage { get; } = new();
+    internal FakeRunHistory History { get; } = new();
+    internal FakeReadinessReport Readiness { get; } = new();
 
     protected PortalTestContext()
     {
@@ -76,6 +78,8 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<Core.Recovery.IDrRunService>(DrRuns);
         Services.AddSingleton<IPairRecovery>(PairRecovery);
         Services.AddSingleton<Core.Coverage.ICoverageQuery>(Coverage);
+        Services.AddSingleton<Core.History.IRunHistory>(History);
+        Services.AddSingleton<Core.Reports.IReadinessReport>(Readiness);
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
