@@ -19,7 +19,7 @@ namespace DrPortal.Tests.Integration;
 /// Issue 14, "Session policy" and finding 10: browser sessions live in MariaDB, end on the policy's idle timeout and
 /// absolute lifetime, can be ended one by one, everywhere else or by an admin, and an ended session is refused at once.
 /// </summary>
-public class UserSessionTests(SessionPortal portal) : IClassFixture<SessionPortal>
+public class UserSessionTests(ClockedPortalFactory portal) : IClassFixture<ClockedPortalFactory>
 {
     private static readonly SecurityPolicy Policy = SecurityPolicy.Default;
 
