@@ -136,7 +136,7 @@ public class LibvirtFaultTests(LabPortalFixture portal)
     [Fact]
     public async Task KillingThePortal_DuringABackupJob_ThenStartingIt_ClearsTheJobAndWhatItLeft_AndTheDomainKeepsRunning()
     {
-        await Support.Lab.RunAsync("vm", "create", "kvm-dc1", "lvkill1", "--size", "256M", "--fill", "1.0", "--memory", "32", "--running");
+        await Support.Lab.RunAsync("vm", "create", "kvm-dc1", "lvkill1", "--size", "1G", "--fill", "1.0", "--memory", "32", "--running");
         var pair = await PairAsync(Admin, "lvkill1", "lvkill1-dr", overwrite: true);
         var qemu = await QemuPidAsync("kvm-dc1", "lvkill1");
         const string throttled = "/run/drportal-test-throttled";
@@ -144,6 +144,8 @@ public class LibvirtFaultTests(LabPortalFixture portal)
         {
             // QEMU copies a disk in a blink (64 copies of up to 1 MiB in flight): the first block job to appear in the domain
             // is held to 512 KiB/s after that burst, so the portal can be killed while libvirt's backup job still writes.
+            // The disk is 1 GiB of data so that on a loaded machine the job is still running when the poller sees it
+            // (with 256 MiB a CI run once saw the job already concluded).
             // One virsh session polls, so the speed is set within milliseconds of the job starting.
             await Support.Lab.ExecAsync("kvm-dc1", "bash", "-c", "setsid bash -c \"$0\" bash lvkill1 \"$1\" </dev/null >/dev/null 2>&1 &", ThrottleFirstBlockJob, throttled);
             long id;
@@ -154,7 +156,8 @@ public class LibvirtFaultTests(LabPortalFixture portal)
                 await WaitForStageAsync(client, id, "Backup", 2 << 20);
                 first.Crash();
             }
-            Assert.Contains("return", await Support.Lab.ExecAsync("kvm-dc1", "cat", throttled), StringComparison.Ordinal);
+            var throttle = await Support.Lab.ExecAsync("kvm-dc1", "cat", throttled);
+            Assert.True(throttle.Contains("\"return\"", StringComparison.Ordinal), $"the backup job was not slowed down: {throttle}");
             Assert.Contains("Backup", await Virsh("kvm-dc1", "domjobinfo", "--domain", "lvkill1"), StringComparison.Ordinal);
             var stale = Assert.Single(Lines(await Virsh("kvm-dc1", "checkpoint-list", "--domain", "lvkill1", "--name")));
             var lostFiles = "lvkill1-" + stale["drportal-".Length..];
