@@ -73,6 +73,10 @@ public static class DependencyInjection
         services.AddSingleton<Core.Notifications.IOperationalEvents>(sp => sp.GetRequiredService<Notifications.NotificationDispatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<Notifications.NotificationDispatcher>());
         services.AddSingleton<Core.Notifications.INotificationSettings, Notifications.NotificationStore>();
+        services.AddSingleton<Notifications.ReadinessDigestService>();
+        services.AddSingleton<Core.Notifications.IReadinessDigestSettings>(sp => sp.GetRequiredService<Notifications.ReadinessDigestService>());
+        services.AddTransient<Notifications.ReadinessDigestJob>();
+        services.AddHostedService<Notifications.ReadinessDigestRegistration>();
         services.AddSingleton<ISessionRevocations, Accounts.SessionRevocations>();
         services.AddSingleton<Accounts.UserSessionStore>();
         services.AddSingleton<IUserSessions>(sp => sp.GetRequiredService<Accounts.UserSessionStore>());
@@ -181,6 +185,8 @@ public static class DependencyInjection
         services.AddSingleton<Health.HostChecker>();
         services.AddSingleton<Health.HostCheckService>();
         services.AddHostedService(sp => sp.GetRequiredService<Health.HostCheckService>());
+        services.AddSingleton<Health.RpoMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<Health.RpoMonitor>());
         services.AddOptions<Metrics.MetricsOptions>().BindConfiguration(Metrics.MetricsOptions.Section)
             .Validate(o => o.CacheSeconds >= 0 && o.MaxLabelledItems >= 0, $"{Metrics.MetricsOptions.Section}: CacheSeconds and MaxLabelledItems must not be negative.")
             .ValidateOnStart();

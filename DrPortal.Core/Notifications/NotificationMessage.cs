@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using DrPortal.Core.Reports;
 
 namespace DrPortal.Core.Notifications;
 
@@ -10,7 +11,8 @@ namespace DrPortal.Core.Notifications;
 /// <param name="Subject">The mail subject and the title of a webhook message.</param>
 /// <param name="Body">The plain-text body.</param>
 /// <param name="Fields">The template fields (<see cref="NotificationTemplate.Fields"/>).</param>
-public sealed record NotificationMessage(string Subject, string Body, IReadOnlyDictionary<string, string> Fields)
+/// <param name="Html">An HTML body a mail carries beside the text one (the readiness digest's table); null for text only.</param>
+public sealed record NotificationMessage(string Subject, string Body, IReadOnlyDictionary<string, string> Fields, string? Html = null)
 {
     private const int DetailLines = 15;
 
@@ -103,6 +105,36 @@ public sealed record NotificationMessage(string Subject, string Body, IReadOnlyD
             ["details"] = "",
             ["occurredAt"] = items.Count == 0 ? "" : items.Max(i => i.Event.OccurredAt).ToString("O", CultureInfo.InvariantCulture),
         });
+    }
+
+    /// <summary>The weekly readiness digest: the report as text (what a webhook's template gets) and as HTML for mail.</summary>
+    public static NotificationMessage Readiness(ReadinessReport report, string? reportLink)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var title = ReadinessDigest.Subject(report);
+        var text = ReadinessDigest.RenderText(report).TrimEnd();
+        var html = ReadinessDigest.RenderHtml(report);
+        if (reportLink is not null)
+        {
+            text += $"\n\nOpen: {reportLink}";
+            html += $"<p><a href=\"{System.Net.WebUtility.HtmlEncode(reportLink)}\">Open the readiness report</a></p>";
+        }
+        var worst = report.Rows.Any(r => r.RpoStatus == Pairs.RpoStatus.Breached) ? EventSeverity.Warning : EventSeverity.Info;
+        return new NotificationMessage($"[DrPortal] {title}", text, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["title"] = title,
+            ["summary"] = title,
+            ["message"] = text,
+            ["kind"] = "ReadinessDigest",
+            ["severity"] = worst.ToString(),
+            ["priority"] = Priority(worst).ToString(CultureInfo.InvariantCulture),
+            ["reason"] = "",
+            ["pair"] = "",
+            ["host"] = "",
+            ["link"] = reportLink ?? "",
+            ["details"] = "",
+            ["occurredAt"] = report.GeneratedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+        }, html);
     }
 
     /// <summary>1 (least) to 5 (urgent), as ntfy counts; Gotify reads the same number.</summary>

@@ -52,6 +52,12 @@ public sealed class VmPair
     /// <summary>Recovery point objective: how old the newest good archive may become; null sets no target.</summary>
     public int? RpoMinutes { get; set; }
 
+    /// <summary>
+    /// Since when the pair breaches its RPO, as the RPO monitor last announced it; null while it is met. Kept on the row
+    /// so a restart or a second portal node does not announce the same breach again.
+    /// </summary>
+    public DateTimeOffset? RpoBreachedAt { get; set; }
+
     /// <summary>Retention counts applied to the pair's archives after every successful run; all 0 keeps everything.</summary>
     public int KeepLast { get; set; }
     public int KeepDaily { get; set; }

@@ -8,6 +8,9 @@ public sealed class HealthOptions
     /// <summary>How often every host is checked (reachability, pinned key, free space); 300 s by default.</summary>
     public int HostCheckIntervalSeconds { get; set; } = 300;
 
+    /// <summary>How often every pair's newest good restore point is held against its RPO; 60 s by default.</summary>
+    public int RpoCheckIntervalSeconds { get; set; } = 60;
+
     /// <summary>How many hosts are checked at the same time.</summary>
     public int HostCheckConcurrency { get; set; } = 4;
 

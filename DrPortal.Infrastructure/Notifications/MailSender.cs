@@ -5,7 +5,10 @@ using MimeKit;
 
 namespace DrPortal.Infrastructure.Notifications;
 
-/// <summary>Sends a message to an email target over SMTP (MailKit): plain, STARTTLS or TLS, with login when a user is set.</summary>
+/// <summary>
+/// Sends a message to an email target over SMTP (MailKit): plain, STARTTLS or TLS, with login when a user is set; a message
+/// with HTML goes as multipart/alternative (text and HTML).
+/// </summary>
 internal sealed class MailSender(NotificationSecrets secrets)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
@@ -19,7 +22,9 @@ internal sealed class MailSender(NotificationSecrets secrets)
             mail.To.Add(MailboxAddress.Parse(to));
         }
         mail.Subject = message.Subject;
-        mail.Body = new TextPart("plain") { Text = message.Body };
+        mail.Body = message.Html is null
+            ? new TextPart("plain") { Text = message.Body }
+            : new BodyBuilder { TextBody = message.Body, HtmlBody = message.Html }.ToMessageBody();
 
         using var smtp = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
         var security = target.SmtpSecurity switch

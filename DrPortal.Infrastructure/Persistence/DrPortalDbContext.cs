@@ -30,6 +30,7 @@ public sealed class DrPortalDbContext(DbContextOptions<DrPortalDbContext> option
     public DbSet<Core.Notifications.NotificationTarget> NotificationTargets => Set<Core.Notifications.NotificationTarget>();
     public DbSet<Core.Notifications.NotificationRule> NotificationRules => Set<Core.Notifications.NotificationRule>();
     public DbSet<Core.Notifications.NotificationDelivery> NotificationDeliveries => Set<Core.Notifications.NotificationDelivery>();
+    public DbSet<Core.Notifications.ReadinessDigestSettings> ReadinessDigestSettings => Set<Core.Notifications.ReadinessDigestSettings>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

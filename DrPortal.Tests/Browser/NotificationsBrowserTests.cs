@@ -31,6 +31,8 @@ public class NotificationsBrowserTests(BrowserPortal portal) : BrowserTest(porta
         await Expect(row).ToContainTextAsync("X-Gotify-Key set");
         await Expect(Page.Locator("[data-test=rules-table] tbody tr", new() { HasText = "Failures and breaches" })).ToContainTextAsync("at once");
         Assert.DoesNotContain("gotify-token-in-browser", await Page.ContentAsync(), StringComparison.Ordinal);
+        await Expect(Page.Locator("[data-test=digest-form]")).ToContainTextAsync("Weekly readiness digest");
+        await Expect(Page.Locator("[data-test=digest-send]")).ToBeVisibleAsync();
         await ShotAsync("page-1440");
         await Page.SetViewportSizeAsync(390, 844);
         await ShotAsync("page-390");

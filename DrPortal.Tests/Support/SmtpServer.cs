@@ -67,6 +67,31 @@ public sealed class SmtpServer : IAsyncDisposable
         throw new TimeoutException($"No mail arrived at 127.0.0.1:{Port} within {within}.");
     }
 
+    /// <summary>Waits until the server stored at least <paramref name="count"/> messages; returns them all, oldest first.</summary>
+    public async Task<IReadOnlyList<MimeMessage>> MessagesAsync(int count, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        var inbox = Path.Combine(_maildir, "new");
+        while (true)
+        {
+            var files = Directory.Exists(inbox) ? Directory.GetFiles(inbox).OrderBy(File.GetLastWriteTimeUtc).ThenBy(f => f, StringComparer.Ordinal).ToList() : [];
+            if (files.Count >= count)
+            {
+                var messages = new List<MimeMessage>();
+                foreach (var file in files)
+                {
+                    messages.Add(await MimeMessage.LoadAsync(file));
+                }
+                return messages;
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"{files.Count} of {count} mails arrived at 127.0.0.1:{Port} within {within}.");
+            }
+            await Task.Delay(200);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -598,6 +598,41 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                     b.ToTable("NotificationTargets", (string)null);
                 });
 
+            modelBuilder.Entity("DrPortal.Core.Notifications.ReadinessDigestSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Day")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("tinyint(1)");
+
+                    b.Property<int>("Hour")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("LastSentAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<int>("Minute")
+                        .HasColumnType("int");
+
+                    b.Property<string>("TargetIds")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("varchar(2000)");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ReadinessDigestSettings", (string)null);
+                });
+
             modelBuilder.Entity("DrPortal.Core.Pairs.VmPair", b =>
                 {
                     b.Property<int>("Id")
@@ -682,6 +717,9 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(12)
                         .HasColumnType("varchar(12)");
+
+                    b.Property<DateTimeOffset?>("RpoBreachedAt")
+                        .HasColumnType("datetime(6)");
 
                     b.Property<int?>("RpoMinutes")
                         .HasColumnType("int");
