@@ -9,7 +9,10 @@ using MudBlazor;
 
 namespace DrPortal.Web.Components.Pages.Archives;
 
-/// <summary>The archives in the repository, per pair: checksums, copies, age; protect, delete and "restore this" for operators.</summary>
+/// <summary>
+/// The archives in the repository, per pair: checksums, copies with what the last verify found, age; protect, verify, delete
+/// and "restore this" for operators.
+/// </summary>
 public partial class ArchivesPage
 {
     private List<Archive> _archives = [];
@@ -18,6 +21,7 @@ public partial class ArchivesPage
     private int? _pairId;
     private bool _loading = true;
     private readonly HashSet<long> _busy = [];
+    private bool _verifyingAll;
 
     [Inject]
     private IArchiveStore Store { get; set; } = default!;
@@ -27,6 +31,9 @@ public partial class ArchivesPage
 
     [Inject]
     private ITaskService Tasks { get; set; } = default!;
+
+    [Inject]
+    private IRepositoryVerification Verification { get; set; } = default!;
 
     [Inject]
     private IDialogService Dialogs { get; set; } = default!;
@@ -84,6 +91,11 @@ public partial class ArchivesPage
 
     private static string TargetOf(VmPair pair) => RestoreWarning.Target(pair);
 
+    /// <summary>The host a point was sent to: the pair's recovery host, or its source host for a point a failback made on the recovery host.</summary>
+    private string? RecoveryHostOf(Archive point) => PairOf(point) is not { } pair ? null
+        : point.SourceHypervisorId == pair.TargetHypervisorId && pair.TargetHypervisorId != pair.SourceHypervisorId ? pair.SourceHypervisor?.Name
+        : pair.TargetHypervisor?.Name;
+
     private Archive? ParentOf(Archive point) => point.ParentArchiveId is { } id ? _archives.FirstOrDefault(a => a.Id == id) : null;
 
     /// <summary>Opens a point's files and chain; the chain is looked up among the points of its pair, whatever the filter shows.</summary>
@@ -111,6 +123,42 @@ public partial class ArchivesPage
             var result = await Tasks.RequestAsync(pair.Id, DrTaskKind.Restore, archive.Id, User.ActorName(), Aborted);
             TaskRequestNotice.Show(Snackbar, result, pair.Describe());
         });
+    }
+
+    /// <summary>Queues a Verify task for one point; the list refreshes when it finishes (the feed above).</summary>
+    private async Task VerifyAsync(Archive point)
+    {
+        if (!CanOperate || PairOf(point) is not { } pair || !_busy.Add(point.Id))
+        {
+            return;
+        }
+        try
+        {
+            await GuardAsync("Requesting the verify", async () =>
+                TaskRequestNotice.Show(Snackbar, await Tasks.RequestAsync(pair.Id, DrTaskKind.Verify, point.Id, User.ActorName(), Aborted), point.Label));
+        }
+        finally
+        {
+            _busy.Remove(point.Id);
+        }
+    }
+
+    private async Task VerifyAllAsync()
+    {
+        if (!CanOperate || _verifyingAll)
+        {
+            return;
+        }
+        _verifyingAll = true;
+        try
+        {
+            await GuardAsync("Requesting the verify of every pair", async () =>
+                VerifyAllNotice.Show(Snackbar, await Verification.RequestAllAsync(User.ActorName(), Aborted)));
+        }
+        finally
+        {
+            _verifyingAll = false;
+        }
     }
 
     private async Task SetProtectionAsync(Archive archive, bool protect)
