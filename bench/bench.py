@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """DrPortal benchmarks against the lab, through the portal's REST API. Prints figures; asserts nothing.
 
-usage: bench.py PORTAL_URL DATA_DIR [SECTION ...]    (sections: proxmox, schedules, libvirt, drill; default all)
+usage: bench.py PORTAL_URL DATA_DIR [SECTION ...]    (sections: proxmox, schedules, libvirt, drill, p6; default all)
+       P6_MEMORY_SECONDS=N adds the memory run to p6 (the goal is an hour; short runs only show the trend).
 
 1. One replication of a 1 GiB VM (half random data): wall time, per-stage durations, throughput.
 2. N = 1..4 pairs on N different primary hosts (pve-dc1..pve-dc4), each with a Backup schedule for
@@ -21,12 +22,14 @@ usage: bench.py PORTAL_URL DATA_DIR [SECTION ...]    (sections: proxmox, schedul
 """
 
 import os
+import secrets
 import sys
 import time
 from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lab'))
 import demo_seed  # noqa: E402  (the lab seeding: admin, keys, hosts)
+import p6  # noqa: E402  (the portal's own cost: needs no lab)
 
 
 
@@ -325,8 +328,12 @@ def drill_section(portal, hosts):
 
 def main():
     url, data_dir = sys.argv[1], sys.argv[2]
-    sections = set(sys.argv[3:]) or {'proxmox', 'schedules', 'libvirt', 'drill'}
+    sections = set(sys.argv[3:]) or {'proxmox', 'schedules', 'libvirt', 'drill', 'p6'}
     portal = demo_seed.Portal(url)
+    if sections == {'p6'}:
+        admin_token(portal, data_dir)
+        p6.section(portal, url, float(os.environ.get('P6_MEMORY_SECONDS', '0')))
+        return
     demo_seed.seed(portal, data_dir, create_vms=False)
     _, listed = portal.call('GET', '/api/v1/hypervisors')
     hosts = {h['name']: h['id'] for h in listed}
@@ -339,6 +346,28 @@ def main():
         libvirt_section(portal, hosts)
     if 'drill' in sections:
         drill_section(portal, hosts)
+    if 'p6' in sections:
+        p6.section(portal, url, float(os.environ.get('P6_MEMORY_SECONDS', '0')))
+
+
+def admin_token(portal, data_dir):
+    """The first-run admin of a fresh portal (no lab hosts needed), its password kept 0600 in DATA_DIR, a token in portal.token."""
+    portal.wait_until_up()
+    creds = os.path.join(data_dir, 'bench-admin.secret')
+    if not os.path.exists(creds):
+        password = secrets.token_urlsafe(18)
+        status, body = portal.call('POST', '/api/v1/setup', {'userName': 'benchadmin', 'password': password})
+        if status not in (200, 201):
+            sys.exit('bench: p6 needs a fresh portal (setup answered %s: %s)' % (status, body))
+        fd = os.open(creds, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, 'w') as f:
+            f.write(password)
+    with open(creds) as f:
+        password = f.read()
+    status, body = portal.call('POST', '/api/v1/auth/tokens', {'userName': 'benchadmin', 'password': password, 'name': 'bench-p6-%d' % time.time()})
+    if status != 200:
+        sys.exit('bench: could not log in: %s' % body)
+    portal.token = body['token']
 
 
 def replicate_section(portal, hosts):

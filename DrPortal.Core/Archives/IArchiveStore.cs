@@ -7,6 +7,9 @@ public interface IArchiveStore
     /// <summary>A pair's archives, newest first.</summary>
     Task<IReadOnlyList<Archive>> ListAsync(int? pairId, CancellationToken ct);
 
+    /// <summary>One page of the archives (all, or a pair's), newest first, and how many there are in all.</summary>
+    Task<ArchivePage> PageAsync(int? pairId, ListWindow window, CancellationToken ct);
+
     Task<Archive?> FindAsync(long id, CancellationToken ct);
 
     /// <summary>The point with every point it builds on, oldest first; null when there is no such point.</summary>

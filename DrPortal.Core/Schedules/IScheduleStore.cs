@@ -19,6 +19,9 @@ public interface IScheduleStore
     /// <summary>A schedule's most recent runs, newest slot first.</summary>
     Task<IReadOnlyList<ScheduleRun>> RunsAsync(int scheduleId, int take, CancellationToken ct);
 
+    /// <summary>The newest run of each of the schedules that has one, in one query (a list shows every schedule's last result).</summary>
+    Task<IReadOnlyDictionary<int, ScheduleRun>> LastRunsAsync(IReadOnlyCollection<int> scheduleIds, CancellationToken ct);
+
     /// <summary>The next <paramref name="count"/> slots of a schedule as it is saved.</summary>
     Task<Result<IReadOnlyList<DateTimeOffset>>> PreviewAsync(int id, int count, CancellationToken ct);
 

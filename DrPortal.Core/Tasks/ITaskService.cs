@@ -2,7 +2,10 @@ using DrPortal.Core.Common;
 
 namespace DrPortal.Core.Tasks;
 
-public sealed record TaskQuery(DrTaskStatus? Status = null, int? PairId = null, DrTaskKind? Kind = null, int Skip = 0, int Take = 50);
+public sealed record TaskQuery(DrTaskStatus? Status = null, int? PairId = null, DrTaskKind? Kind = null, int Skip = 0, int Take = 50)
+{
+    public const int MaxTake = 500;
+}
 
 public sealed record TaskPage(IReadOnlyList<DrTask> Items, int Total);
 

@@ -119,6 +119,22 @@ internal sealed partial class ScheduleStore(
             .OrderByDescending(r => r.SlotTime).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
     }
 
+    public async Task<IReadOnlyDictionary<int, ScheduleRun>> LastRunsAsync(IReadOnlyCollection<int> scheduleIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(scheduleIds);
+        if (scheduleIds.Count == 0)
+        {
+            return new Dictionary<int, ScheduleRun>();
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        // Each schedule's newest slot through the (ScheduleId, SlotTime) index; the same order RunsAsync(id, 1) takes.
+        var runs = await db.ScheduleRuns.AsNoTracking()
+            .Where(r => scheduleIds.Contains(r.ScheduleId)
+                        && r.SlotTime == db.ScheduleRuns.Where(x => x.ScheduleId == r.ScheduleId).Max(x => x.SlotTime))
+            .ToListAsync(ct);
+        return runs.GroupBy(r => r.ScheduleId).ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.Id).First());
+    }
+
     public async Task<Result<IReadOnlyList<DateTimeOffset>>> PreviewAsync(int id, int count, CancellationToken ct)
     {
         var schedule = await FindAsync(id, ct);

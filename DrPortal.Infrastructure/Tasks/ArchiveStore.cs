@@ -21,6 +21,24 @@ internal sealed class ArchiveStore(IDbContextFactory<DrPortalDbContext> dbFactor
         return await q.OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).ToListAsync(ct);
     }
 
+    public async Task<ArchivePage> PageAsync(int? pairId, ListWindow window, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        IQueryable<Archive> q = db.Archives.AsNoTracking();
+        if (pairId is { } id)
+        {
+            q = q.Where(a => a.VmPairId == id);
+        }
+        var total = await q.CountAsync(ct);
+        // Ids first, on the (VmPairId,) CreatedAt index; then only those rows with their files.
+        var ids = await q.OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)
+            .Skip(window.Skip).Take(window.Take).Select(a => a.Id).ToListAsync(ct);
+        var items = await db.Archives.AsNoTracking().Include(a => a.Files).Where(a => ids.Contains(a.Id))
+            .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).AsSplitQuery().ToListAsync(ct);
+        return new ArchivePage(items, total);
+    }
+
     public async Task<Archive?> FindAsync(long id, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

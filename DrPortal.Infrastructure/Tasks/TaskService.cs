@@ -186,8 +186,12 @@ internal sealed class TaskService(
             q = q.Where(t => t.Kind == kind);
         }
         var total = await q.CountAsync(ct);
-        var items = await q.OrderByDescending(t => t.Id)
-            .Skip(Math.Max(0, query.Skip)).Take(Math.Clamp(query.Take, 1, 500))
+        // The page's ids first (an index-only walk, also for a deep skip), then only those tasks with their stages: the split
+        // queries of Include would otherwise repeat the skip for every child table.
+        var ids = await q.OrderByDescending(t => t.Id)
+            .Skip(Math.Max(0, query.Skip)).Take(Math.Clamp(query.Take, 1, TaskQuery.MaxTake))
+            .Select(t => t.Id).ToListAsync(ct);
+        var items = await db.Tasks.AsNoTracking().Where(t => ids.Contains(t.Id)).OrderByDescending(t => t.Id)
             .Include(t => t.Stages).Include(t => t.VmPair)
             .AsSplitQuery().ToListAsync(ct);
         return new TaskPage(items, total);

@@ -14,6 +14,12 @@ internal sealed class FakeArchiveStore : IArchiveStore
     public Task<IReadOnlyList<Archive>> ListAsync(int? pairId, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<Archive>>(Archives.Where(a => pairId is null || a.VmPairId == pairId).ToList());
 
+    public async Task<ArchivePage> PageAsync(int? pairId, ListWindow window, CancellationToken ct)
+    {
+        var all = (await ListAsync(pairId, ct)).OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).ToList();
+        return new ArchivePage(all.Skip(window.Skip).Take(window.Take).ToList(), all.Count);
+    }
+
     /// <summary>A copy, as each database read gives: a page sees a later change to the stored archive only by reading again.</summary>
     public Task<Archive?> FindAsync(long id, CancellationToken ct) =>
         Task.FromResult(Archives.FirstOrDefault(a => a.Id == id) is { } a ? Copy(a) : null);

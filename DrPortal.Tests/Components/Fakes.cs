@@ -325,6 +325,19 @@ internal sealed class FakeScheduleStore(IScheduleCalendar calendar, FakeVmPairSt
                 Message = r.Message,
             }).ToList());
 
+    public async Task<IReadOnlyDictionary<int, ScheduleRun>> LastRunsAsync(IReadOnlyCollection<int> scheduleIds, CancellationToken ct)
+    {
+        var last = new Dictionary<int, ScheduleRun>();
+        foreach (var id in scheduleIds)
+        {
+            if ((await RunsAsync(id, 1, ct)) is [var run])
+            {
+                last[id] = run;
+            }
+        }
+        return last;
+    }
+
     public Task<Result<IReadOnlyList<DateTimeOffset>>> PreviewAsync(int id, int count, CancellationToken ct) =>
         Task.FromResult(Result<IReadOnlyList<DateTimeOffset>>.Ok(calendar.Upcoming(Schedules.Single(s => s.Id == id).ToCronSchedule(), count)));
 

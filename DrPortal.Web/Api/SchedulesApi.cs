@@ -15,12 +15,8 @@ internal static class SchedulesApi
         schedules.MapGet("/", async (int? pairId, IScheduleStore store, IScheduleCalendar calendar, CancellationToken ct) =>
         {
             var list = await store.ListAsync(pairId, ct);
-            var dtos = new List<ScheduleDto>(list.Count);
-            foreach (var s in list)
-            {
-                dtos.Add(await ToDtoAsync(s, store, calendar, ct));
-            }
-            return TypedResults.Ok(dtos);
+            var last = await store.LastRunsAsync(list.Select(s => s.Id).ToList(), ct);
+            return TypedResults.Ok(list.Select(s => ToDto(s, calendar, last.GetValueOrDefault(s.Id))).ToList());
         })
             .WithSummary("All schedules (or a pair's) with their next run and last result.");
         schedules.MapGet("/{id:int}", async (int id, IScheduleStore store, IScheduleCalendar calendar, CancellationToken ct) =>
@@ -75,8 +71,13 @@ internal static class SchedulesApi
 
     private static async Task<ScheduleDto> ToDtoAsync(Schedule s, IScheduleStore store, IScheduleCalendar calendar, CancellationToken ct)
     {
-        var next = s.Enabled ? calendar.Upcoming(s.ToCronSchedule(), 1) : [];
         var last = await store.RunsAsync(s.Id, 1, ct);
-        return ScheduleDto.From(s, next.Count > 0 ? next[0] : null, last.Count > 0 ? last[0] : null);
+        return ToDto(s, calendar, last.Count > 0 ? last[0] : null);
+    }
+
+    private static ScheduleDto ToDto(Schedule s, IScheduleCalendar calendar, ScheduleRun? last)
+    {
+        var next = s.Enabled ? calendar.Upcoming(s.ToCronSchedule(), 1) : [];
+        return ScheduleDto.From(s, next.Count > 0 ? next[0] : null, last);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using DrPortal.Core.Accounts;
 using DrPortal.Core.Archives;
+using DrPortal.Core.Common;
 using DrPortal.Core.Tasks;
 using DrPortal.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,6 +10,10 @@ namespace DrPortal.Web.Api;
 
 internal static class TasksApi
 {
+    private const int DefaultArchiveTake = 500;
+    private const int MaxArchiveTake = 1000;
+    internal const string TotalCountHeader = "X-Total-Count";
+
     public static void MapTasksApi(this RouteGroupBuilder api)
     {
         var pairs = api.MapGroup("/pairs").WithTags("Tasks");
@@ -32,9 +37,15 @@ internal static class TasksApi
         var group = api.MapGroup("/tasks").WithTags("Tasks");
         group.MapGet("/", async (DrTaskStatus? status, int? pairId, DrTaskKind? kind, int? skip, int? take, ITaskService tasks, CancellationToken ct) =>
         {
-            var page = await tasks.QueryAsync(new TaskQuery(status, pairId, kind, skip ?? 0, take ?? 50), ct);
+            var window = new ListWindow(skip ?? 0, take ?? 50);
+            if (window.Validate(TaskQuery.MaxTake) is { IsEmpty: false } invalid)
+            {
+                return ApiResults.Problem(Result<TaskPage>.Invalid(invalid));
+            }
+            var page = await tasks.QueryAsync(new TaskQuery(status, pairId, kind, window.Skip, window.Take), ct);
             return TypedResults.Ok(new Page<TaskDto>(page.Items.Select(TaskDto.From).ToList(), page.Total));
-        });
+        })
+            .WithSummary($"Tasks newest first: `skip` (default 0) and `take` (default 50, at most {TaskQuery.MaxTake}; more is a 400), with the total.");
         group.MapGet("/{id:long}", async (long id, ITaskService tasks, CancellationToken ct) =>
             await tasks.FindAsync(id, ct) is { } t ? TypedResults.Ok(TaskDto.From(t)) : ApiResults.NotFound($"Task {id} does not exist."));
         group.MapGet("/{id:long}/log", async (long id, long? after, int? take, ITaskService tasks, CancellationToken ct) =>
@@ -59,8 +70,20 @@ internal static class TasksApi
             .WithSummary("Queues a failed task again; it resumes at the stage that failed (a cut transfer continues where it stopped).");
 
         var archives = api.MapGroup("/archives").WithTags("Archives");
-        archives.MapGet("/", async (int? pairId, IArchiveStore store, CancellationToken ct) =>
-            TypedResults.Ok((await store.ListAsync(pairId, ct)).Select(ArchiveDto.From)));
+        archives.MapGet("/", async (int? pairId, int? skip, int? take, HttpContext http, IArchiveStore store, CancellationToken ct) =>
+            {
+                var window = new ListWindow(skip ?? 0, take ?? DefaultArchiveTake);
+                if (window.Validate(MaxArchiveTake) is { IsEmpty: false } invalid)
+                {
+                    return ApiResults.Problem(Result<ArchivePage>.Invalid(invalid));
+                }
+                var page = await store.PageAsync(pairId, window, ct);
+                // A plain array as before (clients that read it keep working); the total rides in a header.
+                http.Response.Headers[TotalCountHeader] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Ok(page.Items.Select(ArchiveDto.From).ToList());
+            })
+            .WithSummary($"Restore points newest first (all, or a pair's): `skip` (default 0) and `take` (default {DefaultArchiveTake}, at most {MaxArchiveTake}; " +
+                         $"more is a 400); the number of points the filter matches is in the {TotalCountHeader} header.");
         archives.MapGet("/{id:long}", async Task<Results<Ok<ArchiveDetailDto>, NotFound>> (long id, IArchiveStore store, CancellationToken ct) =>
                 await store.ChainAsync(id, ct) is { } chain ? TypedResults.Ok(ArchiveDetailDto.From(chain)) : TypedResults.NotFound())
             .WithSummary("One restore point with its files and its chain: the full point it builds on and every incremental up to it, oldest first.");

@@ -17,6 +17,8 @@ internal sealed class ArchiveConfiguration : IEntityTypeConfiguration<Archive>
         // One row per backup: the same point of a host is never recorded twice.
         b.HasIndex(a => new { a.SourceHypervisorId, a.Label }).IsUnique();
         b.HasIndex(a => new { a.VmPairId, a.CreatedAt });
+        // The unfiltered archive list pages newest first.
+        b.HasIndex(a => a.CreatedAt);
         b.HasOne<Core.Pairs.VmPair>().WithMany().HasForeignKey(a => a.VmPairId).OnDelete(DeleteBehavior.SetNull);
         // A point's base cannot vanish under it: deleting a base is refused while a point builds on it.
         b.HasOne<Archive>().WithMany().HasForeignKey(a => a.ParentArchiveId).OnDelete(DeleteBehavior.Restrict);

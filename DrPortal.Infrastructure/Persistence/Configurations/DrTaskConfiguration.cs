@@ -20,7 +20,10 @@ internal sealed class DrTaskConfiguration : IEntityTypeConfiguration<DrTask>
         // Unique while set: at most one queued or running task per pair and kind, enforced by the database.
         b.Property(t => t.ActiveKey).HasMaxLength(40);
         b.HasIndex(t => t.ActiveKey).IsUnique();
-        b.HasIndex(t => t.Status);
+        // The task list's filters, newest (highest id) first: InnoDB appends the id to each secondary index, so a status,
+        // status + kind or kind filter walks its index in id order and a page (also a deep skip) reads only ids.
+        b.HasIndex(t => new { t.Status, t.Kind });
+        b.HasIndex(t => t.Kind);
         b.HasIndex(t => new { t.VmPairId, t.CreatedAt });
         b.Property(t => t.PairLabel).HasMaxLength(200);
         b.HasOne(t => t.VmPair).WithMany().HasForeignKey(t => t.VmPairId).OnDelete(DeleteBehavior.SetNull);

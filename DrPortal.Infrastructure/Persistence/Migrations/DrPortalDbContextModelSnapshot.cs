@@ -202,6 +202,8 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("ParentArchiveId");
 
                     b.HasIndex("SourceHypervisorId", "Label")
@@ -1245,9 +1247,11 @@ namespace DrPortal.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("DrRunId");
 
+                    b.HasIndex("Kind");
+
                     b.HasIndex("ScheduleId");
 
-                    b.HasIndex("Status");
+                    b.HasIndex("Status", "Kind");
 
                     b.HasIndex("VmPairId", "CreatedAt");
 

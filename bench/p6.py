@@ -1,0 +1,183 @@
+"""P6: the portal's own cost with a large database. Imported by bench.py; needs no lab.
+
+Seeds the throwaway portal's MariaDB by bulk SQL (MariaDB's SEQUENCE engine, one INSERT ... SELECT per table):
+200 hosts, 200 pairs, 10 000 tasks with 5 stages and 3 log lines each, 2 000 archives, 52 schedules with 20 runs each.
+Then a bounded loopback load (an asyncio HTTP/1.1 keep-alive client, CONCURRENCY connections for SECONDS each) on
+every list endpoint of issue 16, and the portal's RSS (VmRSS of PORTAL_PID) before and after.
+The database is reached with the mariadb client: P6_DB_SOCKET (a private server's socket, as ./dr bench starts) or
+P6_DB_HOST/P6_DB_PORT/P6_DB_USER/P6_DB_NAME with the password in MYSQL_PWD.
+"""
+
+import asyncio
+import os
+import subprocess
+import time
+
+GOAL_MS = 300
+CONCURRENCY = int(os.environ.get('P6_CONCURRENCY', '50'))
+SECONDS = float(os.environ.get('P6_SECONDS', '10'))
+
+ENDPOINTS = [
+    '/api/v1/tasks',
+    '/api/v1/tasks?status=Failed&kind=Backup&skip=100&take=50',
+    '/api/v1/tasks?take=500',
+    '/api/v1/tasks?skip=9900&take=50',
+    '/api/v1/archives',
+    '/api/v1/schedules',
+    '/api/v1/pairs',
+    '/api/v1/pairs/protection',
+    '/api/v1/audit',
+    '/api/v1/hypervisors',
+]
+
+SEED_SQL = """
+SET @now = UTC_TIMESTAMP(6);
+INSERT INTO hypervisors (Name, Address, SshPort, Kind, Site, SshUser, StagingDirectory, CreatedAt, UpdatedAt)
+  SELECT CONCAT('p6-host-', seq), CONCAT('10.250.1.', seq % 250), 22, 'Proxmox', IF(seq % 2 = 0, 'Recovery', 'Primary'),
+         'root', '/var/lib/vz/dump', @now, @now FROM seq_1_to_200;
+SELECT MIN(Id) INTO @h FROM hypervisors WHERE Name LIKE 'p6-host-%';
+INSERT INTO vm_pairs (SourceHypervisorId, TargetHypervisorId, OverwriteExistingTarget, CreatedAt, UpdatedAt, SourceVm, TargetVm, SourceVmName)
+  SELECT @h + (seq * 2) % 200, @h + (seq * 2 + 1) % 200, 1, @now, @now, CAST(10000 + seq AS CHAR), CAST(20000 + seq AS CHAR),
+         CONCAT('vm-', seq) FROM seq_1_to_200;
+SELECT MIN(Id) INTO @p FROM vm_pairs WHERE SourceVmName LIKE 'vm-%' AND SourceVm >= '10001';
+INSERT INTO tasks (Kind, VmPairId, PairLabel, Status, Percent, BytesDone, RequestedBy, CreatedAt, StartedAt, FinishedAt, Error,
+                   WarningCount, CancelRequested, Attempts)
+  SELECT ELT(1 + seq % 3, 'Backup', 'Replicate', 'Restore'), @p + seq % 200, CONCAT('p6-pair-', seq % 200),
+         IF(seq % 7 = 0, 'Failed', 'Succeeded'), 100, 1048576 * (seq % 512), 'bench',
+         @now - INTERVAL (10000 - seq) MINUTE, @now - INTERVAL (10000 - seq) MINUTE,
+         @now - INTERVAL (10000 - seq) MINUTE + INTERVAL 40 SECOND, IF(seq % 7 = 0, 'vzdump exited with 255', NULL), 0, 0, 1
+  FROM seq_1_to_10000;
+SELECT MIN(Id) INTO @t FROM tasks WHERE RequestedBy = 'bench';
+INSERT INTO task_stages (DrTaskId, Name, Position, Status, StartedAt, FinishedAt, Attempts)
+  SELECT t.Id, ELT(s.seq, 'Backup', 'Pull', 'Push', 'Restore', 'Start'), s.seq - 1, 'Succeeded', t.StartedAt,
+         t.StartedAt + INTERVAL (s.seq * 8) SECOND, 1
+  FROM tasks t JOIN seq_1_to_5 s WHERE t.RequestedBy = 'bench';
+INSERT INTO task_log_lines (DrTaskId, At, Line)
+  SELECT t.Id, t.StartedAt, CONCAT('INFO: line ', s.seq, ' of task ', t.Id) FROM tasks t JOIN seq_1_to_3 s WHERE t.RequestedBy = 'bench';
+INSERT INTO archives (VmPairId, SourceHypervisorId, SourceHypervisorName, Label, SizeBytes, CreatedAt, PulledAt, CreatedByTaskId,
+                      OnPrimary, InRepository, OnRecovery, SourceVm, Metadata)
+  SELECT @p + seq % 200, @h + ((seq % 200) * 2) % 200, 'p6-host', CONCAT('vzdump-qemu-', 10000 + seq % 200, '-', seq, '.vma.zst'),
+         268435456 + seq, @now - INTERVAL (2000 - seq) HOUR, @now - INTERVAL (2000 - seq) HOUR, @t + seq * 5,
+         1, 1, seq % 2, CAST(10000 + seq % 200 AS CHAR), '{"format":"vma.zst"}'
+  FROM seq_1_to_2000;
+INSERT INTO schedules (VmPairId, Kind, Timing, DailyAt, TimeZone, Enabled, KeepLast, KeepDaily, KeepWeekly, KeepMonthly, CreatedAt, UpdatedAt)
+  SELECT @p + seq, IF(seq % 2 = 0, 'Replicate', 'Backup'), 'Daily', CONCAT(LPAD(seq % 24, 2, '0'), ':', LPAD(seq % 60, 2, '0')),
+         'UTC', 1, 3, 0, 0, 0, @now, @now FROM seq_1_to_52;
+INSERT INTO schedule_runs (ScheduleId, SlotTime, ClaimedAt, IsCatchUp, Outcome, TaskId)
+  SELECT s.Id, @now - INTERVAL r.seq DAY, @now - INTERVAL r.seq DAY, 0, 'Queued', @t + (s.Id * 20 + r.seq) % 10000
+  FROM schedules s JOIN seq_1_to_20 r WHERE s.Note IS NULL;
+"""
+
+
+def mariadb(sql):
+    """Runs SQL through the mariadb client (never with a user string: the SQL above is fixed)."""
+    if os.environ.get('P6_DB_SOCKET'):
+        args = ['mariadb', '--no-defaults', '--socket=' + os.environ['P6_DB_SOCKET'], '-u', os.environ.get('P6_DB_USER', 'root')]
+    else:
+        args = ['mariadb', '--no-defaults', '-h', os.environ.get('P6_DB_HOST', '127.0.0.1'), '-P', os.environ['P6_DB_PORT'],
+                '-u', os.environ.get('P6_DB_USER', 'drportal')]
+    args += ['-N', os.environ.get('P6_DB_NAME', 'drportal')]
+    return subprocess.run(args, input=sql, capture_output=True, text=True, check=True).stdout
+
+
+def seed():
+    if int(mariadb("SELECT COUNT(*) FROM tasks WHERE RequestedBy = 'bench';").strip() or 0) > 0:
+        print('  data already seeded')
+        return
+    start = time.time()
+    mariadb(SEED_SQL)
+    counts = mariadb('SELECT (SELECT COUNT(*) FROM hypervisors), (SELECT COUNT(*) FROM vm_pairs), (SELECT COUNT(*) FROM tasks),'
+                     ' (SELECT COUNT(*) FROM task_stages), (SELECT COUNT(*) FROM archives), (SELECT COUNT(*) FROM schedules);').split()
+    print('  seeded by bulk SQL in %.1f s: %s hosts, %s pairs, %s tasks (%s stages), %s archives, %s schedules' % ((time.time() - start,) + tuple(counts)))
+
+
+async def one_client(host, port, request, deadline, latencies, errors):
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        while time.monotonic() < deadline:
+            start = time.monotonic()
+            writer.write(request)
+            await writer.drain()
+            status_line = await reader.readline()
+            length, chunked = None, False
+            while True:
+                line = await reader.readline()
+                if line in (b'\r\n', b''):
+                    break
+                name, _, value = line.decode('latin-1').partition(':')
+                if name.lower() == 'content-length':
+                    length = int(value)
+                elif name.lower() == 'transfer-encoding' and 'chunked' in value.lower():
+                    chunked = True
+            if chunked:
+                while True:
+                    size = int((await reader.readline()).split(b';')[0], 16)
+                    await reader.readexactly(size + 2)
+                    if size == 0:
+                        break
+            elif length:
+                await reader.readexactly(length)
+            latencies.append(time.monotonic() - start)
+            if not status_line.startswith(b'HTTP/1.1 200'):
+                errors.append(status_line.decode('latin-1').strip())
+    finally:
+        writer.close()
+
+
+def load(url, token, path, concurrency=CONCURRENCY, seconds=SECONDS):
+    """Bounded closed-loop load: CONCURRENCY keep-alive connections for SECONDS; returns (p50, p95, requests, errors)."""
+    hostport = url.split('://', 1)[1].rstrip('/')
+    host, port = hostport.rsplit(':', 1)
+    request = ('GET %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nAccept: application/json\r\n\r\n' % (path, hostport, token)).encode()
+    latencies, errors = [], []
+
+    async def run():
+        deadline = time.monotonic() + seconds
+        await asyncio.gather(*(one_client(host, int(port), request, deadline, latencies, errors) for _ in range(concurrency)))
+    asyncio.run(run())
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    return pick(0.50), pick(0.95), len(latencies), errors
+
+
+def rss_mib(pid):
+    if not pid:
+        return None
+    with open('/proc/%s/status' % pid) as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+def section(portal, url, memory_seconds=0):
+    print('\n== P6. the portal with 200 hosts, 200 pairs, 10 000 tasks, 2 000 archives: p95 at %d connections, %.0f s each'
+          % (CONCURRENCY, SECONDS))
+    seed()
+    pid = os.environ.get('PORTAL_PID')
+    before = rss_mib(pid)
+    # Viewer token: what a dashboard or a monitoring script would hold.
+    for path in ENDPOINTS:
+        load(url, portal.token, path, concurrency=2, seconds=1)  # warm-up (JIT, EF query cache)
+        p50, p95, n, errors = load(url, portal.token, path)
+        print('  %-58s p50 %6.0f ms  p95 %6.0f ms  (%5d requests%s)   goal <= %d ms  %s'
+              % (path, p50, p95, n, ', %d not 200: %s' % (len(errors), errors[0]) if errors else '', GOAL_MS,
+                 'met' if p95 <= GOAL_MS and not errors else 'NOT MET'))
+    after = rss_mib(pid)
+    if before is not None:
+        print('  portal RSS: %.0f MiB before the load, %.0f MiB after' % (before, after))
+    if memory_seconds > 0:
+        memory_run(portal, url, pid, memory_seconds)
+    print('  first render of the pages: not measured by this section (no Playwright for Python here); see the README')
+
+
+def memory_run(portal, url, pid, seconds):
+    """RSS while /tasks is read continuously for SECONDS (the issue's goal is an hour with live updates in three tabs)."""
+    samples = []
+    end = time.time() + seconds
+    while time.time() < end:
+        load(url, portal.token, '/api/v1/tasks', concurrency=3, seconds=min(10, max(1, end - time.time())))
+        samples.append(rss_mib(pid))
+    if samples and samples[0] is not None:
+        print('  memory run %.0f s (3 clients on /tasks): RSS first %.0f MiB, last %.0f MiB, max %.0f MiB'
+              % (seconds, samples[0], samples[-1], max(samples)))
