@@ -67,6 +67,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<ITaskService>(Tasks);
         Services.AddSingleton<ITaskFeed>(Feed);
         Services.AddSingleton<IArchiveStore>(Archives);
+        Services.AddSingleton<IRepositoryVerification>(new FakeRepositoryVerification());
         Services.AddSingleton<IClock>(Clock);
         Services.AddSingleton<IScheduleCalendar>(Calendar);
         Services.AddSingleton<IScheduleStore>(Schedules);
