@@ -336,6 +336,7 @@ def drill_section(portal, hosts):
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also into a file
     url, data_dir = sys.argv[1], sys.argv[2]
     sections = set(sys.argv[3:]) or {'proxmox', 'schedules', 'libvirt', 'drill', 'datapath'}
     portal = demo_seed.Portal(url)
@@ -468,6 +469,14 @@ def shape(rate):
             DP_SHAPED.discard(host)
 
 
+def stop_replicas(replica):
+    # `vm list`: "<vmid> <name...> <running|stopped> <disks>".
+    running = {line.split()[0] for line in demo_seed.lab('vm', 'list', DP_TARGET).splitlines() if line.split()[-2:-1] == ['running']}
+    for vmid in (replica, replica + 2):
+        if str(vmid) in running:
+            demo_seed.lab('exec', DP_TARGET, '--', 'qm', 'stop', str(vmid))
+
+
 def portal_round(portal, pair_id, log):
     """One Replicate through the API; returns (request-to-end wall, task, host commands of the task)."""
     log.since_last()
@@ -482,9 +491,13 @@ def datapath_case(portal, hosts, script, log, label, vmid, replica, rate, goal):
     try:
         scripts, portals = [], []
         for _ in range(2):
+            # Each side starts from the same state: its replica (if any yet) there and stopped. The script, like the
+            # prototype, restores over a stopped VM; the portal checks and stops its own (untimed here: already stopped).
+            stop_replicas(replica)
             wall, steps = script.run(vmid, replica + 2)
             scripts.append(wall)
             print('    script  %6.1f s   %s   (load %.2f)' % (wall, ', '.join(steps), load()))
+            stop_replicas(replica)
             wall, task, commands = portal_round(portal, p, log)
             portals.append((wall, task, commands))
             print('    portal  %6.1f s   %s   (load %.2f)' % (wall, '  '.join('%s %.1f s' % (s['name'], s['seconds'] or 0)
@@ -506,10 +519,14 @@ def overhead(task, commands):
     return task_wall, own, task_wall - own
 
 
-def hop_rates(task, commands, size):
-    """Bytes per second of the Pull and the Push rsync (the task's first and second rsync of the archive's size)."""
-    rsyncs = [seconds for program, _, seconds in commands if program == 'rsync']
-    return [size / seconds for seconds in rsyncs[:2] if seconds > 0]
+def hop_rates(commands, size, source_address, target_address):
+    """Bytes per second of the Pull hop and the Push hop: the archive's bytes (all its files: the dump and its log)
+    over the run time of every rsync with that hop's host."""
+    rates = []
+    for address in (source_address, target_address):
+        seconds = sum(t for program, a, t in commands if program == 'rsync' and a == address)
+        rates.append(size / seconds if seconds > 0 else 0.0)
+    return rates
 
 
 def datapath_section(portal, hosts, data_dir):
@@ -541,6 +558,7 @@ def datapath_section(portal, hosts, data_dir):
         print('    skipped: needs the host-command lines of portal.log')
         return
     p = results['1 GiB unshaped'][0]
+    stop_replicas(DP_PORTAL_REPLICA)
     shape('1gbit')
     try:
         _, task, commands = portal_round(portal, p, log)
@@ -550,7 +568,7 @@ def datapath_section(portal, hosts, data_dir):
     cases = [('42 Mbit, 256 MiB', '42mbit', r) for r in results['256 MiB at 42 Mbit'][1]] + [('1 Gbit, 1 GiB', '1gbit', (None,) + one_gbit)]
     for label, rate, (_, task, commands) in cases:
         size = archive(portal, task['pairId'], task['archiveId'])['sizeBytes']
-        for hop, bps in zip(('Pull', 'Push'), hop_rates(task, commands, size)):
+        for hop, bps in zip(('Pull', 'Push'), hop_rates(commands, size, script.address[DP_SOURCE], script.address[DP_TARGET])):
             share = bps / RATES[rate]
             print('    %-17s %s %6.1f MB/s  / %.1f MB/s = %.2f   goal >= 0.95   %s'
                   % (label, hop, bps / 1e6, RATES[rate] / 1e6, share, 'met' if share >= 0.95 else 'NOT MET'))
