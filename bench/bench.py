@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """DrPortal benchmarks against the lab, through the portal's REST API. Prints figures; asserts nothing.
 
-usage: bench.py PORTAL_URL DATA_DIR [SECTION ...]    (sections: proxmox, schedules, libvirt, drill, p6; default all)
+usage: bench.py PORTAL_URL DATA_DIR [SECTION ...]    (sections: proxmox, schedules, libvirt, drill, datapath, p6; default all)
        P6_MEMORY_SECONDS=N adds the memory run to p6 (the goal is an hour; short runs only show the trend).
 
 1. One replication of a 1 GiB VM (half random data): wall time, per-stage durations, throughput.
@@ -19,10 +19,22 @@ usage: bench.py PORTAL_URL DATA_DIR [SECTION ...]    (sections: proxmox, schedul
    (RTO - the critical path of the VMs' own stages, goal <= 10 s). Then a disaster failover of the Proxmox
    plan with pve-dc1 and pve-dc2 cut (RTO, each VM's data age), heal, the old primaries stopped, a failback
    over them (its time; each primary equal to its recovery VM afterwards). bench.py URL DATA_DIR drill.
+5. The data path (issue 16), bench.py URL DATA_DIR datapath:
+   P3: Replicate's wall time / the plain-script baseline's (bench/baseline.sh: the prototype's vzdump lzo -> rsync ->
+   rsync -> qmrestore -> qm start), same VM, alternating, medians of 2; 1 GiB unshaped (goal <= 0.60) and 256 MiB with
+   both hosts' links shaped to 42 Mbit (goal <= 0.55).
+   P5: the portal's overhead per task: the task's wall time - the sum of its host commands' own run times (goal <= 2 s).
+   Those come from the portal's Debug log lines "Host command X on/with ADDR ran N ms" (SshNetRemoteShell,
+   RsyncTransport), in DATA_DIR/portal.log (./dr bench writes it); without it P5 is skipped.
+   P1: bytes per second of each rsync hop / the shaped rate (goal >= 0.95) at 42 Mbit (256 MiB VM) and 1 Gbit (1 GiB).
 """
 
+import json
 import os
+import re
 import secrets
+import statistics
+import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -327,8 +339,9 @@ def drill_section(portal, hosts):
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also into a file
     url, data_dir = sys.argv[1], sys.argv[2]
-    sections = set(sys.argv[3:]) or {'proxmox', 'schedules', 'libvirt', 'drill', 'p6'}
+    sections = set(sys.argv[3:]) or {'proxmox', 'schedules', 'libvirt', 'drill', 'datapath', 'p6'}
     portal = demo_seed.Portal(url)
     if sections == {'p6'}:
         admin_token(portal, data_dir)
@@ -346,6 +359,8 @@ def main():
         libvirt_section(portal, hosts)
     if 'drill' in sections:
         drill_section(portal, hosts)
+    if 'datapath' in sections:
+        datapath_section(portal, hosts, data_dir)
     if 'p6' in sections:
         p6.section(portal, url, float(os.environ.get('P6_MEMORY_SECONDS', '0')))
 
@@ -404,10 +419,196 @@ def schedules_section(portal, hosts):
               % (n, wall, delay, wall / base, [1, 1.98, 2.98, 3.89][n - 1]))
 
 
+# ---------------------------------------------------------------- 5. the data path (P1, P3, P5)
+DP_SOURCE, DP_TARGET = 'pve-dc1', 'pve-dr1'
+DP_VM_LARGE, DP_VM_SMALL = 8120, 8121          # 1 GiB and 256 MiB, 50 % random, on pve-dc1
+DP_PORTAL_REPLICA, DP_SCRIPT_REPLICA = 8920, 8922  # the portal's and the script's replicas on pve-dr1 (+1 for the small VM)
+DP_SHAPED = set()
+BASELINE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'baseline.sh')
+HOST_COMMAND = re.compile(r'Host command (\S+) (?:on|with) (\S+) ran (\d+) ms')
+RATES = {'42mbit': 42e6 / 8, '1gbit': 1e9 / 8}
+
+
+def load():
+    return os.getloadavg()[0]
+
+
+class ScriptSide:
+    """The plain script's own key (authorised on the lab's hosts) and a known_hosts file of the lab's host keys."""
+
+    def __init__(self, data_dir):
+        self.dir = os.path.join(data_dir, 'baseline')
+        self.middle = os.path.join(self.dir, 'middleware')
+        os.makedirs(self.middle, exist_ok=True)
+        self.key = os.path.join(self.dir, 'id_ed25519')
+        if not os.path.exists(self.key):
+            subprocess.run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'drportal-bench-baseline', '-f', self.key], check=True)
+        demo_seed.lab('authorize', self.key + '.pub')
+        self.known = os.path.join(self.dir, 'known_hosts')
+        self.address = {}
+        with open(self.known, 'w') as f:
+            for h in json.loads(demo_seed.lab('status', '--json'))['hosts']:
+                f.write('%s %s\n' % (h['address'], h['hostKey']))
+                self.address[h['name']] = h['address']
+
+    def run(self, vmid, target_vmid):
+        """One run of the baseline; returns (wall seconds, its step lines). Its archives are removed afterwards, untimed."""
+        start = time.time()
+        done = subprocess.run(['bash', BASELINE, self.address[DP_SOURCE], str(vmid), self.address[DP_TARGET], str(target_vmid),
+                               self.middle, self.key, self.known], capture_output=True, text=True)
+        wall = time.time() - start
+        if done.returncode != 0:
+            sys.exit('bench: the baseline script failed (exit %d): %s' % (done.returncode, done.stderr.strip()))
+        on_primary, on_middle, on_recovery = done.stdout.split()
+        demo_seed.lab('exec', DP_SOURCE, '--', 'rm', '-f', '--', on_primary)
+        demo_seed.lab('exec', DP_TARGET, '--', 'rm', '-f', '--', on_recovery)
+        os.remove(on_middle)
+        return wall, [line.split(' ', 1)[1] for line in done.stderr.splitlines() if line.startswith('baseline: ')]
+
+
+class HostCommandLog:
+    """The portal's Debug lines of its host commands' own run times, read from where the last read ended."""
+
+    def __init__(self, data_dir):
+        self.path = os.path.join(data_dir, 'portal.log')
+        self.offset = os.path.getsize(self.path) if os.path.exists(self.path) else None
+
+    @property
+    def available(self):
+        return self.offset is not None
+
+    def since_last(self):
+        """[(program, address, seconds)] logged since the previous call."""
+        if not self.available:
+            return []
+        with open(self.path, 'rb') as f:
+            f.seek(self.offset)
+            text = f.read().decode('utf-8', 'replace')
+            self.offset = f.tell()
+        return [(m.group(1), m.group(2), int(m.group(3)) / 1000) for m in HOST_COMMAND.finditer(text)]
+
+
+def shape(rate):
+    for host in (DP_SOURCE, DP_TARGET):
+        if rate:
+            DP_SHAPED.add(host)
+            demo_seed.lab('shape', host, '--rate', rate)
+        else:
+            demo_seed.lab('shape', host, '--off')
+            DP_SHAPED.discard(host)
+
+
+def stop_replicas(replica):
+    # `vm list`: "<vmid> <name...> <running|stopped> <disks>".
+    running = {line.split()[0] for line in demo_seed.lab('vm', 'list', DP_TARGET).splitlines() if line.split()[-2:-1] == ['running']}
+    for vmid in (replica, replica + 2):
+        if str(vmid) in running:
+            demo_seed.lab('exec', DP_TARGET, '--', 'qm', 'stop', str(vmid))
+
+
+def portal_round(portal, pair_id, log):
+    """One Replicate through the API; returns (request-to-end wall, task, host commands of the task)."""
+    log.since_last()
+    wall, task = run(portal, pair_id, 'replicate')
+    return wall, task, log.since_last()
+
+
+def datapath_case(portal, hosts, script, log, label, vmid, replica, rate, goal):
+    print('\n  %s (load %.2f)' % (label, load()))
+    p = pair(portal, hosts, DP_SOURCE, vmid, DP_TARGET, replica)
+    shape(rate)
+    try:
+        scripts, portals = [], []
+        for _ in range(2):
+            # Each side starts from the same state: its replica (if any yet) there and stopped. The script, like the
+            # prototype, restores over a stopped VM; the portal checks and stops its own (untimed here: already stopped).
+            stop_replicas(replica)
+            wall, steps = script.run(vmid, replica + 2)
+            scripts.append(wall)
+            print('    script  %6.1f s   %s   (load %.2f)' % (wall, ', '.join(steps), load()))
+            stop_replicas(replica)
+            wall, task, commands = portal_round(portal, p, log)
+            portals.append((wall, task, commands))
+            print('    portal  %6.1f s   %s   (load %.2f)' % (wall, '  '.join('%s %.1f s' % (s['name'], s['seconds'] or 0)
+                                                                          for s in task['stages'] if s['seconds']), load()))
+    finally:
+        shape(None)
+    script_median = statistics.median(scripts)
+    portal_median = statistics.median(w for w, _, _ in portals)
+    ratio = portal_median / script_median
+    print('    P3 %s: portal %.1f s / script %.1f s = ratio %.2f   goal <= %.2f   %s'
+          % (label, portal_median, script_median, ratio, goal, 'met' if ratio <= goal else 'NOT MET'))
+    return p, portals
+
+
+def overhead(task, commands):
+    started, finished = at(task['startedAt']), at(task['finishedAt'])
+    task_wall = (finished - started).total_seconds()
+    own = sum(seconds for _, _, seconds in commands)
+    return task_wall, own, task_wall - own
+
+
+def hop_rates(commands, size, source_address, target_address):
+    """Bytes per second of the Pull hop and the Push hop: the archive's bytes (all its files: the dump and its log)
+    over the run time of every rsync with that hop's host."""
+    rates = []
+    for address in (source_address, target_address):
+        seconds = sum(t for program, a, t in commands if program == 'rsync' and a == address)
+        rates.append(size / seconds if seconds > 0 else 0.0)
+    return rates
+
+
+def datapath_section(portal, hosts, data_dir):
+    print('\n== 5. the data path: P3 portal vs the plain script, P5 portal overhead, P1 link use (%s -> %s)' % (DP_SOURCE, DP_TARGET))
+    script = ScriptSide(data_dir)
+    log = HostCommandLog(data_dir)
+    demo_seed.lab('vm', 'create', DP_SOURCE, DP_VM_LARGE, '--size', '1G', '--fill', '0.5', '--running')
+    demo_seed.lab('vm', 'create', DP_SOURCE, DP_VM_SMALL, '--size', '256M', '--fill', '0.5', '--running')
+    results = {
+        '1 GiB unshaped': datapath_case(portal, hosts, script, log, '1 GiB unshaped', DP_VM_LARGE, DP_PORTAL_REPLICA, None, 0.60),
+        '256 MiB at 42 Mbit': datapath_case(portal, hosts, script, log, '256 MiB, both links at 42 Mbit', DP_VM_SMALL,
+                                            DP_PORTAL_REPLICA + 1, '42mbit', 0.55),
+    }
+
+    if log.available:
+        print('\n  P5, portal overhead per task = task wall (started -> finished) - sum of its host commands\' own run times')
+        worst = 0.0
+        for label, (_, runs) in results.items():
+            for _, task, commands in runs:
+                task_wall, own, extra = overhead(task, commands)
+                worst = max(worst, extra)
+                print('    %-20s task %5.1f s, %2d host commands %5.1f s, overhead %4.1f s' % (label, task_wall, len(commands), own, extra))
+        print('    P5 worst overhead %.1f s   goal <= 2.0 s   %s' % (worst, 'met' if worst <= 2.0 else 'NOT MET'))
+    else:
+        print('\n  P5 skipped: no %s with the portal\'s Debug host-command lines (run through ./dr bench)' % log.path)
+
+    print('\n  P1, bytes per second of each rsync hop (Pull, Push) / the shaped rate')
+    if not log.available:
+        print('    skipped: needs the host-command lines of portal.log')
+        return
+    p = results['1 GiB unshaped'][0]
+    stop_replicas(DP_PORTAL_REPLICA)
+    shape('1gbit')
+    try:
+        _, task, commands = portal_round(portal, p, log)
+        one_gbit = (task, commands)
+    finally:
+        shape(None)
+    cases = [('42 Mbit, 256 MiB', '42mbit', r) for r in results['256 MiB at 42 Mbit'][1]] + [('1 Gbit, 1 GiB', '1gbit', (None,) + one_gbit)]
+    for label, rate, (_, task, commands) in cases:
+        size = archive(portal, task['pairId'], task['archiveId'])['sizeBytes']
+        for hop, bps in zip(('Pull', 'Push'), hop_rates(commands, size, script.address[DP_SOURCE], script.address[DP_TARGET])):
+            share = bps / RATES[rate]
+            print('    %-17s %s %6.1f MB/s  / %.1f MB/s = %.2f   goal >= 0.95   %s'
+                  % (label, hop, bps / 1e6, RATES[rate] / 1e6, share, 'met' if share >= 0.95 else 'NOT MET'))
+
+
 def cleanup():
     for host, vmid in [('pve-dc1', 8100), ('pve-dr1', 8900)] + [('pve-dc%d' % n, 8200 + n) for n in range(1, 5)] \
             + [('pve-dr1', 8950 + n) for n in range(1, 5)] + [('kvm-dc1', LV_DOMAIN), ('kvm-dr1', LV_TARGET)] \
-            + [(h, vm) for h, vm, _, _ in DRILL_PVE + DRILL_KVM] + [(h, vm) for _, _, h, vm in DRILL_PVE + DRILL_KVM] + DRILL_LEFTOVERS:
+            + [(h, vm) for h, vm, _, _ in DRILL_PVE + DRILL_KVM] + [(h, vm) for _, _, h, vm in DRILL_PVE + DRILL_KVM] + DRILL_LEFTOVERS \
+            + [(DP_SOURCE, DP_VM_LARGE), (DP_SOURCE, DP_VM_SMALL)] \
+            + [(DP_TARGET, DP_PORTAL_REPLICA + i) for i in range(4)]:
         try:
             demo_seed.lab('vm', 'destroy', host, vmid)
         except Exception:  # noqa: BLE001  (absent VMs are fine)
@@ -421,4 +622,7 @@ if __name__ == '__main__':
         # A cut host left cut would break the lab for everyone after us.
         for host in sorted(DRILL_CUT):
             demo_seed.lab('heal', host)
+        # So is a link left shaped.
+        for host in sorted(DP_SHAPED):
+            demo_seed.lab('shape', host, '--off')
         cleanup()

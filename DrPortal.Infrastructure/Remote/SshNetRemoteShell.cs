@@ -103,6 +103,8 @@ internal sealed class SshNetRemoteShell(IPortalKey portalKey, ILogger<SshNetRemo
 
         var line = ShellQuoting.ToShellLine(command);
         using var cmd = client.CreateCommand(line);
+        // The command's own run time, without the connection: what the bench's P5 (portal overhead) subtracts.
+        var running = System.Diagnostics.Stopwatch.StartNew();
         var execution = cmd.ExecuteAsync(ct);
         var stdout = new System.Text.StringBuilder();
         using (var reader = new StreamReader(cmd.OutputStream))
@@ -114,6 +116,8 @@ internal sealed class SshNetRemoteShell(IPortalKey portalKey, ILogger<SshNetRemo
             }
         }
         await execution;
+        logger.LogDebug("Host command {Program} on {Address} ran {Milliseconds} ms (exit {Exit})",
+            command.Program, endpoint.Address, running.ElapsedMilliseconds, cmd.ExitStatus);
         var stderr = cmd.Error;
         client.Disconnect();
         // A command killed by a signal has no exit status; treat it as the shell would (128 + n is unknown here).

@@ -46,7 +46,8 @@ public sealed record RsyncOptions
 /// <c>BatchMode=yes</c> (never a password prompt), <c>IdentitiesOnly=yes</c> with the portal key,
 /// <c>StrictHostKeyChecking=yes</c> against a known_hosts file of pinned keys only
 /// (<c>GlobalKnownHostsFile=/dev/null</c>, <c>UpdateHostKeys=no</c>), a connect timeout and keep-alives so a
-/// cut link ends the run instead of hanging it.</item>
+/// cut link ends the run instead of hanging it; AES-GCM preferred (<see cref="CipherPreference"/>) and no ssh compression
+/// (archives are compressed already; compressing them again costs CPU for nothing).</item>
 /// <item><c>--times</c> so a finished copy is recognised and skipped when a task is run again;
 /// <c>--info=progress2</c> for <see cref="RsyncProgressParser"/>; no <c>-h</c>, so byte counts stay exact.</item>
 /// </list>
@@ -59,6 +60,14 @@ public static class RsyncArguments
     public const string PartialDirectoryName = ".rsync-partial";
 
     public const int MaxBandwidthLimitKiBps = 1 << 30;
+
+    /// <summary>
+    /// OpenSSH's default ciphers with the AES-GCM ones first: with AES-NI (every x86 server CPU of the last decade) they move
+    /// 2-3× the bytes per core of chacha20-poly1305, OpenSSH's first choice, which was the limit of a fast hop. A host
+    /// without them still agrees on chacha20 or AES-CTR: the list only reorders what any OpenSSH offers.
+    /// </summary>
+    public const string CipherPreference =
+        "aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr";
 
     /// <summary>Host file → portal file (the Pull stage).</summary>
     /// <exception cref="ArgumentException">A bad path, endpoint or option.</exception>
@@ -99,6 +108,8 @@ public static class RsyncArguments
             "-o", "ConnectTimeout=" + Seconds(options.ConnectTimeout, nameof(options.ConnectTimeout)),
             "-o", "ServerAliveInterval=" + Seconds(options.ServerAliveInterval, nameof(options.ServerAliveInterval)),
             "-o", "ServerAliveCountMax=4",
+            "-o", "Ciphers=" + CipherPreference,
+            "-o", "Compression=no",
         ];
         return string.Join(' ', parts);
     }

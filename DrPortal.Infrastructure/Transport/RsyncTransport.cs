@@ -5,6 +5,7 @@ using DrPortal.Core.Archives;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Remote;
 using DrPortal.Core.Tasks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DrPortal.Infrastructure.Transport;
@@ -14,7 +15,8 @@ namespace DrPortal.Infrastructure.Transport;
 /// written from the host's pinned key (StrictHostKeyChecking=yes), resumable partial data, progress from
 /// --info=progress2. Checks and removals on hosts go through the SSH shell.
 /// </summary>
-internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, IOptions<DrPortalOptions> options) : IArchiveTransport
+internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, IOptions<DrPortalOptions> options, ILogger<RsyncTransport> logger)
+    : IArchiveTransport
 {
     public const string PartialDirName = RsyncArguments.PartialDirectoryName;
 
@@ -108,7 +110,7 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
     }
 
     /// <param name="expectedBytes">The file's size when known (a push): the progress total is then that, never rsync's growing guess.</param>
-    private static async Task RunAsync(Hypervisor host, IReadOnlyList<string> arguments, IStageReporter reporter, CancellationToken ct, long? expectedBytes = null)
+    private async Task RunAsync(Hypervisor host, IReadOnlyList<string> arguments, IStageReporter reporter, CancellationToken ct, long? expectedBytes = null)
     {
         var psi = new ProcessStartInfo(RsyncArguments.Program)
         {
@@ -123,6 +125,7 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
         }
         psi.Environment["LC_ALL"] = "C";
 
+        var running = Stopwatch.StartNew();
         using var process = Process.Start(psi) ?? throw new TransferException("rsync could not be started.", retryable: false, []);
         process.StandardInput.Close();
         var stderr = new StringBuilder();
@@ -172,6 +175,8 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
         }
         await process.WaitForExitAsync(CancellationToken.None);
         await stderrTask;
+        // The transfer's own run time (ssh connection included): what the bench's P5 (portal overhead) subtracts.
+        logger.LogDebug("Host command rsync with {Address} ran {Milliseconds} ms (exit {Exit})", host.Address, running.ElapsedMilliseconds, process.ExitCode);
         ct.ThrowIfCancellationRequested();
 
         string errors;

@@ -22,7 +22,21 @@ public class RsyncArgumentsTests
     private const string ExpectedSsh =
         "ssh -F none -i /srv/drportal/ssh/id_ed25519 -p 22 -o BatchMode=yes -o IdentitiesOnly=yes -o StrictHostKeyChecking=yes " +
         "-o UserKnownHostsFile=/srv/drportal/ssh/known_hosts -o GlobalKnownHostsFile=/dev/null -o UpdateHostKeys=no " +
-        "-o ConnectTimeout=15 -o ServerAliveInterval=15 -o ServerAliveCountMax=4";
+        "-o ConnectTimeout=15 -o ServerAliveInterval=15 -o ServerAliveCountMax=4 " +
+        "-o Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr " +
+        "-o Compression=no";
+
+    [Fact]
+    public void SshCommand_Ciphers_ReorderOpenSshsDefaultsOnly()
+    {
+        // A reordering, never a narrowing: a host that offers only OpenSSH's defaults must still agree on one.
+        string[] openSshDefaults = ["chacha20-poly1305@openssh.com", "aes128-ctr", "aes192-ctr", "aes256-ctr", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com"];
+
+        var listed = RsyncArguments.CipherPreference.Split(',');
+
+        Assert.Equal(openSshDefaults.Order(), listed.Order());
+        Assert.Equal("aes128-gcm@openssh.com", listed[0]);
+    }
 
     [Fact]
     public void Pull_Defaults_IsTheDocumentedArgumentList()
