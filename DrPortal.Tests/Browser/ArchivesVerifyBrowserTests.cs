@@ -146,7 +146,7 @@ public class ArchivesVerifyBrowserTests(BrowserPortal portal) : BrowserTest(port
         await using var db = await new HistorySeed(Portal).DbAsync();
         var task = await db.Tasks.SingleAsync(t => t.Kind == DrTaskKind.Verify && t.ArchiveId == seeded.BadPointId);
         Assert.Equal(seeded.PairId, task.VmPairId);
-        Assert.Equal(DrTaskStatus.Queued, task.Status);
+        // The portal's job server may already have picked it up: its status is Queued, Running or even ended by now.
         Assert.Equal(OperatorName, task.RequestedBy);
         await Expect(link).ToHaveAttributeAsync("href", $"tasks/{task.Id}");
     });
