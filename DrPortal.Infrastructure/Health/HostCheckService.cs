@@ -3,7 +3,6 @@ using DrPortal.Core.Notifications;
 using DrPortal.Infrastructure.Persistence;
 using DrPortal.Infrastructure.Tasks;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,51 +12,22 @@ namespace DrPortal.Infrastructure.Health;
 /// Every <see cref="HealthOptions.HostCheckIntervalSeconds"/>: checks every host (a few at a time) and the
 /// repository's free space. A round that fails is logged and the next one comes; the portal's stop cancels a round.
 /// </summary>
-internal sealed partial class HostCheckService(
+internal sealed class HostCheckService(
     IDbContextFactory<DrPortalDbContext> dbFactory,
     HostChecker checker,
     ArchiveRepository repository,
     IOperationalEvents events,
     IClock clock,
     IOptions<HealthOptions> options,
-    ILogger<HostCheckService> logger) : BackgroundService
+    ILogger<HostCheckService> logger) : PeriodicRoundService(logger)
 {
     private bool _repositoryLow;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.HostCheckIntervalSeconds)));
-        do
-        {
-            try
-            {
-                await CheckAllAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A round that failed (the database away) must not end the checks for good.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogRoundFailed(logger, ex);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+    protected override string RoundName => "host checks";
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(Math.Max(1, options.Value.HostCheckIntervalSeconds));
+
+    protected override Task RunRoundAsync(CancellationToken ct) => CheckAllAsync(ct);
 
     /// <summary>One round: every host, at most <see cref="HealthOptions.HostCheckConcurrency"/> at once, then the repository.</summary>
     internal async Task CheckAllAsync(CancellationToken ct)
@@ -85,7 +55,4 @@ internal sealed partial class HostCheckService(
         }
         _repositoryLow = low;
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A round of host checks failed; the next round comes at the next interval")]
-    private static partial void LogRoundFailed(ILogger logger, Exception ex);
 }

@@ -3,7 +3,6 @@ using DrPortal.Core.Notifications;
 using DrPortal.Core.Pairs;
 using DrPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,48 +14,19 @@ namespace DrPortal.Infrastructure.Health;
 /// <see cref="VmPair.RpoBreachedAt"/>, changed by a conditional UPDATE: whoever flips it (this node after a restart, or
 /// another node) is the only one that publishes.
 /// </summary>
-internal sealed partial class RpoMonitor(
+internal sealed class RpoMonitor(
     IDbContextFactory<DrPortalDbContext> dbFactory,
     IPairProtection protection,
     IOperationalEvents events,
     IClock clock,
     IOptions<HealthOptions> options,
-    ILogger<RpoMonitor> logger) : BackgroundService
+    ILogger<RpoMonitor> logger) : PeriodicRoundService(logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.RpoCheckIntervalSeconds)));
-        do
-        {
-            try
-            {
-                await EvaluateAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A round that failed (the database away) must not end the RPO watch for good.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogRoundFailed(logger, ex);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+    protected override string RoundName => "RPO checks";
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(Math.Max(1, options.Value.RpoCheckIntervalSeconds));
+
+    protected override Task RunRoundAsync(CancellationToken ct) => EvaluateAsync(ct);
 
     /// <summary>One round over every pair; returns how many events it published.</summary>
     internal async Task<int> EvaluateAsync(CancellationToken ct)
@@ -89,7 +59,4 @@ internal sealed partial class RpoMonitor(
         }
         return published;
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A round of RPO checks failed; the next round comes at the next interval")]
-    private static partial void LogRoundFailed(ILogger logger, Exception ex);
 }
