@@ -26,8 +26,6 @@ internal sealed class ReadinessDigestService(
     /// <summary>A scheduled slot another node sent less than this long ago is not sent again.</summary>
     private static readonly TimeSpan SlotGuard = TimeSpan.FromHours(1);
 
-    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(30);
-
     public async Task<ReadinessDigestSettings> GetAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -156,22 +154,9 @@ internal sealed class ReadinessDigestService(
 
     private async Task<DigestSendResult> SendOneAsync(NotificationTarget target, NotificationMessage message, CancellationToken ct)
     {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(SendTimeout);
-            return new DigestSendResult(target.Id, target.Name, true, await sender.SendAsync(target, message, timeout.Token));
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            throw;
-        }
-#pragma warning disable CA1031 // One dead target is that target's outcome; the others still get the digest.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            return new DigestSendResult(target.Id, target.Name, false, TargetSender.Describe(ex));
-        }
+        // One dead target is that target's outcome; the others still get the digest.
+        var (delivered, answer) = await sender.TrySendOnceAsync(target, message, ct);
+        return new DigestSendResult(target.Id, target.Name, delivered, answer);
     }
 
     private string? ReportLink => string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? null : options.Value.PublicBaseUrl.TrimEnd('/') + "/reports/readiness";
