@@ -3,7 +3,8 @@ using System.Globalization;
 using Microsoft.Playwright;
 
 // P6's first render and memory run, in headless Chromium (Debian's /usr/bin/chromium, as the browser tests use).
-// Usage: FirstRender BASE_URL USER PASSWORD_FILE [--runs N] [--memory-seconds S --pid PID]
+// Usage: FirstRender BASE_URL USER PASSWORD_FILE [--runs N] [--memory-seconds S --pid PID] [--shots DIR]
+// (--shots: a screenshot of each page at 1440x900 and 390x844 and its DOM, into DIR, instead of the timing)
 // Time to interactive of a page = from navigation until the Blazor circuit is live (the layout's portal-ready marker says
 // data-interactive=true) AND the page shows its data (one concrete element per page, below); median of N fresh loads.
 if (args.Length < 3)
@@ -17,6 +18,7 @@ var password = (await File.ReadAllTextAsync(args[2])).Trim();
 var runs = Option("--runs", 3);
 var memorySeconds = Option("--memory-seconds", 0);
 var pid = Option("--pid", 0);
+var shots = Array.IndexOf(args, "--shots") is var s && s >= 0 && s + 1 < args.Length ? args[s + 1] : null;
 const double GoalMs = 1000;
 
 // The element that shows each page's data: a row of its table, or on the dashboard a pair row and the figures.
@@ -44,6 +46,24 @@ await page.Locator("#username").FillAsync(user);
 await page.Locator("#password").FillAsync(password);
 await page.Locator("[data-test=login-submit]").ClickAsync();
 await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+
+if (shots is not null)
+{
+    Directory.CreateDirectory(shots);
+    foreach (var (width, height) in new[] { (1440, 900), (390, 844) })
+    {
+        await page.SetViewportSizeAsync(width, height);
+        foreach (var (path, name, data) in pages)
+        {
+            await TimeToInteractiveAsync(page, path, data);
+            await page.WaitForTimeoutAsync(500); // MudBlazor's transitions
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, $"{name.ToLowerInvariant()}-{width}x{height}.png") });
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, $"{name.ToLowerInvariant()}-{width}x{height}-full.png"), FullPage = true });
+            await File.WriteAllTextAsync(Path.Combine(shots, $"{name.ToLowerInvariant()}.html"), await page.ContentAsync());
+        }
+    }
+    return 0;
+}
 
 foreach (var (path, name, data) in pages)
 {
