@@ -2,7 +2,7 @@
 """DrPortal benchmarks against the lab, through the portal's REST API. Prints figures; asserts nothing.
 
 usage: bench.py PORTAL_URL DATA_DIR [SECTION ...]    (sections: proxmox, schedules, libvirt, drill, datapath, p6; default all)
-       P6_MEMORY_SECONDS=N adds the memory run to p6 (the goal is an hour; short runs only show the trend).
+       P6_MEMORY_SECONDS=N adds the memory run to p6 (three browser tabs, RSS sampled; the goal is an hour; short runs only show the trend).
 
 1. One replication of a 1 GiB VM (half random data): wall time, per-stage durations, throughput.
 2. N = 1..4 pairs on N different primary hosts (pve-dc1..pve-dc4), each with a Backup schedule for
@@ -379,6 +379,7 @@ def admin_token(portal, data_dir):
             f.write(password)
     with open(creds) as f:
         password = f.read()
+    os.environ['P6_ADMIN_SECRET'] = creds  # the first-render runner logs in with it (a file path, never the password)
     status, body = portal.call('POST', '/api/v1/auth/tokens', {'userName': 'benchadmin', 'password': password, 'name': 'bench-p6-%d' % time.time()})
     if status != 200:
         sys.exit('bench: could not log in: %s' % body)

@@ -166,9 +166,35 @@ def section(portal, url, memory_seconds=0):
     after = rss_mib(pid)
     if before is not None:
         print('  portal RSS: %.0f MiB before the load, %.0f MiB after' % (before, after))
-    if memory_seconds > 0:
+    if memory_seconds > 0 and not os.environ.get('P6_ADMIN_SECRET'):
         memory_run(portal, url, pid, memory_seconds)
-    print('  first render of the pages: not measured by this section (no Playwright for Python here); see the README')
+    first_render(url, pid, memory_seconds)
+
+
+RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'FirstRender')
+
+
+def first_render(url, pid, memory_seconds):
+    """Time to interactive of the five pages in headless Chromium, by the .NET runner in bench/FirstRender (Playwright for
+    .NET: there is none for Python here); with P6_MEMORY_SECONDS also its three-tab memory run. It logs in as the bench
+    admin whose password admin_token keeps in P6_ADMIN_SECRET."""
+    secret = os.environ.get('P6_ADMIN_SECRET')
+    if not secret:
+        print('  first render: not measured (no P6_ADMIN_SECRET)')
+        return
+    build = subprocess.run(['dotnet', 'build', RUNNER, '-c', 'Release', '--nologo', '-v', 'q'], capture_output=True, text=True)
+    if build.returncode != 0:
+        print('  first render: the runner did not build:\n' + build.stdout[-2000:])
+        return
+    args = ['dotnet', os.path.join(RUNNER, 'bin', 'Release', 'net10.0', 'FirstRender.dll'), url, 'benchadmin', secret,
+            '--runs', os.environ.get('P6_RENDER_RUNS', '3')]
+    if memory_seconds > 0 and pid:
+        args += ['--memory-seconds', str(int(memory_seconds)), '--pid', str(pid)]
+    print('  first render (time to interactive in headless Chromium: circuit live and the page\'s data shown):')
+    run = subprocess.run(args, capture_output=True, text=True)
+    print(run.stdout.rstrip())
+    if run.returncode != 0:
+        print('  first render: the runner failed (%d): %s' % (run.returncode, run.stderr.strip()[-2000:]))
 
 
 def memory_run(portal, url, pid, seconds):

@@ -7,6 +7,9 @@ public interface IHypervisorStore
 {
     Task<IReadOnlyList<Hypervisor>> ListAsync(CancellationToken ct);
 
+    /// <summary>One page of the hosts in name order (ties by id), and the total.</summary>
+    Task<HypervisorPage> PageAsync(ListWindow window, CancellationToken ct);
+
     Task<Hypervisor?> FindAsync(int id, CancellationToken ct);
 
     Task<Result<Hypervisor>> CreateAsync(HypervisorInput input, string actor, CancellationToken ct);

@@ -8,6 +8,9 @@ public interface IVmPairStore
     /// <summary>All pairs with their hosts loaded.</summary>
     Task<IReadOnlyList<VmPair>> ListAsync(CancellationToken ct);
 
+    /// <summary>One page of the pairs in id order (the order of <see cref="ListAsync"/>), with their hosts, and the total.</summary>
+    Task<VmPairPage> PageAsync(ListWindow window, CancellationToken ct);
+
     Task<VmPair?> FindAsync(int id, CancellationToken ct);
 
     Task<Result<VmPair>> CreateAsync(VmPairInput input, string actor, CancellationToken ct);

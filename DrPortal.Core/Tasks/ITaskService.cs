@@ -31,7 +31,13 @@ public interface ITaskService
 
     Task<DrTask?> FindAsync(long taskId, CancellationToken ct);
 
+    /// <summary>The tasks of these ids that exist, with their stages, in one read (a list's "last run" column).</summary>
+    Task<IReadOnlyDictionary<long, DrTask>> FindManyAsync(IReadOnlyCollection<long> taskIds, CancellationToken ct);
+
     Task<TaskPage> QueryAsync(TaskQuery query, CancellationToken ct);
+
+    /// <summary>The newest task of each of the pairs, with its stages, in one read; pairs that never ran are absent.</summary>
+    Task<IReadOnlyDictionary<int, DrTask>> LastPerPairAsync(IReadOnlyCollection<int> pairIds, CancellationToken ct);
 
     /// <summary>Log lines after <paramref name="afterId"/> (0 = from the start), oldest first.</summary>
     Task<IReadOnlyList<DrTaskLogLine>> ReadLogAsync(long taskId, long afterId, int take, CancellationToken ct);

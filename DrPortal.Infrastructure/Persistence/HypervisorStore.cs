@@ -15,6 +15,15 @@ internal sealed class HypervisorStore(IDbContextFactory<DrPortalDbContext> conte
         return await db.Hypervisors.AsNoTracking().OrderBy(h => h.Name).ToListAsync(ct);
     }
 
+    public async Task<HypervisorPage> PageAsync(ListWindow window, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var total = await db.Hypervisors.CountAsync(ct);
+        var items = await db.Hypervisors.AsNoTracking().OrderBy(h => h.Name).ThenBy(h => h.Id).Skip(window.Skip).Take(window.Take).ToListAsync(ct);
+        return new HypervisorPage(items, total);
+    }
+
     public async Task<Hypervisor?> FindAsync(int id, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);

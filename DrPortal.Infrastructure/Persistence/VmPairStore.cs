@@ -23,6 +23,15 @@ internal sealed class VmPairStore(IDbContextFactory<DrPortalDbContext> contexts,
         return await WithHosts(db).OrderBy(p => p.Id).ToListAsync(ct);
     }
 
+    public async Task<VmPairPage> PageAsync(ListWindow window, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var total = await db.VmPairs.CountAsync(ct);
+        var items = await WithHosts(db).OrderBy(p => p.Id).Skip(window.Skip).Take(window.Take).ToListAsync(ct);
+        return new VmPairPage(items, total);
+    }
+
     public async Task<VmPair?> FindAsync(int id, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);

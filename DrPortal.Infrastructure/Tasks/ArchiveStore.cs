@@ -30,13 +30,13 @@ internal sealed class ArchiveStore(IDbContextFactory<DrPortalDbContext> dbFactor
         {
             q = q.Where(a => a.VmPairId == id);
         }
-        var total = await q.CountAsync(ct);
+        var totals = await q.GroupBy(_ => 1).Select(g => new { Count = g.Count(), Bytes = g.Sum(a => a.SizeBytes) }).FirstOrDefaultAsync(ct);
         // Ids first, on the (VmPairId,) CreatedAt index; then only those rows with their files.
         var ids = await q.OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)
             .Skip(window.Skip).Take(window.Take).Select(a => a.Id).ToListAsync(ct);
         var items = await db.Archives.AsNoTracking().Include(a => a.Files).Where(a => ids.Contains(a.Id))
             .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).AsSplitQuery().ToListAsync(ct);
-        return new ArchivePage(items, total);
+        return new ArchivePage(items, totals?.Count ?? 0, totals?.Bytes ?? 0);
     }
 
     public async Task<Archive?> FindAsync(long id, CancellationToken ct)

@@ -169,6 +169,21 @@ internal sealed class TaskService(
             .AsSplitQuery().FirstOrDefaultAsync(t => t.Id == taskId, ct);
     }
 
+    public async Task<IReadOnlyDictionary<long, DrTask>> FindManyAsync(IReadOnlyCollection<long> taskIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(taskIds);
+        if (taskIds.Count == 0)
+        {
+            return new Dictionary<long, DrTask>();
+        }
+        var wanted = taskIds.ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var items = await db.Tasks.AsNoTracking().Where(t => wanted.Contains(t.Id))
+            .Include(t => t.Stages).Include(t => t.VmPair)
+            .AsSplitQuery().ToListAsync(ct);
+        return items.ToDictionary(t => t.Id);
+    }
+
     public async Task<TaskPage> QueryAsync(TaskQuery query, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -195,6 +210,25 @@ internal sealed class TaskService(
             .Include(t => t.Stages).Include(t => t.VmPair)
             .AsSplitQuery().ToListAsync(ct);
         return new TaskPage(items, total);
+    }
+
+    public async Task<IReadOnlyDictionary<int, DrTask>> LastPerPairAsync(IReadOnlyCollection<int> pairIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(pairIds);
+        if (pairIds.Count == 0)
+        {
+            return new Dictionary<int, DrTask>();
+        }
+        var wanted = pairIds.ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // MAX(Id) per pair walks the VmPairId index; then only those tasks with their stages (was one query per pair).
+        var ids = await db.Tasks.AsNoTracking().Where(t => t.VmPairId != null && wanted.Contains(t.VmPairId.Value))
+            .GroupBy(t => t.VmPairId).Select(g => g.Max(t => t.Id)).ToListAsync(ct);
+        var items = await db.Tasks.AsNoTracking().Where(t => ids.Contains(t.Id))
+            .Include(t => t.Stages).Include(t => t.VmPair)
+            .AsSplitQuery().ToListAsync(ct);
+        // A pair deleted between the two reads leaves its task without one: it is no pair's last run any more.
+        return items.Where(t => t.VmPairId is not null).ToDictionary(t => t.VmPairId!.Value);
     }
 
     public async Task<IReadOnlyList<DrTaskLogLine>> ReadLogAsync(long taskId, long afterId, int take, CancellationToken ct)

@@ -35,6 +35,27 @@ public class CoveragePanelTests : PortalTestContext
     }
 
     [Fact]
+    public void CoveragePanel_HundredHostsNotListed_NamesFiveAndCountsTheRest()
+    {
+        // Arrange: a hundred hosts without a trusted key cannot be listed; the warning must not fill the dashboard.
+        Coverage.Enqueue(FakeCoverageQuery.Empty with
+        {
+            VmsListedAt = Clock.UtcNow,
+            HostsNotListed = [.. Enumerable.Range(1, 100).Select(i => $"host-{i:D3}: its host key is not trusted yet")],
+        });
+        RenderProviders();
+
+        // Act
+        var panel = Render<CoveragePanel>();
+
+        // Assert
+        panel.WaitForAssertion(() => Assert.Contains("host-005", panel.Find("[data-test=coverage-not-listed]").TextContent, StringComparison.Ordinal));
+        var text = panel.Find("[data-test=coverage-not-listed]").TextContent;
+        Assert.DoesNotContain("host-006", text, StringComparison.Ordinal);
+        Assert.Contains("and 95 more host(s)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CoveragePanel_RefreshWhileHostsAreListed_ShowsListingThenWhatTheListingFound()
     {
         // Arrange: the first look finds nothing, the refresh starts a listing, the listing ends with one VM found.

@@ -10,6 +10,9 @@ internal sealed class FakeArchiveStore : IArchiveStore
     public Result<Archive>? NextDeleteResult { get; set; }
     public List<long> Deleted { get; } = [];
 
+    /// <summary>The windows <see cref="PageAsync"/> was asked for.</summary>
+    public List<ListWindow> Pages { get; } = [];
+
     /// <summary>Returned in insertion order, not newest first, so pages that must sort do.</summary>
     public Task<IReadOnlyList<Archive>> ListAsync(int? pairId, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<Archive>>(Archives.Where(a => pairId is null || a.VmPairId == pairId).ToList());
@@ -17,7 +20,8 @@ internal sealed class FakeArchiveStore : IArchiveStore
     public async Task<ArchivePage> PageAsync(int? pairId, ListWindow window, CancellationToken ct)
     {
         var all = (await ListAsync(pairId, ct)).OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).ToList();
-        return new ArchivePage(all.Skip(window.Skip).Take(window.Take).ToList(), all.Count);
+        Pages.Add(window);
+        return new ArchivePage(all.Skip(window.Skip).Take(window.Take).ToList(), all.Count, all.Sum(a => a.SizeBytes));
     }
 
     /// <summary>A copy, as each database read gives: a page sees a later change to the stored archive only by reading again.</summary>

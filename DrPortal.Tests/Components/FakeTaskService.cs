@@ -70,6 +70,9 @@ internal sealed class FakeTaskService : ITaskService
     public Task<DrTask?> FindAsync(long taskId, CancellationToken ct) =>
         Task.FromResult(Tasks.FirstOrDefault(t => t.Id == taskId) is { } task ? Snapshot(task) : null);
 
+    public Task<IReadOnlyDictionary<long, DrTask>> FindManyAsync(IReadOnlyCollection<long> taskIds, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyDictionary<long, DrTask>>(Tasks.Where(t => taskIds.Contains(t.Id)).ToDictionary(t => t.Id, Snapshot));
+
     public Task<TaskPage> QueryAsync(TaskQuery query, CancellationToken ct)
     {
         var matching = Tasks
@@ -79,6 +82,12 @@ internal sealed class FakeTaskService : ITaskService
             .OrderByDescending(t => t.Id).ToList();
         return Task.FromResult(new TaskPage(matching.Skip(query.Skip).Take(query.Take).Select(Snapshot).ToList(), matching.Count));
     }
+
+    public Task<IReadOnlyDictionary<int, DrTask>> LastPerPairAsync(IReadOnlyCollection<int> pairIds, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyDictionary<int, DrTask>>(Tasks
+            .Where(t => t.VmPairId is { } id && pairIds.Contains(id))
+            .GroupBy(t => t.VmPairId!.Value)
+            .ToDictionary(g => g.Key, g => Snapshot(g.MaxBy(t => t.Id)!)));
 
     /// <summary>
     /// A copy, as each database read gives: a page must not see a test's later change to the stored task

@@ -26,6 +26,9 @@ internal sealed class FakeHypervisorStore : IHypervisorStore
 
     public Task<IReadOnlyList<Hypervisor>> ListAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<Hypervisor>>([.. Hosts]);
 
+    public Task<HypervisorPage> PageAsync(ListWindow window, CancellationToken ct) =>
+        Task.FromResult(new HypervisorPage([.. Hosts.Skip(window.Skip).Take(window.Take)], Hosts.Count));
+
     public Task<Hypervisor?> FindAsync(int id, CancellationToken ct) => Task.FromResult(Hosts.FirstOrDefault(h => h.Id == id));
 
     public Task<Result<Hypervisor>> CreateAsync(HypervisorInput input, string actor, CancellationToken ct)
@@ -68,6 +71,15 @@ internal sealed class FakeVmPairStore : IVmPairStore
     public Result<VmPair>? NextResult { get; set; }
 
     public Task<IReadOnlyList<VmPair>> ListAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<VmPair>>([.. Pairs]);
+
+    /// <summary>The calls of <see cref="PageAsync"/>, for tests of pages that read one page at a time.</summary>
+    public List<ListWindow> Pages { get; } = [];
+
+    public Task<VmPairPage> PageAsync(ListWindow window, CancellationToken ct)
+    {
+        Pages.Add(window);
+        return Task.FromResult(new VmPairPage([.. Pairs.Skip(window.Skip).Take(window.Take)], Pairs.Count));
+    }
 
     public Task<VmPair?> FindAsync(int id, CancellationToken ct) => Task.FromResult(Pairs.FirstOrDefault(p => p.Id == id));
 

@@ -429,6 +429,81 @@ public class TaskPagesTests : PortalTestContext
     }
 
     [Fact]
+    public void TaskOverview_ManyPairs_ListsTenNeedingAttentionFirstAndCountsTheRest()
+    {
+        SignInAs(Roles.Viewer);
+        // 30 pairs: 25 whose last run succeeded (pair 2 the longest ago), 2 never run, 1 running, 2 failed (pair 30 the newest failure).
+        var pairs = Enumerable.Range(2, 29).Select(id => new VmPair
+        {
+            Id = id,
+            SourceHypervisor = _pair.SourceHypervisor,
+            SourceHypervisorId = _pair.SourceHypervisorId,
+            SourceVm = (100 + id).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            TargetHypervisor = _pair.TargetHypervisor,
+            TargetHypervisorId = _pair.TargetHypervisorId,
+            TargetVm = (9100 + id).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }).ToList();
+        Pairs.Pairs.AddRange(pairs);
+        foreach (var pair in Pairs.Pairs.Where(p => p.Id <= 25))
+        {
+            Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Succeeded, pair, Clock.UtcNow.AddHours(-30 + pair.Id));
+        }
+        Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Running, pairs.Single(p => p.Id == 28), Clock.UtcNow.AddMinutes(-1));
+        Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Failed, pairs.Single(p => p.Id == 29), Clock.UtcNow.AddHours(-5));
+        Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Failed, pairs.Single(p => p.Id == 30), Clock.UtcNow.AddHours(-1));
+        RenderProviders();
+
+        var overview = Render<TaskOverview>();
+
+        overview.WaitForAssertion(() => Assert.Equal(PairAttention.Shown, overview.FindAll("[data-test=dashboard-pair-row]").Count));
+        var shown = overview.FindAll("[data-test=dashboard-pair-row]").Select(r => r.GetAttribute("data-pair-id")).ToList();
+        // Failed (newest first), running, never run (26, 27), then the stalest successes (pair 1, then 2...).
+        Assert.Equal(["30", "29", "28", "26", "27", "1", "2", "3", "4", "5"], shown);
+        Assert.Contains("failed", overview.FindAll("[data-test=dashboard-pair-row]")[0].TextContent);
+        var rest = overview.Find("[data-test=dashboard-pairs-rest]").TextContent;
+        Assert.Contains("and 20 more: 20 succeeded", rest);
+        Assert.Equal("pairs", overview.Find("[data-test=dashboard-pairs-all]").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void TaskOverview_FewPairs_ListsThemAllWithoutASummary()
+    {
+        SignInAs(Roles.Viewer);
+        Tasks.Add(DrTaskKind.Backup, DrTaskStatus.Succeeded, _pair, Clock.UtcNow.AddHours(-1));
+        RenderProviders();
+
+        var overview = Render<TaskOverview>();
+
+        overview.WaitForAssertion(() => Assert.Single(overview.FindAll("[data-test=dashboard-pair-row]")));
+        Assert.Empty(overview.FindAll("[data-test=dashboard-pairs-rest]"));
+    }
+
+    [Fact]
+    public void ArchivesPage_ThousandsOfPoints_ReadsOnePageFromTheServerWithTheTotals()
+    {
+        SignInAs(Roles.Viewer);
+        for (var i = 1; i <= 60; i++)
+        {
+            var point = Archive(i, Clock.UtcNow.AddHours(-i), verified: true);
+            point.SizeBytes = 1024 * 1024;
+            Archives.Archives.Add(point);
+        }
+        RenderProviders();
+
+        var page = Render<ArchivesPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(25, page.FindAll("[data-test=archive-row-file]").Count));
+        Assert.Equal([new ListWindow(0, 25)], Archives.Pages);
+        Assert.Contains("60 archive(s), 60 MiB", page.Find("[data-test=archives-total]").TextContent);
+        Assert.Contains("vzdump-qemu-101-1.", page.FindAll("[data-test=archive-row-file]")[0].TextContent);
+
+        page.InvokeAsync(() => page.FindComponent<MudTable<Archive>>().Instance.NavigateTo(Page.Next));
+
+        page.WaitForAssertion(() => Assert.Contains("vzdump-qemu-101-26.", page.FindAll("[data-test=archive-row-file]")[0].TextContent));
+        Assert.Equal(new ListWindow(25, 25), Archives.Pages[^1]);
+    }
+
+    [Fact]
     public void TaskOverview_RunningTask_ShowsTheTasksOverallProgress()
     {
         SignInAs(Roles.Viewer);

@@ -113,6 +113,9 @@ public class ListPagingTests(PortalFactory portal) : IClassFixture<PortalFactory
     [InlineData("/api/v1/tasks?take=501")]
     [InlineData("/api/v1/tasks?take=0")]
     [InlineData("/api/v1/archives?take=1001")]
+    [InlineData("/api/v1/pairs?take=1001")]
+    [InlineData("/api/v1/pairs?take=0")]
+    [InlineData("/api/v1/hypervisors?take=1001")]
     public async Task List_TakeOutOfRange_Is400NamingTake(string path)
     {
         using var admin = await portal.CreateAdminClientAsync();
@@ -122,6 +125,96 @@ public class ListPagingTests(PortalFactory portal) : IClassFixture<PortalFactory
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("take", out _), errors.ToString());
+    }
+
+    [Fact]
+    public async Task Pairs_PagedThroughAll_GiveTheUnpagedListInIdOrder_WithTheTotalInAHeader()
+    {
+        var (admin, pair, primary) = await ArrangeAsync("page-pair", 9604);
+        using var owned = admin;
+        var recovery = await CreateHostAsync(admin, "page-pair-dr2", "Recovery");
+        await CreatePairAsync(admin, primary.Id, 101, recovery.Id, 9605);
+        await CreatePairAsync(admin, primary.Id, 102, recovery.Id, 9606);
+
+        var unpaged = await admin.GetAsync(new Uri("/api/v1/pairs", UriKind.Relative));
+        var all = (await unpaged.Content.ReadFromJsonAsync<List<VmPairDto>>(Json.Options))!.Select(p => p.Id).ToList();
+        var seen = new List<int>();
+        for (var skip = 0; skip < all.Count + 2; skip += 2)
+        {
+            var response = await admin.GetAsync(new Uri($"/api/v1/pairs?skip={skip}&take=2", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(all.Count.ToString(CultureInfo.InvariantCulture), response.Headers.GetValues("X-Total-Count").Single());
+            seen.AddRange((await response.Content.ReadFromJsonAsync<List<VmPairDto>>(Json.Options))!.Select(p => p.Id));
+        }
+
+        Assert.True(all.Count >= 3);
+        Assert.Contains(pair.Id, all);
+        Assert.Equal(all.Order().ToList(), all);
+        Assert.Equal(all, seen);
+        Assert.Equal(all.Count.ToString(CultureInfo.InvariantCulture), unpaged.Headers.GetValues("X-Total-Count").Single());
+    }
+
+    [Fact]
+    public async Task Hypervisors_PagedThroughAll_GiveTheUnpagedListInNameOrder_WithTheTotalInAHeader()
+    {
+        using var admin = await portal.CreateAdminClientAsync();
+        foreach (var name in new[] { "page-host-c", "page-host-a", "page-host-b" })
+        {
+            await CreateHostAsync(admin, name);
+        }
+
+        var all = (await admin.GetFromJsonAsync<List<HypervisorDto>>("/api/v1/hypervisors", Json.Options))!.Select(h => h.Name).ToList();
+        var seen = new List<string>();
+        for (var skip = 0; skip < all.Count + 2; skip += 2)
+        {
+            var response = await admin.GetAsync(new Uri($"/api/v1/hypervisors?skip={skip}&take=2", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(all.Count.ToString(CultureInfo.InvariantCulture), response.Headers.GetValues("X-Total-Count").Single());
+            seen.AddRange((await response.Content.ReadFromJsonAsync<List<HypervisorDto>>(Json.Options))!.Select(h => h.Name));
+        }
+
+        Assert.Equal(all, seen);
+        var ours = all.Where(n => n.StartsWith("page-host-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["page-host-a", "page-host-b", "page-host-c"], ours);
+    }
+
+    [Fact]
+    public async Task LastPerPair_OneRead_GivesEachPairTheNewestTaskItsOwnQueryGives()
+    {
+        var (admin, first, primary) = await ArrangeAsync("page-last", 9607);
+        using var owned = admin;
+        var recovery = await CreateHostAsync(admin, "page-last-dr2", "Recovery");
+        var second = await CreatePairAsync(admin, primary.Id, 103, recovery.Id, 9608);
+        var never = await CreatePairAsync(admin, primary.Id, 104, recovery.Id, 9609);
+        await using (var db = await Contexts.CreateDbContextAsync())
+        {
+            foreach (var (pairId, i) in new[] { (first.Id, 0), (second.Id, 1), (first.Id, 2), (second.Id, 3), (first.Id, 4) })
+            {
+                db.Tasks.Add(new DrTask
+                {
+                    Kind = DrTaskKind.Backup,
+                    VmPairId = pairId,
+                    PairLabel = "page-last",
+                    Status = i == 4 ? DrTaskStatus.Failed : DrTaskStatus.Succeeded,
+                    RequestedBy = "test",
+                    CreatedAt = DateTimeOffset.UtcNow,
+                });
+            }
+            await db.SaveChangesAsync();
+        }
+        var tasks = portal.Services.GetRequiredService<ITaskService>();
+
+        var last = await tasks.LastPerPairAsync([first.Id, second.Id, never.Id], CancellationToken.None);
+
+        Assert.Equal([first.Id, second.Id], last.Keys.Order().ToList());
+        foreach (var pairId in new[] { first.Id, second.Id })
+        {
+            var newest = (await tasks.QueryAsync(new TaskQuery(PairId: pairId, Take: 1), CancellationToken.None)).Items.Single();
+            Assert.Equal(newest.Id, last[pairId].Id);
+        }
+        Assert.Equal(DrTaskStatus.Failed, last[first.Id].Status);
+        var found = await tasks.FindManyAsync([last[first.Id].Id, last[second.Id].Id, -1], CancellationToken.None);
+        Assert.Equal(new[] { last[first.Id].Id, last[second.Id].Id }.Order().ToList(), found.Keys.Order().ToList());
     }
 
     [Fact]

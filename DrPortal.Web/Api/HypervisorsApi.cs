@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using DrPortal.Core.Accounts;
+using DrPortal.Core.Common;
 using DrPortal.Core.Hosts;
 using DrPortal.Core.Hypervisors;
 using DrPortal.Web.Auth;
@@ -11,8 +12,19 @@ internal static class HypervisorsApi
     public static void MapHypervisorsApi(this RouteGroupBuilder api)
     {
         var hosts = api.MapGroup("/hypervisors").WithTags("Hypervisors");
-        hosts.MapGet("/", async (IHypervisorStore store, CancellationToken ct) =>
-            TypedResults.Ok((await store.ListAsync(ct)).Select(HypervisorDto.From)));
+        hosts.MapGet("/", async (int? skip, int? take, HttpContext http, IHypervisorStore store, CancellationToken ct) =>
+            {
+                var window = new ListWindow(skip ?? 0, take ?? TasksApi.DefaultListTake);
+                if (window.Validate(TasksApi.MaxListTake) is { IsEmpty: false } invalid)
+                {
+                    return ApiResults.Problem(Result<HypervisorPage>.Invalid(invalid));
+                }
+                var page = await store.PageAsync(window, ct);
+                http.Response.Headers[TasksApi.TotalCountHeader] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Ok(page.Items.Select(HypervisorDto.From).ToList());
+            })
+            .WithSummary($"Hosts in name order: `skip` (default 0) and `take` (default {TasksApi.DefaultListTake}, at most {TasksApi.MaxListTake}; " +
+                         $"more is a 400); the number of hosts is in the {TasksApi.TotalCountHeader} header.");
         hosts.MapGet("/{id:int}", async (int id, IHypervisorStore store, CancellationToken ct) =>
             await store.FindAsync(id, ct) is { } h ? TypedResults.Ok(HypervisorDto.From(h)) : ApiResults.NotFound($"Host {id} does not exist."));
         hosts.MapPost("/", async (HypervisorInput body, ClaimsPrincipal user, IHypervisorStore store, CancellationToken ct) =>

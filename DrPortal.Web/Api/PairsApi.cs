@@ -11,8 +11,19 @@ internal static class PairsApi
     public static void MapPairsApi(this RouteGroupBuilder api)
     {
         var pairs = api.MapGroup("/pairs").WithTags("VM pairs");
-        pairs.MapGet("/", async (IVmPairStore store, CancellationToken ct) =>
-            TypedResults.Ok((await store.ListAsync(ct)).Select(VmPairDto.From)));
+        pairs.MapGet("/", async (int? skip, int? take, HttpContext http, IVmPairStore store, CancellationToken ct) =>
+            {
+                var window = new ListWindow(skip ?? 0, take ?? TasksApi.DefaultListTake);
+                if (window.Validate(TasksApi.MaxListTake) is { IsEmpty: false } invalid)
+                {
+                    return ApiResults.Problem(Result<VmPairPage>.Invalid(invalid));
+                }
+                var page = await store.PageAsync(window, ct);
+                http.Response.Headers[TasksApi.TotalCountHeader] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Ok(page.Items.Select(VmPairDto.From).ToList());
+            })
+            .WithSummary($"Pairs in id order: `skip` (default 0) and `take` (default {TasksApi.DefaultListTake}, at most {TasksApi.MaxListTake}; " +
+                         $"more is a 400); the number of pairs is in the {TasksApi.TotalCountHeader} header.");
         pairs.MapGet("/protection", async (IPairProtection protection, IClock clock, CancellationToken ct) =>
                 TypedResults.Ok((await protection.ListAsync(ct)).Select(p => PairProtectionDto.From(p, clock.UtcNow))))
             .WithSummary("Every pair against its recovery point objective: newest verified archive, its age, next scheduled run, and Met / AtRisk / Breached / NoTarget.");

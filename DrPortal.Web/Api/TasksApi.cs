@@ -10,8 +10,10 @@ namespace DrPortal.Web.Api;
 
 internal static class TasksApi
 {
-    private const int DefaultArchiveTake = 500;
-    private const int MaxArchiveTake = 1000;
+    // The lists that were whole arrays before they were paged (archives, pairs, hosts): a default that still returns
+    // every row of most installations, so clients that never asked for a page keep working.
+    internal const int DefaultListTake = 500;
+    internal const int MaxListTake = 1000;
     internal const string TotalCountHeader = "X-Total-Count";
 
     public static void MapTasksApi(this RouteGroupBuilder api)
@@ -72,8 +74,8 @@ internal static class TasksApi
         var archives = api.MapGroup("/archives").WithTags("Archives");
         archives.MapGet("/", async (int? pairId, int? skip, int? take, HttpContext http, IArchiveStore store, CancellationToken ct) =>
             {
-                var window = new ListWindow(skip ?? 0, take ?? DefaultArchiveTake);
-                if (window.Validate(MaxArchiveTake) is { IsEmpty: false } invalid)
+                var window = new ListWindow(skip ?? 0, take ?? DefaultListTake);
+                if (window.Validate(MaxListTake) is { IsEmpty: false } invalid)
                 {
                     return ApiResults.Problem(Result<ArchivePage>.Invalid(invalid));
                 }
@@ -82,7 +84,7 @@ internal static class TasksApi
                 http.Response.Headers[TotalCountHeader] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return TypedResults.Ok(page.Items.Select(ArchiveDto.From).ToList());
             })
-            .WithSummary($"Restore points newest first (all, or a pair's): `skip` (default 0) and `take` (default {DefaultArchiveTake}, at most {MaxArchiveTake}; " +
+            .WithSummary($"Restore points newest first (all, or a pair's): `skip` (default 0) and `take` (default {DefaultListTake}, at most {MaxListTake}; " +
                          $"more is a 400); the number of points the filter matches is in the {TotalCountHeader} header.");
         archives.MapGet("/{id:long}", async Task<Results<Ok<ArchiveDetailDto>, NotFound>> (long id, IArchiveStore store, CancellationToken ct) =>
                 await store.ChainAsync(id, ct) is { } chain ? TypedResults.Ok(ArchiveDetailDto.From(chain)) : TypedResults.NotFound())

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Routing;
 using MudBlazor;
 
 namespace DrPortal.Web.Components.Shared;
@@ -36,16 +37,31 @@ public abstract class PortalComponentBase : ComponentBase, IDisposable
     /// <summary>Cancelled when the component goes away (page left, circuit closed).</summary>
     protected CancellationToken Aborted => _lifetime.Token;
 
+    /// <summary>Cascaded while the server renders a request (static or prerendering); null in a live circuit.</summary>
+    [CascadingParameter]
+    private HttpContext? HttpContext { get; set; }
+
+    /// <summary>
+    /// The server's first HTML of a page the circuit renders again as soon as it is up: loading its data here would read
+    /// everything twice on every first open (the circuit's fresh component loads it again).
+    /// </summary>
+    protected bool Prerendering => HttpContext is { } http && http.AcceptsInteractiveRouting() && !RendererInfo.IsInteractive;
+
     protected sealed override async Task OnInitializedAsync()
     {
         if (AuthenticationState is not null)
         {
             User = (await AuthenticationState).User;
         }
+        if (Prerendering)
+        {
+            // The prerendered page shows its frame and loading state; the data comes once, with the circuit.
+            return;
+        }
         await GuardAsync("Loading", LoadAsync);
     }
 
-    /// <summary>Loads what the component shows; runs once, after <see cref="User"/> is known.</summary>
+    /// <summary>Loads what the component shows; runs once, after <see cref="User"/> is known (not while prerendering).</summary>
     protected virtual Task LoadAsync() => Task.CompletedTask;
 
     /// <summary>

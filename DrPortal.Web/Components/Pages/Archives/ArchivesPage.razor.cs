@@ -16,10 +16,12 @@ namespace DrPortal.Web.Components.Pages.Archives;
 public partial class ArchivesPage
 {
     private List<Archive> _archives = [];
+    private MudTable<Archive>? _table;
+    private int _total;
+    private long _totalBytes;
     private TaskFeedSubscription? _feed;
     private List<VmPair> _pairs = [];
     private int? _pairId;
-    private bool _loading = true;
     private readonly HashSet<long> _busy = [];
     private bool _verifyingAll;
 
@@ -56,25 +58,36 @@ public partial class ArchivesPage
         // Archives appear when a backup's Pull ends and change copies as tasks end: a finished task refreshes the list.
         _feed = new TaskFeedSubscription(Feed, InvokeAsync, OnTasksFinishedAsync, u => u.Status.IsFinished() && (_pairId is null || u.PairId == _pairId));
         _pairs = [.. (await Pairs.ListAsync(Aborted)).OrderBy(p => p.Describe(), StringComparer.Ordinal)];
-        await ReloadAsync();
     }
 
-    private async Task ReloadAsync()
+    /// <summary>One page from the server (there may be thousands of points), newest first, with the filter's totals.</summary>
+    private async Task<TableData<Archive>> LoadPageAsync(TableState state, CancellationToken ct)
     {
-        _loading = true;
-        try
+        var page = new ArchivePage([], 0, 0);
+        await GuardAsync("Loading the archives", async () =>
         {
-            await GuardAsync("Loading the archives", async () => _archives = [.. await Store.ListAsync(_pairId, Aborted)]);
-        }
-        finally
-        {
-            _loading = false;
-        }
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, Aborted);
+            try
+            {
+                page = await Store.PageAsync(_pairId, new ListWindow(state.Page * state.PageSize, state.PageSize), both.Token);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // A newer load replaced this one while it ran.
+            }
+        });
+        _archives = [.. page.Items];
+        // The totals sit in the toolbar, which the table re-renders with itself.
+        _total = page.Total;
+        _totalBytes = page.TotalBytes;
+        return new TableData<Archive> { Items = page.Items, TotalItems = page.Total };
     }
+
+    private Task RefreshAsync() => _table?.ReloadServerData() ?? Task.CompletedTask;
 
     private async Task OnTasksFinishedAsync(IReadOnlyList<TaskUpdate> updates)
     {
-        await ReloadAsync();
+        await RefreshAsync();
         // Not an event of this component: nothing re-renders it unless asked.
         StateHasChanged();
     }
@@ -82,7 +95,8 @@ public partial class ArchivesPage
     private Task PairChangedAsync(int? value)
     {
         _pairId = value;
-        return ReloadAsync();
+        _table?.NavigateTo(0);
+        return RefreshAsync();
     }
 
     private string PairLabel(int? id) => id is null ? "" : _pairs.FirstOrDefault(p => p.Id == id)?.Describe() ?? $"pair #{id}";
@@ -96,16 +110,21 @@ public partial class ArchivesPage
         : point.SourceHypervisorId == pair.TargetHypervisorId && pair.TargetHypervisorId != pair.SourceHypervisorId ? pair.SourceHypervisor?.Name
         : pair.TargetHypervisor?.Name;
 
-    private Archive? ParentOf(Archive point) => point.ParentArchiveId is { } id ? _archives.FirstOrDefault(a => a.Id == id) : null;
+    /// <summary>" on the full point's label" when that point is on this page, else its number (the dialog shows the chain).</summary>
+    private string ParentText(Archive point) => point.ParentArchiveId is not { } id ? ""
+        : _archives.FirstOrDefault(a => a.Id == id) is { } parent ? $" on {parent.Label}" : $" on #{id}";
 
-    /// <summary>Opens a point's files and chain; the chain is looked up among the points of its pair, whatever the filter shows.</summary>
+    /// <summary>Opens a point's files and chain; the chain is read from the store, whatever page or filter shows.</summary>
     private async Task ShowDetailAsync(Archive point)
     {
-        IReadOnlyList<Archive> known = _archives;
-        if (_pairId is null && point.VmPairId is { } pairId)
+        IReadOnlyList<Archive> known = [point];
+        await GuardAsync("Loading the chain", async () =>
         {
-            known = _archives.Where(a => a.VmPairId == pairId).ToList();
-        }
+            if (await Store.ChainAsync(point.Id, Aborted) is { } chain)
+            {
+                known = chain.Points;
+            }
+        });
         var parameters = new DialogParameters<RestorePointDialog> { { d => d.Point, point }, { d => d.Known, known } };
         await Dialogs.ShowAsync<RestorePointDialog>($"Restore point #{point.Id}", parameters, DialogServiceExtensions.Medium);
     }
@@ -200,7 +219,7 @@ public partial class ArchivesPage
             // A refusal typically says a queued or running task still needs it.
             Report(await Store.DeleteAsync(archive.Id, User.ActorName(), Aborted), $"Archive {archive.Label} deleted.");
         });
-        await ReloadAsync();
+        await RefreshAsync();
     }
 
     protected override void Dispose(bool disposing)

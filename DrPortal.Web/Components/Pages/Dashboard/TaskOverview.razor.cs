@@ -17,6 +17,7 @@ public partial class TaskOverview
 
     private List<DrTask> _active = [];
     private List<VmPair> _pairs = [];
+    private List<VmPair> _pairsShown = [];
     private Dictionary<int, DrTask> _lastRuns = [];
     private List<DrTask> _failures = [];
     private TaskFeedSubscription? _feed;
@@ -54,8 +55,10 @@ public partial class TaskOverview
                 active.AddRange((await Tasks.QueryAsync(new TaskQuery(Status: status, Take: 20), Aborted)).Items);
             }
             _active = [.. active.OrderByDescending(t => t.Id)];
-            _pairs = [.. (await Pairs.ListAsync(Aborted)).OrderBy(p => p.Describe(), StringComparer.Ordinal)];
+            _pairs = [.. await Pairs.ListAsync(Aborted)];
             _lastRuns = await LastRuns.PerPairAsync(Tasks, _pairs.Select(p => p.Id), Aborted);
+            // Hundreds of pairs do not fit a dashboard: what needs attention first, the rest counted (the Pairs page lists them all).
+            _pairsShown = [.. PairAttention.Order(_pairs, _lastRuns).Take(PairAttention.Shown)];
             var since = Clock.UtcNow - FailureWindow;
             _failures = [.. (await Tasks.QueryAsync(new TaskQuery(Status: DrTaskStatus.Failed, Take: 20), Aborted)).Items
                 .Where(t => (t.FinishedAt ?? t.CreatedAt) >= since)];
