@@ -194,7 +194,8 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
         await process.WaitForExitAsync(CancellationToken.None);
         await stderrTask;
         // The transfer's own run time (ssh connection included): what the bench's P5 (portal overhead) subtracts.
-        logger.LogDebug("Host command rsync with {Address} ran {Milliseconds} ms (exit {Exit})", host.Address, running.ElapsedMilliseconds, process.ExitCode);
+        logger.LogDebug("Host command rsync with {Address} ran {Milliseconds} ms (exit {Exit}) ended {Ended}",
+            host.Address, running.ElapsedMilliseconds, process.ExitCode, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         ct.ThrowIfCancellationRequested();
 
         string errors;

@@ -1,5 +1,6 @@
 using DrPortal.Core.Archives;
 using DrPortal.Core.Common;
+using DrPortal.Core.Hosts;
 
 namespace DrPortal.Core.Tasks.Pipeline;
 
@@ -17,62 +18,13 @@ public sealed class PullStage : ITaskStage
     {
         ArgumentNullException.ThrowIfNull(context);
         var archive = await context.ArchiveAsync();
-        var (source, driver, repository, transport) = (context.Source, context.SourceDriver, context.Repository, context.Transport);
         var relayHost = PushesNext(context) ? context.Target : null;
-        var relayed = 0;
-        foreach (var file in archive.Files)
-        {
-            var local = repository.PathOf(archive, file);
-            var remote = driver.StagingPathOf(source, file.Name);
-            var relay = relayHost is null ? null : new RelayTarget(relayHost, context.TargetDriver.StagingPathOf(relayHost, file.Name));
-            // The host reads its copy once more to hash it while it sends it; here nothing is read twice.
-            var remoteHashing = transport.RemoteSha256Async(source, remote, context.Cancellation);
-            PulledFile pulled;
-            try
-            {
-                pulled = await transport.PullAsync(source, remote, local, context.Reporter, context.Cancellation, relay);
-            }
-            catch (TransferException ex) when (ex.DiskFull || !ex.Retryable)
-            {
-                await Quietly(remoteHashing);
-                // Kept partial data only helps a resume; one that cannot come would keep the repository's disk full.
-                repository.Delete(local);
-                await RemoveRelayedAsync(context, relay);
-                throw new StageFailedException(ex.Message + (ex.DiskFull
-                    ? $" The partial copy was removed; {ByteSize.Format(repository.FreeBytes(local))} is free in the repository now."
-                    : " The partial copy was removed."), ex.LastLines);
-            }
-            catch
-            {
-                await Quietly(remoteHashing);
-                throw;
-            }
-
-            context.Reporter.Verifying("the copy on " + source.Name);
-            var remoteSha = await remoteHashing;
-            if (!string.Equals(pulled.Sha256, remoteSha, StringComparison.Ordinal))
-            {
-                repository.Delete(local);
-                await RemoveRelayedAsync(context, relay);
-                throw new StageFailedException(
-                    $"The pulled copy of {file.Name} does not match the copy on {source.Name} (SHA-256 {pulled.Sha256} vs {remoteSha ?? "missing"}); the repository copy was removed.");
-            }
-            if (relay is not null)
-            {
-                if (pulled.Relayed)
-                {
-                    // Only bytes that hashed right get the real name there; the Push stage still hashes them on that host.
-                    await transport.PromoteRelayedAsync(relay.Host, relay.RemotePath, context.Cancellation);
-                    relayed++;
-                }
-                else
-                {
-                    context.Log($"{file.Name} was not sent on to {relay.Host.Name} during the pull ({pulled.RelayNote}); the Push stage sends it.");
-                }
-            }
-            file.Sha256 = pulled.Sha256;
-            file.SizeBytes = pulled.SizeBytes;
-        }
+        // The point's files move at once (a disk image and its small log or definition): each small one would
+        // otherwise add its own connection set-up after the large one.
+        var progress = new CombinedProgress(context.Reporter);
+        var pulls = archive.Files.Select(file => PullFileAsync(context, archive, file, relayHost, progress.For(file.Name))).ToList();
+        await Task.WhenAll(pulls);
+        var relayed = pulls.Count(p => p.Result);
         archive.SizeBytes = archive.Files.Sum(f => f.SizeBytes);
         archive.InRepository = true;
         // Both copies were just hashed and matched.
@@ -85,6 +37,61 @@ public sealed class PullStage : ITaskStage
         return StageResult.Done((archive.Files.Count == 1
             ? $"Repository copy verified: {ByteSize.Format(archive.SizeBytes)}, SHA-256 {main.Sha256}."
             : $"Repository copy verified: {archive.Files.Count} files, {ByteSize.Format(archive.SizeBytes)}, SHA-256 of each checked.") + alongside);
+    }
+
+    /// <summary>Pulls one file, checks it against the host's hash, and gives a relayed copy its name; true when it was relayed.</summary>
+    private static async Task<bool> PullFileAsync(TaskContext context, Archive archive, ArchiveFile file, Hypervisor? relayHost, IStageReporter reporter)
+    {
+        var (source, repository, transport) = (context.Source, context.Repository, context.Transport);
+        var local = repository.PathOf(archive, file);
+        var remote = context.SourceDriver.StagingPathOf(source, file.Name);
+        var relay = relayHost is null ? null : new RelayTarget(relayHost, context.TargetDriver.StagingPathOf(relayHost, file.Name));
+        // The host reads its copy once more to hash it while it sends it; here nothing is read twice.
+        var remoteHashing = transport.RemoteSha256Async(source, remote, context.Cancellation);
+        PulledFile pulled;
+        try
+        {
+            pulled = await transport.PullAsync(source, remote, local, reporter, context.Cancellation, relay);
+        }
+        catch (TransferException ex) when (ex.DiskFull || !ex.Retryable)
+        {
+            await Quietly(remoteHashing);
+            // Kept partial data only helps a resume; one that cannot come would keep the repository's disk full.
+            repository.Delete(local);
+            await RemoveRelayedAsync(context, relay);
+            throw new StageFailedException(ex.Message + (ex.DiskFull
+                ? $" The partial copy was removed; {ByteSize.Format(repository.FreeBytes(local))} is free in the repository now."
+                : " The partial copy was removed."), ex.LastLines);
+        }
+        catch
+        {
+            await Quietly(remoteHashing);
+            throw;
+        }
+
+        reporter.Verifying("the copy on " + source.Name);
+        var remoteSha = await remoteHashing;
+        if (!string.Equals(pulled.Sha256, remoteSha, StringComparison.Ordinal))
+        {
+            repository.Delete(local);
+            await RemoveRelayedAsync(context, relay);
+            throw new StageFailedException(
+                $"The pulled copy of {file.Name} does not match the copy on {source.Name} (SHA-256 {pulled.Sha256} vs {remoteSha ?? "missing"}); the repository copy was removed.");
+        }
+        file.Sha256 = pulled.Sha256;
+        file.SizeBytes = pulled.SizeBytes;
+        if (relay is null)
+        {
+            return false;
+        }
+        if (!pulled.Relayed)
+        {
+            context.Log($"{file.Name} was not sent on to {relay.Host.Name} during the pull ({pulled.RelayNote}); the Push stage sends it.");
+            return false;
+        }
+        // Only bytes that hashed right get the real name there; the Push stage still hashes them on that host.
+        await transport.PromoteRelayedAsync(relay.Host, relay.RemotePath, context.Cancellation);
+        return true;
     }
 
     public async Task RemovePartialsAsync(TaskContext context)
@@ -128,6 +135,50 @@ public sealed class PullStage : ITaskStage
         catch (Exception ex) when (ex is TransferException or Remote.RemoteConnectionException or Remote.HostKeyMismatchException)
         {
             context.Log($"Could not remove the partial copy on {relay.Host.Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>One progress for the point: the bytes of all its files as they move at once; words pass straight through.</summary>
+    private sealed class CombinedProgress(IStageReporter reporter)
+    {
+        private readonly Dictionary<string, StageProgress> _files = [];
+        private readonly IStageReporter _reporter = reporter;
+
+        public IStageReporter For(string file) => new Part(this, file);
+
+        /// <summary>Shown only once no file is still moving: a small file's check must not hide the large one's progress.</summary>
+        private void Verifying(string what)
+        {
+            lock (_files)
+            {
+                if (_files.Values.All(p => p.BytesTotal is { } total && p.BytesDone >= total))
+                {
+                    _reporter.Verifying(what);
+                }
+            }
+        }
+
+        private void Report(string file, StageProgress progress)
+        {
+            lock (_files)
+            {
+                _files[file] = progress;
+                var done = _files.Values.Sum(p => p.BytesDone);
+                long? total = _files.Values.All(p => p.BytesTotal is not null) ? _files.Values.Sum(p => p.BytesTotal!.Value) : null;
+                var rate = _files.Values.Sum(p => p.BytesPerSecond ?? 0);
+                _reporter.Progress(new StageProgress(total is > 0 ? done * 100.0 / total.Value : progress.Percent, done, total, rate > 0 ? rate : null));
+            }
+        }
+
+        private sealed class Part(CombinedProgress owner, string file) : IStageReporter
+        {
+            public void Log(string line) => owner._reporter.Log(line);
+
+            public void Progress(StageProgress progress) => owner.Report(file, progress);
+
+            public void Verifying(string what) => owner.Verifying(what);
+
+            public void HostCommandStarted(Hypervisors.HostProcess process) => owner._reporter.HostCommandStarted(process);
         }
     }
 
