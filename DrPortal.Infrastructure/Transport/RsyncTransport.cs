@@ -121,7 +121,8 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
         Directory.CreateDirectory(dir);
         var path = Path.Combine(dir, $"host-{host.Id}");
         var content = key.KnownHostsEntry(host.Address, host.SshPort) + "\n";
-        var temp = path + ".tmp";
+        // A temporary name of its own: several transfers with one host (a point's files, a relay) write this at once.
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         File.WriteAllText(temp, content);
         File.Move(temp, path, overwrite: true);
         return path;
