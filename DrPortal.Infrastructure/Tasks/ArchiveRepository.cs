@@ -36,6 +36,12 @@ public sealed class ArchiveRepository(IOptions<DrPortalOptions> options) : IArch
         return Convert.ToHexStringLower(hash);
     }
 
+    public void MakeDurable(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        stream.Flush(flushToDisk: true);
+    }
+
     /// <summary>Removes a local file with rsync's partial data and temporary files (".name.XXXXXX") beside it.</summary>
     public void Delete(string path)
     {

@@ -89,7 +89,19 @@ public static class RsyncArguments
     }
 
     /// <summary>The value of rsync's -e option. rsync splits it on spaces itself, which is why every part must be a safe word.</summary>
-    public static string SshCommand(SshEndpoint endpoint, RsyncOptions options)
+    public static string SshCommand(SshEndpoint endpoint, RsyncOptions options) => string.Join(' ', SshArguments(endpoint, options));
+
+    /// <summary>
+    /// The system ssh client running one remote shell line on the host, with the same options as rsync's transport:
+    /// program first, then its arguments (for ProcessStartInfo.ArgumentList, never a local shell).
+    /// </summary>
+    public static IReadOnlyList<string> SshExec(SshEndpoint endpoint, RsyncOptions options, string remoteLine)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(remoteLine);
+        return [.. SshArguments(endpoint, options), "-l", endpoint.User, "--", endpoint.Address, remoteLine];
+    }
+
+    private static string[] SshArguments(SshEndpoint endpoint, RsyncOptions options)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(options);
@@ -111,7 +123,7 @@ public static class RsyncArguments
             "-o", "Ciphers=" + CipherPreference,
             "-o", "Compression=no",
         ];
-        return string.Join(' ', parts);
+        return parts;
     }
 
     /// <summary>Where an interrupted transfer to <paramref name="destinationFile"/> left its data; a cancelled task removes it.</summary>

@@ -68,7 +68,10 @@ public class ScheduleTriggerTests : IClassFixture<ScheduleTriggerTests.Portal>
             return Task.CompletedTask;
         }
 
-        public Task PullAsync(Hypervisor host, string remotePath, string localPath, IStageReporter reporter, CancellationToken ct) => throw new NotSupportedException();
+        public Task<PulledFile> PullAsync(Hypervisor host, string remotePath, string localPath, IStageReporter reporter, CancellationToken ct, RelayTarget? relay = null) =>
+            throw new NotSupportedException();
+
+        public Task PromoteRelayedAsync(Hypervisor host, string remotePath, CancellationToken ct) => throw new NotSupportedException();
 
         public Task PushAsync(string localPath, Hypervisor host, string remotePath, IStageReporter reporter, CancellationToken ct) => throw new NotSupportedException();
 

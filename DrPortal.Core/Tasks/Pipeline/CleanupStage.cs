@@ -20,6 +20,17 @@ public sealed class CleanupStage : ITaskStage
         {
             return StageResult.Skipped($"The copy on {source.Name} is kept: the repository copy is not verified.");
         }
+        // The pull did not wait for the disk (the kernel writes the data back meanwhile); before the source's copy goes,
+        // the repository's must be on the disk, so a power cut of the portal right after cannot lose the point.
+        foreach (var file in archive.Files)
+        {
+            var local = context.Repository.PathOf(archive, file);
+            if (!context.Repository.Exists(local))
+            {
+                return StageResult.Skipped($"The copy on {source.Name} is kept: the repository copy of {file.Name} is missing ({local}).");
+            }
+            context.Repository.MakeDurable(local);
+        }
         var paths = archive.Files.Select(f => context.SourceDriver.StagingPathOf(source, f.Name)).ToList();
         await context.Transport.RemoveRemoteAsync(source, paths, context.Cancellation);
         archive.OnPrimary = false;

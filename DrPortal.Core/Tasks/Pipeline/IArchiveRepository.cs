@@ -15,6 +15,9 @@ public interface IArchiveRepository
     /// <summary>Lower-case hex SHA-256 of a local file.</summary>
     Task<string> Sha256Async(string path, CancellationToken ct);
 
+    /// <summary>Writes a local file's data through to the disk (fsync), so a power cut cannot take it back.</summary>
+    void MakeDurable(string path);
+
     /// <summary>Removes a local copy and the partial data a transfer kept for it; missing files are fine.</summary>
     void Delete(string path);
 

@@ -49,13 +49,19 @@ public sealed class PushStage : ITaskStage
                 {
                     throw new StageFailedException($"The repository copy of {file.Name} is missing ({local}).");
                 }
+            }
+            context.Reporter.Verifying($"the copy on {target.Name}");
+            // A copy there is re-hashed before it is used, so one a verify found bad is replaced, never restored. The
+            // point's files are hashed at once (the pull relays them, so usually all are there already).
+            var found = await Task.WhenAll(point.Files.Select(f => transport.RemoteSha256Async(target, driver.StagingPathOf(target, f.Name), context.Cancellation)));
+            foreach (var (file, index) in point.Files.Select((f, i) => (f, i)))
+            {
+                var local = context.Repository.PathOf(point, file);
                 var remote = driver.StagingPathOf(target, file.Name);
-                context.Reporter.Verifying($"the copy on {target.Name}");
-                // A copy there is re-hashed before it is used, so one a verify found bad is replaced, never restored.
-                var existing = await transport.RemoteSha256Async(target, remote, context.Cancellation);
+                var existing = found[index];
                 if (!string.Equals(existing, file.Sha256, StringComparison.Ordinal))
                 {
-                    await SendAsync(context, local, remote, file);
+                    await SendAsync(context, point, local, remote, file);
                     sent++;
                     context.Reporter.Verifying($"the copy on {target.Name}");
                     existing = await transport.RemoteSha256Async(target, remote, context.Cancellation);
@@ -79,13 +85,14 @@ public sealed class PushStage : ITaskStage
     }
 
     /// <summary>Sends one repository file to the recovery host, refusing up front when it cannot fit there.</summary>
-    private static async Task SendAsync(TaskContext context, string local, string remote, ArchiveFile file)
+    private static async Task SendAsync(TaskContext context, Archive point, string local, string remote, ArchiveFile file)
     {
         var (target, transport) = (context.Target, context.Transport);
         var directory = target.StagingDirectory;
         var free = await transport.RemoteFreeBytesAsync(target, directory, context.Cancellation);
         if (free < file.SizeBytes)
         {
+            await RemovePointAsync(context, point);
             throw new StageFailedException(
                 $"{file.Name} needs {ByteSize.Format(file.SizeBytes)} on {target.Name}, but only {ByteSize.Format(free)} is free in {directory}. " +
                 $"Nothing was sent; make room on {target.Name} and retry.");
@@ -97,11 +104,27 @@ public sealed class PushStage : ITaskStage
         catch (TransferException ex) when (ex.DiskFull || !ex.Retryable)
         {
             // A transfer that cannot resume must not leave its partial data filling the recovery host's disk.
-            await transport.RemoveRemoteAsync(target, [remote], CancellationToken.None);
+            await RemovePointAsync(context, point);
             var now = await transport.RemoteFreeBytesAsync(target, directory, CancellationToken.None);
             throw new StageFailedException(ex.Message + (ex.DiskFull
                 ? $" {file.Name} needs {ByteSize.Format(file.SizeBytes)}; {ByteSize.Format(now)} is free in {directory} on {target.Name} after removing the partial copy."
                 : $" The partial copy on {target.Name} was removed."), ex.LastLines);
+        }
+    }
+
+    /// <summary>
+    /// A point with a file that cannot be put on the recovery host is of no use there: what did land of it (the small log
+    /// the pull relayed, the files sent before) goes too, so nothing half of it is left to fill that disk or be mistaken
+    /// for a copy. Other points of the chain are untouched.
+    /// </summary>
+    private static async Task RemovePointAsync(TaskContext context, Archive point)
+    {
+        var paths = point.Files.Select(f => context.TargetDriver.StagingPathOf(context.Target, f.Name)).ToList();
+        await context.Transport.RemoveRemoteAsync(context.Target, paths, CancellationToken.None);
+        if (point.OnRecovery)
+        {
+            point.OnRecovery = false;
+            point.RecordCopy(CopyLocation.Recovery, CopyState.Missing, context.Clock.UtcNow);
         }
     }
 

@@ -146,24 +146,27 @@ public class ReplicaSafetyTests(LabPortalFixture portal)
     }
 
     [Fact]
-    public async Task APushThatFillsTheRecoveryDisk_RemovesItsPartialData_AndSaysHowMuchWasNeededAndFree()
+    public async Task ARelayThatFillsTheRecoveryDisk_RemovesItsPartialData_AndThePushSaysHowMuchWasNeededAndFree()
     {
         await Support.Lab.RunAsync("vm", "create", "pve-dc2", "5730", "--size", "24M", "--fill", "1.0");
         var pair = await DefaultPairAsync("pve-dc2", 5730, 9573);
-        // Room for the archive when the push is checked; then something else takes it while the copy runs (slowed to see it).
+        // Room for the archive when the relay starts; then something else takes it while the bytes flow (slowed to see it).
         await Support.Lab.RunAsync("fill", "pve-dr1", "--free", "40M");
         await Support.Lab.RunAsync("shape", "pve-dr1", "--rate", "16mbit");
         try
         {
             var taskId = (await TaskApi.RequestAsync(Admin, pair.Id, "replicate")).TaskId;
-            await WaitForPushBytesAsync(taskId, 2 << 20);
-            await Support.Lab.ExecAsync("pve-dr1", "sh", "-c", "fallocate -l $(( $(df -P -B1 /var/lib/vz/dump | awk 'NR==2 {print $4}') - 1048576 )) /var/lib/vz/dump/lost+found/.other-job");
+            // The recovery host's link is the slower one, so the pull moves at the relay's pace.
+            await WaitForStageBytesAsync(taskId, "Pull", 2 << 20);
+            await FillRecoveryDiskAsync();
             var task = await TaskApi.WaitAsync(Admin, taskId, TaskTimeout);
 
             Assert.Equal("Failed", task.Status);
+            Assert.Equal("Succeeded", task.Stages.Single(s => s.Name == "Pull").Status);
             Assert.Equal("Failed", task.Stages.Single(s => s.Name == "Push").Status);
-            Assert.Contains("The receiving disk is full", task.Error, StringComparison.Ordinal);
-            Assert.Matches(@"needs 24(\.\d+)? MiB; \d+(\.\d+)? [KM]iB is free in /var/lib/vz/dump on pve-dr1 after removing the partial copy", task.Error);
+            Assert.Matches(@"needs 24(\.\d+)? MiB on pve-dr1, but only \d+(\.\d+)? [KM]iB is free in /var/lib/vz/dump", task.Error);
+            Assert.Contains("Nothing was sent", task.Error, StringComparison.Ordinal);
+            Assert.Contains("was not sent on to pve-dr1 during the pull", await LogAsync(taskId), StringComparison.Ordinal);
             var left = await Support.Lab.ExecAsync("pve-dr1", "sh", "-c", "find /var/lib/vz/dump -name '*5730*' -o -path '*.rsync-partial/*'");
             Assert.True(left.Trim().Length == 0, $"left on pve-dr1: {left}");
             Assert.DoesNotContain("9573", await Support.Lab.ExecAsync("pve-dr1", "qm", "list"), StringComparison.Ordinal);
@@ -175,6 +178,45 @@ public class ReplicaSafetyTests(LabPortalFixture portal)
             await CleanupAsync(pair, ("pve-dc2", 5730));
         }
     }
+
+    [Fact]
+    public async Task ARestorePushThatFillsTheRecoveryDisk_RemovesItsPartialData_SaysHowMuchWasNeededAndFree_AndKeepsTheReplica()
+    {
+        await Support.Lab.RunAsync("vm", "create", "pve-dc2", "5740", "--size", "24M", "--fill", "1.0");
+        var pair = await DefaultPairAsync("pve-dc2", 5740, 9574);
+        try
+        {
+            Assert.Equal("Succeeded", (await ReplicateAsync(pair.Id)).Status);
+            var point = Assert.Single((await Admin.GetFromJsonAsync<List<ArchiveDto>>($"/api/v1/archives?pairId={pair.Id}", Json.Options))!);
+            // A restore sends the repository copy by rsync (no pull to relay it); the host's copy is gone, so all of it moves.
+            await Support.Lab.ExecAsync("pve-dr1", "sh", "-c", "rm -f /var/lib/vz/dump/*5740*");
+            await Support.Lab.RunAsync("fill", "pve-dr1", "--free", "40M");
+            await Support.Lab.RunAsync("shape", "pve-dr1", "--rate", "16mbit");
+            var taskId = (await TaskApi.RequestAsync(Admin, pair.Id, "restore", new { archiveId = point.Id })).TaskId;
+            await WaitForStageBytesAsync(taskId, "Push", 2 << 20);
+            await FillRecoveryDiskAsync();
+            var task = await TaskApi.WaitAsync(Admin, taskId, TaskTimeout);
+
+            Assert.Equal("Failed", task.Status);
+            Assert.Equal("Failed", task.Stages.Single(s => s.Name == "Push").Status);
+            Assert.Contains("The receiving disk is full", task.Error, StringComparison.Ordinal);
+            Assert.Matches(@"needs 24(\.\d+)? MiB; \d+(\.\d+)? [KM]iB is free in /var/lib/vz/dump on pve-dr1 after removing the partial copy", task.Error);
+            var left = await Support.Lab.ExecAsync("pve-dr1", "sh", "-c", "find /var/lib/vz/dump -name '*5740*' -o -path '*.rsync-partial/*'");
+            Assert.True(left.Trim().Length == 0, $"left on pve-dr1: {left}");
+            // The push failed before the replica was touched: the recovery site keeps its last good VM.
+            Assert.Contains("9574", await Support.Lab.ExecAsync("pve-dr1", "qm", "list"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Support.Lab.RunAsync("shape", "pve-dr1", "--off");
+            await Support.Lab.RunAsync("fill", "pve-dr1", "--off");
+            await CleanupAsync(pair, ("pve-dc2", 5740), ("pve-dr1", 9574));
+        }
+    }
+
+    /// <summary>Another job takes all but 1 MiB of the recovery host's dump area.</summary>
+    private static Task<string> FillRecoveryDiskAsync() =>
+        Support.Lab.ExecAsync("pve-dr1", "sh", "-c", "fallocate -l $(( $(df -P -B1 /var/lib/vz/dump | awk 'NR==2 {print $4}') - 1048576 )) /var/lib/vz/dump/lost+found/.other-job");
 
     [Fact]
     public async Task AFailedRestoreIntoAFreeVmid_RemovesTheStubItLeft_SoTheNextRunCanCreateTheVm()
@@ -222,18 +264,18 @@ public class ReplicaSafetyTests(LabPortalFixture portal)
         }
     }
 
-    private async Task WaitForPushBytesAsync(long taskId, long bytes)
+    private async Task WaitForStageBytesAsync(long taskId, string stage, long bytes)
     {
         var deadline = DateTime.UtcNow + TaskTimeout;
         while (true)
         {
             var task = (await Admin.GetFromJsonAsync<TaskDto>($"/api/v1/tasks/{taskId}", Json.Options))!;
-            if (task.Stage == "Push" && task.BytesDone >= bytes)
+            if (task.Stage == stage && task.BytesDone >= bytes)
             {
                 return;
             }
-            Assert.False(task.Status is "Succeeded" or "Failed" or "Cancelled", $"task ended ({task.Status}: {task.Error}) before its push moved {bytes} bytes");
-            Assert.True(DateTime.UtcNow < deadline, "the push never got going");
+            Assert.False(task.Status is "Succeeded" or "Failed" or "Cancelled", $"task ended ({task.Status}: {task.Error}) before its {stage} moved {bytes} bytes");
+            Assert.True(DateTime.UtcNow < deadline, $"the {stage} never got going");
             await Task.Delay(100);
         }
     }

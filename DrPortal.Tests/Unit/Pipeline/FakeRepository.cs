@@ -20,5 +20,9 @@ internal sealed class FakeRepository : IArchiveRepository
 
     public void Delete(string path) => Files.Remove(path);
 
+    public List<string> MadeDurable { get; } = [];
+
+    public void MakeDurable(string path) => MadeDurable.Add(path);
+
     public long FreeBytes(string path) => 1L << 40;
 }

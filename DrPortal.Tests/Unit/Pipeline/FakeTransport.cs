@@ -13,11 +13,33 @@ internal sealed class FakeTransport(FakeDriver driver, FakeRepository repository
     public List<string> Removed { get; } = [];
     public Action<string>? BeforePull { get; set; }
 
-    public Task PullAsync(Hypervisor host, string remotePath, string localPath, IStageReporter reporter, CancellationToken ct)
+    /// <summary>Relayed paths, as "host:path", in the order the pulls relayed them.</summary>
+    public List<string> Relayed { get; } = [];
+
+    /// <summary>When set, a relay is refused with this note (the recovery host had no room, say).</summary>
+    public string? RelayRefusal { get; set; }
+
+    public Task<PulledFile> PullAsync(Hypervisor host, string remotePath, string localPath, IStageReporter reporter, CancellationToken ct, RelayTarget? relay = null)
     {
         BeforePull?.Invoke(localPath);
         ct.ThrowIfCancellationRequested();
-        repository.Files[localPath] = driver.HostFiles[$"{host.Name}:{remotePath}"];
+        var content = driver.HostFiles[$"{host.Name}:{remotePath}"];
+        repository.Files[localPath] = content;
+        var relayed = relay is not null && RelayRefusal is null;
+        if (relayed)
+        {
+            // Where a relay leaves its bytes: the partial-data place, not the real name.
+            driver.HostFiles[$"{relay!.Host.Name}:{relay.RemotePath}.partial"] = content;
+            Relayed.Add($"{relay.Host.Name}:{relay.RemotePath}");
+        }
+        return Task.FromResult(new PulledFile(Sha(content), content.Length, relayed, relay is null ? null : RelayRefusal));
+    }
+
+    public Task PromoteRelayedAsync(Hypervisor host, string remotePath, CancellationToken ct)
+    {
+        var partial = $"{host.Name}:{remotePath}.partial";
+        driver.HostFiles[$"{host.Name}:{remotePath}"] = driver.HostFiles[partial];
+        driver.HostFiles.Remove(partial);
         return Task.CompletedTask;
     }
 

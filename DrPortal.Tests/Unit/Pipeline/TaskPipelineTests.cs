@@ -79,10 +79,42 @@ public class TaskPipelineTests
         Assert.Equal(["point-1.img", "point-1.xml"], point.Files.Select(f => f.Name));
         Assert.All(point.Files, f => Assert.Equal(FakeTransport.Sha(_repository.Files[$"/repo/dc1/100/{f.Name}"]), f.Sha256));
         Assert.True(point is { IsVerified: true, OnRecovery: true, OnPrimary: false });
-        Assert.Equal(["/stage/point-1.img", "/stage/point-1.xml"], _transport.Pushed);
+        // The pull relayed both files to the recovery host in the same pass; the push only verified them there.
+        Assert.Equal(["dr1:/stage/point-1.img", "dr1:/stage/point-1.xml"], _transport.Relayed);
+        Assert.Empty(_transport.Pushed);
+        Assert.All(point.Files, f => Assert.Equal(f.Sha256, FakeTransport.Sha(_driver.HostFiles[$"dr1:/stage/{f.Name}"])));
+        Assert.DoesNotContain(_driver.HostFiles.Keys, k => k.EndsWith(".partial", StringComparison.Ordinal));
         Assert.Equal(["dc1:/stage/point-1.img", "dc1:/stage/point-1.xml"], _transport.Removed);
+        // The repository copy reached the disk before the source's copy was removed.
+        Assert.Equal(["/repo/dc1/100/point-1.img", "/repo/dc1/100/point-1.xml"], _repository.MadeDurable);
         Assert.Equal("point-1", _driver.Vms["dr1/9100"]);
         Assert.Equal("id-point-1", _pair.ReplicaIdentity);
+    }
+
+    [Fact]
+    public async Task Replicate_WhenTheRelayCannotRun_PushesEachFileAfterThePull()
+    {
+        _transport.RelayRefusal = "dr1 had too little room";
+        var task = NewTask(DrTaskKind.Replicate);
+
+        await RunAsync(Context(task));
+
+        Assert.Equal(DrTaskStatus.Succeeded, task.Status);
+        Assert.Equal(["/stage/point-1.img", "/stage/point-1.xml"], _transport.Pushed);
+        Assert.Contains(_reporter.Lines, l => l.Contains("was not sent on to dr1 during the pull (dr1 had too little room)", StringComparison.Ordinal));
+        Assert.Equal("point-1", _driver.Vms["dr1/9100"]);
+    }
+
+    [Fact]
+    public async Task Backup_HasNoPushToRelayTo()
+    {
+        var task = NewTask(DrTaskKind.Backup);
+
+        await RunAsync(Context(task));
+
+        Assert.Equal(DrTaskStatus.Succeeded, task.Status);
+        Assert.Empty(_transport.Relayed);
+        Assert.DoesNotContain(_driver.HostFiles.Keys, k => k.StartsWith("dr1:", StringComparison.Ordinal));
     }
 
     [Fact]
