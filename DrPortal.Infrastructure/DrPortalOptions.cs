@@ -34,6 +34,9 @@ public sealed class DrPortalOptions
     /// <summary>ssh keep-alive interval for transfers; a cut link is noticed after about four of these.</summary>
     public int TransferKeepAliveSeconds { get; set; } = 15;
 
+    /// <summary>How long a logged-in SSH connection to a host waits idle for the next host command before it is closed.</summary>
+    public int SshIdleSeconds { get; set; } = 45;
+
     /// <summary>
     /// The address users open the portal at (https://drportal.example.org); notification messages link to task pages
     /// under it. Unset: messages carry no link.
