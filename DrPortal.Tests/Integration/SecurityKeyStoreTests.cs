@@ -204,6 +204,25 @@ public class SecurityKeyStoreTests(PortalFactory portal) : IClassFixture<PortalF
         }
     }
 
+    [Fact]
+    public async Task AdminReset_KeyOnlyUser_RemovesTheKeysAndIsAudited()
+    {
+        var alice = await CreateUserAsync();
+        await AddKeyAsync(alice, 0, "one");
+        await AddKeyAsync(alice, 0, "two");
+        using var admin = await portal.CreateAdminClientAsync();
+
+        var reset = await admin.DeleteAsync($"/api/v1/users/{alice}/two-factor");
+        var again = await admin.DeleteAsync($"/api/v1/users/{alice}/two-factor");
+
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Empty(await Keys.ListAsync(alice, CancellationToken.None));
+        await using var db = await portal.Services.GetRequiredService<IDbContextFactory<DrPortalDbContext>>().CreateDbContextAsync();
+        var name = await NameOfAsync(alice);
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "two-factor-reset" && a.EntityId == name && a.Summary!.Contains("2 security key(s)")));
+    }
+
     private async Task<string> NameOfAsync(string userId)
     {
         await using var db = await portal.Services.GetRequiredService<IDbContextFactory<DrPortalDbContext>>().CreateDbContextAsync();
