@@ -1,3 +1,4 @@
+using DrPortal.Core.Accounts;
 using DrPortal.Core.Audit;
 using DrPortal.Infrastructure.Accounts.Directory;
 using DrPortal.Infrastructure.Persistence;
@@ -12,7 +13,7 @@ namespace DrPortal.Infrastructure.Accounts;
 /// a real one (<see cref="DummyPasswordHash"/>), so the time taken does not tell them apart. Every attempt is audited
 /// with the name as typed, the door it came through and the client address; the password never is.
 /// </summary>
-public sealed class PasswordCheck(UserManager<PortalUser> users, SignInThrottle throttle, DummyPasswordHash dummy, IAuditLog audit)
+public sealed class PasswordCheck(UserManager<PortalUser> users, SignInThrottle throttle, DummyPasswordHash dummy, IAuditLog audit, ISecurityKeys securityKeys)
 {
     /// <summary>The words for every refusal but throttling: the same for unknown, wrong and disabled names.</summary>
     public const string Refusal = "User name or password is wrong, or the account is disabled.";
@@ -40,7 +41,8 @@ public sealed class PasswordCheck(UserManager<PortalUser> users, SignInThrottle 
         }
         throttle.RecordSuccess(typed, clientAddress);
         // With two-factor on, this is only the first step; the second is audited where the code is checked.
-        var outcome = user!.TwoFactorEnabled ? SignInOutcome.PasswordAccepted : SignInOutcome.SignedIn;
+        var secondFactor = user!.TwoFactorEnabled || await securityKeys.HasAnyAsync(user.Id, ct);
+        var outcome = secondFactor ? SignInOutcome.PasswordAccepted : SignInOutcome.SignedIn;
         await new SignInEvent(user.UserName!, outcome, via, clientAddress).RecordAsync(audit, CancellationToken.None);
         return new PasswordCheckResult(user, (await users.GetRolesAsync(user)).FirstOrDefault(), null);
     }

@@ -33,7 +33,10 @@ internal sealed class TwoFactorAccounts(IServiceScopeFactory scopes, IAuditLog a
     public async Task<IReadOnlySet<string>> EnabledUserIdsAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return (await Users(scope).Users.Where(u => u.TwoFactorEnabled).Select(u => u.Id).ToListAsync(ct)).ToHashSet();
+        // Either second factor: the authenticator app, or a security key (SecurityKeys).
+        var withApp = await Users(scope).Users.Where(u => u.TwoFactorEnabled).Select(u => u.Id).ToListAsync(ct);
+        var withKey = await Db(scope).SecurityKeys.Select(k => k.UserId).Distinct().ToListAsync(ct);
+        return withApp.Concat(withKey).ToHashSet();
     }
 
     public async Task<Result<AuthenticatorSetup>> BeginSetupAsync(string userId, CancellationToken ct)
@@ -135,13 +138,19 @@ internal sealed class TwoFactorAccounts(IServiceScopeFactory scopes, IAuditLog a
         {
             return Result<TwoFactorStatus>.NotFound($"User {userId} does not exist.");
         }
-        if (!user.TwoFactorEnabled)
+        var keys = Db(scope).SecurityKeys.Where(k => k.UserId == userId);
+        var keyCount = await keys.CountAsync(ct);
+        if (!user.TwoFactorEnabled && keyCount == 0)
         {
             return Result<TwoFactorStatus>.Conflict($"{user.UserName} does not use two-factor sign-in.");
         }
-        await TurnOffAsync(scope, user, ct);
+        if (user.TwoFactorEnabled)
+        {
+            await TurnOffAsync(scope, user, ct);
+        }
+        await keys.ExecuteDeleteAsync(ct);
         await audit.RecordAsync(actor, "two-factor-reset", UserEntity, user.UserName!,
-            $"Reset two-factor sign-in of {user.UserName}: they sign in with their password and may set up a new authenticator", null, null, ct);
+            $"Reset two-factor sign-in of {user.UserName}{(keyCount > 0 ? $" and removed their {keyCount} security key(s)" : "")}: they sign in with their password and may set up a new authenticator", null, null, ct);
         return Result<TwoFactorStatus>.Ok(new TwoFactorStatus(false, 0));
     }
 
@@ -179,6 +188,8 @@ internal sealed class TwoFactorAccounts(IServiceScopeFactory scopes, IAuditLog a
 
     private Task RecordAsync(PortalUser user, string action, string summary, CancellationToken ct) =>
         audit.RecordAsync(user.UserName!, action, UserEntity, user.UserName!, summary, null, null, ct);
+
+    private static DrPortalDbContext Db(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<DrPortalDbContext>();
 
     private static UserManager<PortalUser> Users(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
 

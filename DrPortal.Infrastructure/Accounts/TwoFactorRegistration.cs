@@ -14,6 +14,7 @@ public static class TwoFactorRegistration
     {
         services.Replace(ServiceDescriptor.Scoped<IUserStore<PortalUser>, TwoFactorUserStore>());
         services.AddSingleton<ITwoFactorAccounts, TwoFactorAccounts>();
+        services.AddSingleton<ISecurityKeys, SecurityKeys>();
         return services;
     }
 }

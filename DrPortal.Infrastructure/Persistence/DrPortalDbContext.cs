@@ -18,6 +18,7 @@ public sealed class DrPortalDbContext(DbContextOptions<DrPortalDbContext> option
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<SecurityPolicyRow> SecurityPolicies => Set<SecurityPolicyRow>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<SecurityKey> SecurityKeys => Set<SecurityKey>();
     public DbSet<DrTask> Tasks => Set<DrTask>();
     public DbSet<DrTaskStage> TaskStages => Set<DrTaskStage>();
     public DbSet<DrTaskLogLine> TaskLogLines => Set<DrTaskLogLine>();

@@ -19,9 +19,12 @@ public abstract class BrowserTest<TPortal> : IClassFixture<TPortal>, IAsyncLifet
 
     protected IPage Page { get; private set; } = default!;
 
+    /// <summary>Where the browser opens the portal; WebAuthn refuses IP addresses, so its tests go by localhost.</summary>
+    protected virtual string BaseUrl => Portal.BaseAddress.ToString();
+
     public async Task InitializeAsync()
     {
-        Context = await Portal.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Portal.BaseAddress.ToString() });
+        Context = await Portal.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
         Page = await Context.NewPageAsync();
         Page.SetDefaultTimeout(20_000);
         Page.Console += (_, message) => _browserLog.Add($"console {message.Type}: {message.Text}");

@@ -64,4 +64,24 @@ public class AccountPageTests : PortalTestContext
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=sessions-table] tbody tr")));
         Assert.Equal(["other"], Sessions.Ended);
     }
+
+    [Fact]
+    public void SecurityKeys_ListsNameAndLastUse_AndAskForANameBeforeTheBrowserPrompt()
+    {
+        var added = new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+        SecurityKeys.Keys.Add(new SecurityKeySummary(1, "YubiKey 5C", added, null));
+        SecurityKeys.Keys.Add(new SecurityKeySummary(2, "Laptop passkey", added, added.AddDays(1)));
+        RenderProviders();
+        var page = Render<AccountPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-test=securitykeys-table] tbody tr").Count));
+        Assert.Equal(["YubiKey 5C", "Laptop passkey"], page.FindAll("[data-test=securitykey-row-name]").Select(c => c.TextContent.Trim()));
+        Assert.Equal("never", page.FindAll("[data-test=securitykey-row-last-used]")[0].TextContent.Trim());
+        Assert.NotEqual("never", page.FindAll("[data-test=securitykey-row-last-used]")[1].TextContent.Trim());
+
+        // No name: refused on the page, and the browser's prompt (JS interop) is never opened.
+        page.Find("[data-test=securitykey-add]").Click();
+        page.WaitForAssertion(() => Assert.Contains("Key name is required", page.Markup, StringComparison.Ordinal));
+        Assert.DoesNotContain(JSInterop.Invocations, i => i.Identifier == "drPortal.createCredential");
+    }
 }

@@ -46,6 +46,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
     internal FakeCoverageQuery Coverage { get; } = new();
     internal FakeRunHistory History { get; } = new();
     internal FakeReadinessReport Readiness { get; } = new();
+    internal FakeSecurityKeys SecurityKeys { get; } = new();
 
     protected PortalTestContext()
     {
@@ -61,6 +62,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IUserAccounts>(Accounts);
         Services.AddSingleton<IUserSessions>(Sessions);
         Services.AddSingleton<ITwoFactorAccounts>(new FakeTwoFactorAccounts());
+        Services.AddSingleton<ISecurityKeys>(SecurityKeys);
         Services.AddSingleton<ISecurityPolicyStore>(PolicyStore);
         Services.AddSingleton<IAuditLog>(Audit);
         Services.AddSingleton<IPortalKey>(new FakePortalKey());

@@ -63,7 +63,7 @@ internal static class AccountsApi
             (await accounts.UpdateAsync(id, body.Role, body.Disabled, user.ActorName(), ct)).ToHttp(UserDto.From));
         users.MapDelete("/{id}/two-factor", async (string id, ClaimsPrincipal user, ITwoFactorAccounts twoFactor, CancellationToken ct) =>
                 (await twoFactor.ResetAsync(id, user.ActorName(), ct)).ToHttp(s => s))
-            .WithSummary("Resets a user's two-factor sign-in (they lost their authenticator): their key and recovery codes are removed; audited. 409 when it is off.");
+            .WithSummary("Resets a user's two-factor sign-in (they lost their authenticator): their authenticator key, recovery codes and security keys are removed; audited. 409 when it is off.");
         users.MapPost("/{id}/password", async (string id, PasswordRequest body, ClaimsPrincipal user, IUserAccounts accounts, CancellationToken ct) =>
             (await accounts.ResetPasswordAsync(id, body.Password, user.ActorName(), ct)).ToHttp(UserDto.From));
     }

@@ -7,7 +7,8 @@ namespace DrPortal.Web.Api;
 /// <summary>
 /// Token creation with a user name and password is a sign-in too: for a user with two-factor sign-in on it also needs
 /// the current authenticator code, or a recovery code (used up), in the request's <c>code</c> field; a user whose role
-/// requires two-factor sign-in and who has not set it up gets no token (<see cref="TwoFactorEnrolment"/>).
+/// requires two-factor sign-in and who has not set it up gets no token (<see cref="TwoFactorEnrolment"/>), nor does a
+/// user whose only second factor is a security key.
 /// </summary>
 internal static class TwoFactorCheck
 {
@@ -17,6 +18,13 @@ internal static class TwoFactorCheck
         var twoFactor = http.RequestServices.GetRequiredService<ITwoFactorAccounts>();
         if (!(await twoFactor.GetStatusAsync(userId, ct)).IsEnabled)
         {
+            // A security key answers only a browser's WebAuthn prompt, which a token request cannot carry.
+            if (await http.RequestServices.GetRequiredService<ISecurityKeys>().HasAnyAsync(userId, ct))
+            {
+                await RecordFailureAsync(http, userName, "security key required");
+                return Unauthorized("Security key required",
+                    "This account's second factor is a security key, which only a browser can use: sign in to the portal and create the token on the Account page.");
+            }
             var enrolment = http.RequestServices.GetRequiredService<TwoFactorEnrolment>();
             if (!await enrolment.IsRequiredAsync(userId, role is null ? [] : [role], ct))
             {

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using DrPortal.Core.Accounts;
 using DrPortal.Core.Audit;
 using DrPortal.Infrastructure.Accounts;
 using DrPortal.Infrastructure.Persistence;
@@ -20,7 +22,8 @@ internal sealed class PortalSignInManager(
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<PortalUser> confirmation,
     IAuditLog audit,
-    PasswordCheck passwords)
+    PasswordCheck passwords,
+    ISecurityKeys securityKeys)
     : SignInManager<PortalUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     /// <summary>A refusal because this client tried too often; the page says how long to wait.</summary>
@@ -50,6 +53,25 @@ internal sealed class PortalSignInManager(
             return new Throttled(wait);
         }
         return check.User is null ? SignInResult.Failed : await SignInOrTwoFactorAsync(check.User, isPersistent);
+    }
+
+    /// <summary>
+    /// A registered security key is a second factor as the authenticator app is: the password step then leads to the
+    /// two-factor page. Identity alone counts only its token providers, which need the app's key.
+    /// </summary>
+    public override async Task<bool> IsTwoFactorEnabledAsync(PortalUser user) =>
+        await base.IsTwoFactorEnabledAsync(user) || await securityKeys.HasAnyAsync(user.Id, Context.RequestAborted);
+
+    /// <summary>
+    /// Completes the two-factor step for the half-signed-in <paramref name="user"/> whose security key the caller has
+    /// verified (<see cref="ISecurityKeys.CompleteSignInAsync"/>): as Identity's own two-factor sign-in, the
+    /// half-signed-in cookie goes and the session's principal says a second factor was used.
+    /// </summary>
+    public async Task SecurityKeySignInAsync(PortalUser user, bool isPersistent)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await Context.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+        await SignInWithClaimsAsync(user, isPersistent, [new Claim("amr", "mfa")]);
     }
 
     public override async Task SignOutAsync()

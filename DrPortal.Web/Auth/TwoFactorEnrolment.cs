@@ -5,11 +5,11 @@ namespace DrPortal.Web.Auth;
 
 /// <summary>
 /// The rule "a role the security policy names must use two-factor sign-in": a user holding such a role who has not set
-/// up an authenticator reaches only the enrolment page (<see cref="PagePath"/>) until they have, and the API refuses
+/// up an authenticator app or a security key reaches only the enrolment page (<see cref="PagePath"/>) until they have, and the API refuses
 /// their cookie and their tokens. Asked on every request of such a user, so a policy change or an admin's reset of
 /// their two-factor applies at once, not at their next sign-in; users of other roles cost one policy read.
 /// </summary>
-internal sealed class TwoFactorEnrolment(ISecurityPolicyStore policies, ITwoFactorAccounts twoFactor)
+internal sealed class TwoFactorEnrolment(ISecurityPolicyStore policies, ITwoFactorAccounts twoFactor, ISecurityKeys securityKeys)
 {
     public const string PagePath = "/login/2fa/enrol";
 
@@ -40,6 +40,8 @@ internal sealed class TwoFactorEnrolment(ISecurityPolicyStore policies, ITwoFact
     public async Task<bool> IsRequiredAsync(string userId, IReadOnlyCollection<string> roles, CancellationToken ct)
     {
         var policy = await policies.GetAsync(ct);
-        return roles.Any(policy.RequiresTwoFactor) && !(await twoFactor.GetStatusAsync(userId, ct)).IsEnabled;
+        // Either second factor counts: the authenticator app or a security key.
+        return roles.Any(policy.RequiresTwoFactor)
+            && !(await twoFactor.GetStatusAsync(userId, ct)).IsEnabled && !await securityKeys.HasAnyAsync(userId, ct);
     }
 }

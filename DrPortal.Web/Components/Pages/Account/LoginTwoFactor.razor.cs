@@ -1,3 +1,4 @@
+using DrPortal.Core.Accounts;
 using DrPortal.Core.Audit;
 using DrPortal.Infrastructure.Persistence;
 using DrPortal.Web.Auth;
@@ -30,8 +31,14 @@ public partial class LoginTwoFactor
     [Inject]
     private IAuditLog Audit { get; set; } = default!;
 
-    [SupplyParameterFromForm]
+    [Inject]
+    private ISecurityKeys Keys { get; set; } = default!;
+
+    [SupplyParameterFromForm(FormName = "login-2fa")]
     private CodeInput Input { get; set; } = default!;
+
+    [SupplyParameterFromForm(FormName = "login-2fa-key")]
+    private KeyAnswer KeyInput { get; set; } = default!;
 
     [SupplyParameterFromQuery]
     private string? ReturnUrl { get; set; }
@@ -42,6 +49,9 @@ public partial class LoginTwoFactor
     private PortalUser? _user;
     private string? _error;
     private bool _restart;
+    private bool _hasAuthenticator;
+    private bool _hasRecoveryCodes;
+    private SecurityKeyChallenge? _keyChallenge;
 
     private bool IsRecovery => Navigation.ToBaseRelativePath(Navigation.Uri).StartsWith("login/2fa/recovery", StringComparison.Ordinal);
 
@@ -52,12 +62,57 @@ public partial class LoginTwoFactor
     protected override async Task OnInitializedAsync()
     {
         Input ??= new();
+        KeyInput ??= new();
         _user = await SignIn.GetTwoFactorAuthenticationUserAsync();
         if (_user is null)
         {
             // No password step behind this request, or it expired.
             Navigation.NavigateTo("/login", forceLoad: true);
+            return;
         }
+        _hasAuthenticator = _user.TwoFactorEnabled;
+        _hasRecoveryCodes = await SignIn.UserManager.CountRecoveryCodesAsync(_user) > 0;
+        // A fresh challenge with every rendering; the one posted back travels in the form, encrypted.
+        var challenge = await Keys.BeginSignInAsync(_user.Id, SecurityKeyParty.From(HttpContext.Request), HttpContext.RequestAborted);
+        _keyChallenge = challenge.IsOk ? challenge.Value : null;
+    }
+
+    /// <summary>The key's answer, posted by portal.js: checked against the user's keys, the challenge and the counter.</summary>
+    private async Task VerifyKeyAsync()
+    {
+        if (_user is null)
+        {
+            return;
+        }
+        if (Attempts.IsBlocked(_user.Id))
+        {
+            await DropAsync("too many failures; security key not checked");
+            return;
+        }
+        var result = await Keys.CompleteSignInAsync(_user.Id, KeyInput.State, KeyInput.Assertion, SecurityKeyParty.From(HttpContext.Request), HttpContext.RequestAborted);
+        if (result.IsOk)
+        {
+            if (!await SignIn.CanSignInAsync(_user))
+            {
+                await DropAsync("the account is disabled");
+                return;
+            }
+            Attempts.Clear(_user.Id);
+            await ((PortalSignInManager)SignIn).SecurityKeySignInAsync(_user, RememberMe);
+            await RecordAsync(SignInOutcome.SignedIn, $"security key \"{result.Value!.Name}\"");
+            Navigation.NavigateTo(LocalUrl.Safe(ReturnUrl), forceLoad: true);
+            return;
+        }
+        var failures = Attempts.RecordFailure(_user.Id);
+        if (failures >= TwoFactorAttempts.MaxFailures)
+        {
+            await DropAsync($"security key refused, {failures} in a row: the password step must be repeated");
+            return;
+        }
+        await RecordAsync(SignInOutcome.Failed, "security key refused");
+        _error = result.Errors?.First("assertion") ?? "The security key's answer did not verify.";
+        // The key was the last second factor (removed meanwhile): nothing is left to try on this page.
+        _restart = _keyChallenge is null && !_hasAuthenticator && !_hasRecoveryCodes;
     }
 
     private async Task VerifyAsync()
@@ -112,6 +167,13 @@ public partial class LoginTwoFactor
     private Task RecordAsync(SignInOutcome outcome, string detail) =>
         new SignInEvent(_user!.UserName!, outcome, SignInEvent.TwoFactorStep, HttpContext.Connection.RemoteIpAddress?.ToString(), detail)
             .RecordAsync(Audit, CancellationToken.None);
+
+    private sealed class KeyAnswer
+    {
+        public string? State { get; set; }
+
+        public string? Assertion { get; set; }
+    }
 
     private sealed class CodeInput
     {

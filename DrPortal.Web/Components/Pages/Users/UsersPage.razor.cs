@@ -119,7 +119,7 @@ public partial class UsersPage
             ? $"{user.Role}s must use two-factor sign-in: at their next sign-in they are asked to set up a new authenticator before anything else."
             : "They sign in with their password alone until they set up a new authenticator on their account page.";
         if (!await Dialogs.ConfirmAsync($"Reset two-factor sign-in of {user.UserName}?",
-                $"Their authenticator key and recovery codes stop working at once. {consequence}", "Reset two-factor", color: Color.Warning))
+                $"Their authenticator key, recovery codes and security keys stop working at once. {consequence}", "Reset two-factor", color: Color.Warning))
         {
             return;
         }
