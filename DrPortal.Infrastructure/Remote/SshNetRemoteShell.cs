@@ -277,8 +277,8 @@ internal sealed class SshNetRemoteShell : IRemoteShell, IDisposable
             }
         }
         await execution;
-        _logger.LogDebug("Host command {Program} on {Address} ran {Milliseconds} ms (exit {Exit})",
-            command.Program, endpoint.Address, running.ElapsedMilliseconds, cmd.ExitStatus);
+        _logger.LogDebug("Host command {Program} on {Address} ran {Milliseconds} ms (exit {Exit}) ended {Ended}",
+            command.Program, endpoint.Address, running.ElapsedMilliseconds, cmd.ExitStatus, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var stderr = cmd.Error;
         // A command killed by a signal has no exit status; treat it as the shell would (128 + n is unknown here).
         return new RemoteResult(cmd.ExitStatus ?? 255, stdout.ToString(), stderr);
