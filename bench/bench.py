@@ -58,36 +58,6 @@ def next_slot():
     return slot + timedelta(minutes=1) if (slot - now).total_seconds() < 15 else slot
 
 
-def scheduled_round(portal, pair_ids):
-    """Schedules a Backup of each pair for one minute; returns (wall from slot to all succeeded, latest trigger delay)."""
-    slot = next_slot()
-    schedules = []
-    for p in pair_ids:
-        status, body = portal.call('POST', '/api/v1/schedules', {
-            'vmPairId': p, 'kind': 'Backup', 'timing': 'Cron', 'cron': '%d %d * * *' % (slot.minute, slot.hour), 'timeZone': 'UTC'})
-        if status != 201:
-            sys.exit('bench: schedule failed: %s' % body)
-        schedules.append(body['id'])
-    task_ids = []
-    deadline = slot + timedelta(seconds=120)
-    for sid in schedules:
-        while True:
-            _, runs = portal.call('GET', '/api/v1/schedules/%d/runs' % sid)
-            if runs and runs[0].get('taskId'):
-                task_ids.append(runs[0]['taskId'])
-                break
-            if datetime.now(timezone.utc) > deadline:
-                sys.exit('bench: schedule %d did not fire' % sid)
-            time.sleep(0.2)
-    wait(portal, task_ids)
-    tasks = [portal.call('GET', '/api/v1/tasks/%d' % t)[1] for t in task_ids]
-    finished = max(datetime.fromisoformat(t['finishedAt']) for t in tasks)
-    queued = max(datetime.fromisoformat(t['createdAt']) for t in tasks)
-    for sid in schedules:
-        portal.call('DELETE', '/api/v1/schedules/%d' % sid)
-    return (finished - slot).total_seconds(), (queued - slot).total_seconds()
-
-
 def pair(portal, hosts, source, vmid, target, target_vmid):
     status, body = portal.call('POST', '/api/v1/pairs', {
         'sourceHypervisorId': hosts[source], 'sourceVm': str(vmid), 'targetHypervisorId': hosts[target],
