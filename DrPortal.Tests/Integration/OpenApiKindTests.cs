@@ -20,6 +20,21 @@ public class OpenApiKindTests(PortalFactory portal) : IClassFixture<PortalFactor
             Assert.Contains(text, description, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/api/v1/pairs", "VmPairDto")]
+    [InlineData("/api/v1/hypervisors", "HypervisorDto")]
+    [InlineData("/api/v1/archives", "ArchiveDto")]
+    public async Task Document_PagedListsStillSayWhatTheyAnswer(string path, string schema)
+    {
+        using var document = await DocumentAsync();
+
+        var answer = document.RootElement.GetProperty("paths").GetProperty(path).GetProperty("get").GetProperty("responses").GetProperty("200")
+            .GetProperty("content").GetProperty("application/json").GetProperty("schema");
+
+        Assert.Equal("array", answer.GetProperty("type").GetString());
+        Assert.Equal("#/components/schemas/" + schema, answer.GetProperty("items").GetProperty("$ref").GetString());
+    }
+
     [Fact]
     public async Task Document_NamesTheKindsOnTheKindEnum()
     {

@@ -24,7 +24,9 @@ internal static class HypervisorsApi
                 return TypedResults.Ok(page.Items.Select(HypervisorDto.From).ToList());
             })
             .WithSummary($"Hosts in name order: `skip` (default 0) and `take` (default {TasksApi.DefaultListTake}, at most {TasksApi.MaxListTake}; " +
-                         $"more is a 400); the number of hosts is in the {TasksApi.TotalCountHeader} header.");
+                         $"more is a 400); the number of hosts is in the {TasksApi.TotalCountHeader} header.")
+            // The handler answers a problem or the page, so the document is told the page's type.
+            .Produces<List<HypervisorDto>>();
         hosts.MapGet("/{id:int}", async (int id, IHypervisorStore store, CancellationToken ct) =>
             await store.FindAsync(id, ct) is { } h ? TypedResults.Ok(HypervisorDto.From(h)) : ApiResults.NotFound($"Host {id} does not exist."));
         hosts.MapPost("/", async (HypervisorInput body, ClaimsPrincipal user, IHypervisorStore store, CancellationToken ct) =>

@@ -23,7 +23,8 @@ internal static class PairsApi
                 return TypedResults.Ok(page.Items.Select(VmPairDto.From).ToList());
             })
             .WithSummary($"Pairs in id order: `skip` (default 0) and `take` (default {TasksApi.DefaultListTake}, at most {TasksApi.MaxListTake}; " +
-                         $"more is a 400); the number of pairs is in the {TasksApi.TotalCountHeader} header.");
+                         $"more is a 400); the number of pairs is in the {TasksApi.TotalCountHeader} header.")
+            .Produces<List<VmPairDto>>();
         pairs.MapGet("/protection", async (IPairProtection protection, IClock clock, CancellationToken ct) =>
                 TypedResults.Ok((await protection.ListAsync(ct)).Select(p => PairProtectionDto.From(p, clock.UtcNow))))
             .WithSummary("Every pair against its recovery point objective: newest verified archive, its age, next scheduled run, and Met / AtRisk / Breached / NoTarget.");

@@ -85,7 +85,8 @@ internal static class TasksApi
                 return TypedResults.Ok(page.Items.Select(ArchiveDto.From).ToList());
             })
             .WithSummary($"Restore points newest first (all, or a pair's): `skip` (default 0) and `take` (default {DefaultListTake}, at most {MaxListTake}; " +
-                         $"more is a 400); the number of points the filter matches is in the {TotalCountHeader} header.");
+                         $"more is a 400); the number of points the filter matches is in the {TotalCountHeader} header.")
+            .Produces<List<ArchiveDto>>();
         archives.MapGet("/{id:long}", async Task<Results<Ok<ArchiveDetailDto>, NotFound>> (long id, IArchiveStore store, CancellationToken ct) =>
                 await store.ChainAsync(id, ct) is { } chain ? TypedResults.Ok(ArchiveDetailDto.From(chain)) : TypedResults.NotFound())
             .WithSummary("One restore point with its files and its chain: the full point it builds on and every incremental up to it, oldest first.");
