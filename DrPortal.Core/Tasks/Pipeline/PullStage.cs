@@ -112,8 +112,7 @@ public sealed class PullStage : ITaskStage
         if (PushesNext(context) && !archive.OnRecovery)
         {
             // What the pull relayed to the recovery host (whole or partial) is this point's alone: its name is new.
-            var paths = archive.Files.Select(f => context.TargetDriver.StagingPathOf(context.Target, f.Name)).ToList();
-            await context.Transport.RemoveRemoteAsync(context.Target, paths, CancellationToken.None);
+            await context.Transport.RemoveRemoteAsync(context.Target, context.TargetPathsOf(archive), CancellationToken.None);
         }
     }
 

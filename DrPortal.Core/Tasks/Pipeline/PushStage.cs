@@ -29,7 +29,7 @@ public sealed class PushStage : ITaskStage
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(chain);
-        var (target, driver, transport) = (context.Target, context.TargetDriver, context.Transport);
+        var (target, transport) = (context.Target, context.Transport);
         var sent = 0;
         foreach (var point in chain)
         {
@@ -42,23 +42,22 @@ public sealed class PushStage : ITaskStage
             {
                 throw new StageFailedException($"Restore point {point.Label} has no verified repository copy to send.");
             }
-            foreach (var file in point.Files)
+            var locals = point.Files.Select(f => context.Repository.PathOf(point, f)).ToList();
+            foreach (var (file, local) in point.Files.Zip(locals))
             {
-                var local = context.Repository.PathOf(point, file);
                 if (!context.Repository.Exists(local))
                 {
                     throw new StageFailedException($"The repository copy of {file.Name} is missing ({local}).");
                 }
             }
+            var remotes = context.TargetPathsOf(point);
             context.Reporter.Verifying($"the copy on {target.Name}");
             // A copy there is re-hashed before it is used, so one a verify found bad is replaced, never restored. The
             // point's files are hashed at once (the pull relays them, so usually all are there already).
-            var found = await Task.WhenAll(point.Files.Select(f => transport.RemoteSha256Async(target, driver.StagingPathOf(target, f.Name), context.Cancellation)));
-            foreach (var (file, index) in point.Files.Select((f, i) => (f, i)))
+            var found = await Task.WhenAll(remotes.Select(r => transport.RemoteSha256Async(target, r, context.Cancellation)));
+            for (var i = 0; i < point.Files.Count; i++)
             {
-                var local = context.Repository.PathOf(point, file);
-                var remote = driver.StagingPathOf(target, file.Name);
-                var existing = found[index];
+                var (file, local, remote, existing) = (point.Files[i], locals[i], remotes[i], found[i]);
                 if (!string.Equals(existing, file.Sha256, StringComparison.Ordinal))
                 {
                     await SendAsync(context, point, local, remote, file);
@@ -119,8 +118,7 @@ public sealed class PushStage : ITaskStage
     /// </summary>
     private static async Task RemovePointAsync(TaskContext context, Archive point)
     {
-        var paths = point.Files.Select(f => context.TargetDriver.StagingPathOf(context.Target, f.Name)).ToList();
-        await context.Transport.RemoveRemoteAsync(context.Target, paths, CancellationToken.None);
+        await context.Transport.RemoveRemoteAsync(context.Target, context.TargetPathsOf(point), CancellationToken.None);
         if (point.OnRecovery)
         {
             point.OnRecovery = false;
@@ -138,8 +136,7 @@ public sealed class PushStage : ITaskStage
         var archive = await context.ArchiveAsync();
         if (!archive.OnRecovery)
         {
-            var paths = archive.Files.Select(f => context.TargetDriver.StagingPathOf(context.Target, f.Name)).ToList();
-            await context.Transport.RemoveRemoteAsync(context.Target, paths, CancellationToken.None);
+            await context.Transport.RemoveRemoteAsync(context.Target, context.TargetPathsOf(archive), CancellationToken.None);
         }
     }
 }

@@ -61,6 +61,13 @@ public sealed class TaskContext
     /// <summary>Whether the restore goes into a VM the task itself chose free (a drill's scratch VM, a failback's new VM).</summary>
     public bool TargetIsOwnMaking => Task.Kind == DrTaskKind.Drill || (Task.Kind == DrTaskKind.Failback && Task.ScratchVm is not null);
 
+    /// <summary>Where each file of a point lies (or will lie) on the task's target host, in the point's file order.</summary>
+    public IReadOnlyList<string> TargetPathsOf(Archive point)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        return point.Files.Select(f => TargetDriver.StagingPathOf(Target, f.Name)).ToList();
+    }
+
     public void Log(string line) => Reporter.Log(line);
 
     public Task SaveAsync() => Session.SaveAsync();
