@@ -35,7 +35,8 @@ public static class DependencyInjection
 
         var connectionString = configuration.GetConnectionString("DrPortal")
             ?? throw new InvalidOperationException("ConnectionStrings:DrPortal is not set. Run the portal with ./dr run, or set ConnectionStrings__DrPortal.");
-        services.AddDbContextFactory<DrPortalDbContext>(o => Database.Configure(o, connectionString));
+        // Pooled: a context per request or per render is the common case, and a pooled one skips building its services.
+        services.AddPooledDbContextFactory<DrPortalDbContext>(o => Database.Configure(o, connectionString));
         // Identity's stores want a scoped context; it comes from the same factory.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<DrPortalDbContext>>().CreateDbContext());
 

@@ -281,23 +281,30 @@ internal sealed class UserAccounts(
         }
         var hash = ApiToken.Hash(token);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var row = await db.ApiTokens.FirstOrDefaultAsync(t => t.TokenHash == hash, ct);
-        if (row is null)
+        // One round trip for the token, its owner and the owner's role: every API request pays for this read.
+        var found = await db.ApiTokens.AsNoTracking().Where(t => t.TokenHash == hash)
+            .Select(t => new
+            {
+                Token = t,
+                Owner = db.Users.Where(u => u.Id == t.UserId).Select(u => new { u.Id, u.UserName, u.IsDisabled }).FirstOrDefault(),
+                Role = (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == t.UserId select r.Name).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(ct);
+        if (found is null)
         {
             return TokenCheck.Refused(unknown);
         }
+        var row = found.Token;
         var now = clock.UtcNow;
         if (row.IsExpired(now))
         {
             return TokenCheck.Refused($"The API token '{row.Name}' expired at {row.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC; create a new one.");
         }
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == row.UserId, ct);
-        if (user is null || user.IsDisabled)
+        if (found.Owner is not { } user || user.IsDisabled)
         {
             return TokenCheck.Refused(unknown);
         }
-        var role = await RoleOfAsync(db, user.Id, ct);
-        if (role is null)
+        if (found.Role is not { } role)
         {
             // A user without a role (a directory user dropped from every mapped group) holds no rights, not a Viewer's.
             return TokenCheck.Refused(unknown);

@@ -34,8 +34,14 @@ internal sealed class ArchiveStore(IDbContextFactory<DrPortalDbContext> dbFactor
         // Ids first, on the (VmPairId,) CreatedAt index; then only those rows with their files.
         var ids = await q.OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)
             .Skip(window.Skip).Take(window.Take).Select(a => a.Id).ToListAsync(ct);
-        var items = await db.Archives.AsNoTracking().Include(a => a.Files).Where(a => ids.Contains(a.Id))
-            .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).AsSplitQuery().ToListAsync(ct);
+        // Two reads by key (Include's split query joined the archives again for the files and buffered both result sets).
+        var items = await db.Archives.AsNoTracking().Where(a => ids.Contains(a.Id))
+            .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).ToListAsync(ct);
+        var files = (await db.ArchiveFiles.AsNoTracking().Where(f => ids.Contains(f.ArchiveId)).ToListAsync(ct)).ToLookup(f => f.ArchiveId);
+        foreach (var archive in items)
+        {
+            archive.Files = [.. files[archive.Id].OrderBy(f => f.Id)];
+        }
         return new ArchivePage(items, totals?.Count ?? 0, totals?.Bytes ?? 0);
     }
 

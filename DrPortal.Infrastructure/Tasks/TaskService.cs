@@ -176,11 +176,8 @@ internal sealed class TaskService(
         {
             return new Dictionary<long, DrTask>();
         }
-        var wanted = taskIds.ToList();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var items = await db.Tasks.AsNoTracking().Where(t => wanted.Contains(t.Id))
-            .Include(t => t.Stages).Include(t => t.VmPair)
-            .AsSplitQuery().ToListAsync(ct);
+        var items = await WithStagesAsync(db, [.. taskIds], ct);
         return items.ToDictionary(t => t.Id);
     }
 
@@ -201,15 +198,11 @@ internal sealed class TaskService(
             q = q.Where(t => t.Kind == kind);
         }
         var total = await q.CountAsync(ct);
-        // The page's ids first (an index-only walk, also for a deep skip), then only those tasks with their stages: the split
-        // queries of Include would otherwise repeat the skip for every child table.
+        // The page's ids first (an index-only walk, also for a deep skip), then only those tasks with their stages.
         var ids = await q.OrderByDescending(t => t.Id)
             .Skip(Math.Max(0, query.Skip)).Take(Math.Clamp(query.Take, 1, TaskQuery.MaxTake))
             .Select(t => t.Id).ToListAsync(ct);
-        var items = await db.Tasks.AsNoTracking().Where(t => ids.Contains(t.Id)).OrderByDescending(t => t.Id)
-            .Include(t => t.Stages).Include(t => t.VmPair)
-            .AsSplitQuery().ToListAsync(ct);
-        return new TaskPage(items, total);
+        return new TaskPage(await WithStagesAsync(db, ids, ct), total);
     }
 
     public async Task<IReadOnlyDictionary<int, DrTask>> LastPerPairAsync(IReadOnlyCollection<int> pairIds, CancellationToken ct)
@@ -224,11 +217,29 @@ internal sealed class TaskService(
         // MAX(Id) per pair walks the VmPairId index; then only those tasks with their stages (was one query per pair).
         var ids = await db.Tasks.AsNoTracking().Where(t => t.VmPairId != null && wanted.Contains(t.VmPairId.Value))
             .GroupBy(t => t.VmPairId).Select(g => g.Max(t => t.Id)).ToListAsync(ct);
-        var items = await db.Tasks.AsNoTracking().Where(t => ids.Contains(t.Id))
-            .Include(t => t.Stages).Include(t => t.VmPair)
-            .AsSplitQuery().ToListAsync(ct);
+        var items = await WithStagesAsync(db, ids, ct);
         // A pair deleted between the two reads leaves its task without one: it is no pair's last run any more.
         return items.Where(t => t.VmPairId is not null).ToDictionary(t => t.VmPairId!.Value);
+    }
+
+    /// <summary>
+    /// The tasks with these ids, newest first, with their stages: two reads by primary and foreign key. Include with a
+    /// split query joined the tasks again for the stages and buffered both result sets; a list of 500 tasks spent most of
+    /// its time there. No pair with them: a list shows the label the task keeps (<see cref="DrTask.PairLabel"/>).
+    /// </summary>
+    private static async Task<List<DrTask>> WithStagesAsync(DrPortalDbContext db, List<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var items = await db.Tasks.AsNoTracking().Where(t => ids.Contains(t.Id)).OrderByDescending(t => t.Id).ToListAsync(ct);
+        var stages = (await db.TaskStages.AsNoTracking().Where(s => ids.Contains(s.DrTaskId)).ToListAsync(ct)).ToLookup(s => s.DrTaskId);
+        foreach (var task in items)
+        {
+            task.Stages = [.. stages[task.Id].OrderBy(s => s.Position)];
+        }
+        return items;
     }
 
     public async Task<IReadOnlyList<DrTaskLogLine>> ReadLogAsync(long taskId, long afterId, int take, CancellationToken ct)
