@@ -69,12 +69,7 @@ public static class RsyncArguments
     public const string CipherPreference =
         "aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr";
 
-    /// <summary>Host file → portal file (the Pull stage).</summary>
-    /// <exception cref="ArgumentException">A bad path, endpoint or option.</exception>
-    public static IReadOnlyList<string> Pull(SshEndpoint source, string remoteFile, string localFile, RsyncOptions options) =>
-        Build(source, options, RemoteSpec(source, remoteFile), HostPath.Require(localFile, nameof(localFile)));
-
-    /// <summary>Portal file → host file (the Push stage).</summary>
+    /// <summary>Portal file → host file (the Push stage; the Pull streams through ssh, see <see cref="StreamedPull"/>).</summary>
     /// <exception cref="ArgumentException">A bad path, endpoint or option.</exception>
     public static IReadOnlyList<string> Push(string localFile, SshEndpoint target, string remoteFile, RsyncOptions options) =>
         Build(target, options, HostPath.Require(localFile, nameof(localFile)), RemoteSpec(target, remoteFile));

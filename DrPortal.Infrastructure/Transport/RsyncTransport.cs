@@ -131,22 +131,8 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
     /// <param name="expectedBytes">The file's size when known (a push): the progress total is then that, never rsync's growing guess.</param>
     private async Task RunAsync(Hypervisor host, IReadOnlyList<string> arguments, IStageReporter reporter, CancellationToken ct, long? expectedBytes = null)
     {
-        var psi = new ProcessStartInfo(RsyncArguments.Program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            psi.ArgumentList.Add(argument);
-        }
-        psi.Environment["LC_ALL"] = "C";
-
         var running = Stopwatch.StartNew();
-        using var process = Process.Start(psi) ?? throw new TransferException("rsync could not be started.", retryable: false, []);
-        process.StandardInput.Close();
+        using var process = TransferProcess.Start([RsyncArguments.Program, .. arguments], withInput: false);
         var stderr = new StringBuilder();
         var stderrTask = Task.Run(async () =>
         {
@@ -165,17 +151,8 @@ internal sealed class RsyncTransport(IPortalKey portalKey, IRemoteShell shell, I
         using var kill = ct.Register(() =>
         {
             _ = Signals.Terminate(process.Id);
-            _ = Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ =>
-            {
-                try
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-                catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
-                {
-                    // Already gone.
-                }
-            }, TaskScheduler.Default);
+            _ = Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)
+                .ContinueWith(_ => TransferProcess.Kill(process, entireTree: true), TaskScheduler.Default);
         });
 
         var parser = new RsyncProgressParser(expectedBytes);

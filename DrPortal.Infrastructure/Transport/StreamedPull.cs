@@ -256,28 +256,8 @@ internal sealed class StreamedPull(Func<Hypervisor, RsyncOptions> optionsOf, ILo
         };
     }
 
-    private Process Start(Hypervisor host, RemoteCommand command, bool withInput)
-    {
-        var arguments = RsyncArguments.SshExec(SshEndpoint.For(host), optionsOf(host), ShellQuoting.ToShellLine(command));
-        var psi = new ProcessStartInfo(arguments[0])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments.Skip(1))
-        {
-            psi.ArgumentList.Add(argument);
-        }
-        psi.Environment["LC_ALL"] = "C";
-        var process = Process.Start(psi) ?? throw new TransferException("ssh could not be started.", retryable: false, []);
-        if (!withInput)
-        {
-            process.StandardInput.Close();
-        }
-        return process;
-    }
+    private Process Start(Hypervisor host, RemoteCommand command, bool withInput) =>
+        TransferProcess.Start(RsyncArguments.SshExec(SshEndpoint.For(host), optionsOf(host), ShellQuoting.ToShellLine(command)), withInput);
 
     private static Task<IReadOnlyList<string>> CollectErrors(Process process) => Task.Run<IReadOnlyList<string>>(async () =>
     {
@@ -294,20 +274,7 @@ internal sealed class StreamedPull(Func<Hypervisor, RsyncOptions> optionsOf, ILo
     }, CancellationToken.None);
 
     /// <summary>Ends a process this pull started (never any other): the ssh client, whose remote side then ends too.</summary>
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            // Already gone.
-        }
-    }
+    private static void Kill(Process process) => TransferProcess.Kill(process);
 
     private sealed class NotAPrefixException : Exception;
 

@@ -39,15 +39,15 @@ public class RsyncArgumentsTests
     }
 
     [Fact]
-    public void Pull_Defaults_IsTheDocumentedArgumentList()
+    public void Push_Defaults_IsTheDocumentedArgumentList()
     {
-        var arguments = RsyncArguments.Pull(Dc1, RemoteFile, LocalFile, Options);
+        var arguments = RsyncArguments.Push(LocalFile, Dc1, RemoteFile, Options);
 
         Assert.Equal(
         [
             "--partial-dir=.rsync-partial", "--times", "-s", "--info=progress2", "--timeout=600",
             "-e", ExpectedSsh,
-            "--", $"root@10.250.0.11:{RemoteFile}", LocalFile,
+            "--", LocalFile, $"root@10.250.0.11:{RemoteFile}",
         ], arguments);
     }
 
@@ -71,9 +71,9 @@ public class RsyncArgumentsTests
     }
 
     [Fact]
-    public void Pull_NeverUsesInplaceOrPlainPartial()
+    public void Push_NeverUsesInplaceOrPlainPartial()
     {
-        var arguments = RsyncArguments.Pull(Dc1, RemoteFile, LocalFile, Options);
+        var arguments = RsyncArguments.Push(LocalFile, Dc1, RemoteFile, Options);
 
         Assert.DoesNotContain("--inplace", arguments);
         Assert.DoesNotContain("--partial", arguments);
@@ -109,25 +109,23 @@ public class RsyncArgumentsTests
 
     [Theory]
     [MemberData(nameof(HostileEndpoints))]
-    public void Pull_HostileEndpoint_IsRefused(SshEndpoint endpoint)
+    public void Push_HostileEndpoint_IsRefused(SshEndpoint endpoint)
     {
-        var ex = Assert.ThrowsAny<ArgumentException>(() => RsyncArguments.Pull(endpoint, RemoteFile, LocalFile, Options));
+        var ex = Assert.ThrowsAny<ArgumentException>(() => RsyncArguments.Push(LocalFile, endpoint, RemoteFile, Options));
         Assert.Equal("endpoint", ex.ParamName);
     }
 
     [Fact]
-    public void Pull_UnpinnedHost_SaysWhy()
+    public void Push_UnpinnedHost_SaysWhy()
     {
-        var ex = Assert.Throws<ArgumentException>(() => RsyncArguments.Pull(Dc1 with { PinnedHostKey = null }, RemoteFile, LocalFile, Options));
+        var ex = Assert.Throws<ArgumentException>(() => RsyncArguments.Push(LocalFile, Dc1 with { PinnedHostKey = null }, RemoteFile, Options));
         Assert.Contains("not pinned", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
     [MemberData(nameof(ProxmoxCommandsTests.HostilePaths), MemberType = typeof(ProxmoxCommandsTests))]
-    public void PullAndPush_HostilePaths_AreRefused(string path)
+    public void Push_HostilePaths_AreRefused(string path)
     {
-        Assert.ThrowsAny<ArgumentException>(() => RsyncArguments.Pull(Dc1, path, LocalFile, Options));
-        Assert.ThrowsAny<ArgumentException>(() => RsyncArguments.Pull(Dc1, RemoteFile, path, Options));
         Assert.ThrowsAny<ArgumentException>(() => RsyncArguments.Push(path, Dc1, RemoteFile, Options));
         Assert.ThrowsAny<ArgumentException>(() => RsyncArguments.Push(LocalFile, Dc1, path, Options));
     }
@@ -137,23 +135,23 @@ public class RsyncArgumentsTests
     [InlineData("/srv/drportal/ssh/id_ed25519", "/srv/drportal/ssh/known hosts")]
     [InlineData("ssh/id_ed25519", "/srv/drportal/ssh/known_hosts")]
     [InlineData("/srv/drportal/ssh/id_ed25519", "/srv/drportal/ssh/'known_hosts")]
-    public void Pull_UnsafeKeyOrKnownHostsPath_IsRefused(string key, string knownHosts) =>
+    public void Push_UnsafeKeyOrKnownHostsPath_IsRefused(string key, string knownHosts) =>
         Assert.ThrowsAny<ArgumentException>(() =>
-            RsyncArguments.Pull(Dc1, RemoteFile, LocalFile, Options with { PrivateKeyPath = key, KnownHostsPath = knownHosts }));
+            RsyncArguments.Push(LocalFile, Dc1, RemoteFile, Options with { PrivateKeyPath = key, KnownHostsPath = knownHosts }));
 
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(int.MaxValue)]
-    public void Pull_BadBandwidthLimit_IsRefused(int limit) =>
-        Assert.ThrowsAny<ArgumentException>(() => RsyncArguments.Pull(Dc1, RemoteFile, LocalFile, Options with { BandwidthLimitKiBps = limit }));
+    public void Push_BadBandwidthLimit_IsRefused(int limit) =>
+        Assert.ThrowsAny<ArgumentException>(() => RsyncArguments.Push(LocalFile, Dc1, RemoteFile, Options with { BandwidthLimitKiBps = limit }));
 
     [Fact]
-    public void Pull_BadTimeouts_AreRefused()
+    public void Push_BadTimeouts_AreRefused()
     {
-        Assert.ThrowsAny<ArgumentException>(() => RsyncArguments.Pull(Dc1, RemoteFile, LocalFile, Options with { IoTimeout = TimeSpan.Zero }));
-        Assert.ThrowsAny<ArgumentException>(() => RsyncArguments.Pull(Dc1, RemoteFile, LocalFile, Options with { ConnectTimeout = TimeSpan.FromDays(2) }));
-        Assert.ThrowsAny<ArgumentException>(() => RsyncArguments.Pull(Dc1, RemoteFile, LocalFile, Options with { ServerAliveInterval = TimeSpan.FromMilliseconds(10) }));
+        Assert.ThrowsAny<ArgumentException>(() => RsyncArguments.Push(LocalFile, Dc1, RemoteFile, Options with { IoTimeout = TimeSpan.Zero }));
+        Assert.ThrowsAny<ArgumentException>(() => RsyncArguments.Push(LocalFile, Dc1, RemoteFile, Options with { ConnectTimeout = TimeSpan.FromDays(2) }));
+        Assert.ThrowsAny<ArgumentException>(() => RsyncArguments.Push(LocalFile, Dc1, RemoteFile, Options with { ServerAliveInterval = TimeSpan.FromMilliseconds(10) }));
     }
 
     [Fact]
@@ -166,20 +164,20 @@ public class RsyncArgumentsTests
         Assert.ThrowsAny<ArgumentException>(() => RsyncArguments.PartialFilePath("/srv/../etc/passwd"));
 
     [Fact]
-    public void Pull_ThroughRealRsync_SshSeesNoPathAndTheFileArrivesWhole()
+    public void Push_ThroughRealRsync_SshSeesNoPathAndTheFileArrivesWhole()
     {
         // A stand-in for ssh records what rsync asked of it and runs the "remote" side locally, so the
         // real rsync reads exactly the arguments built above (with "ssh" swapped for the stand-in).
         using var lab = new FakeSshLab();
         var data = RandomNumberGenerator.GetBytes(300_000);
-        File.WriteAllBytes(lab.RemoteFile, data);
-        var arguments = lab.WithFakeSsh(RsyncArguments.Pull(Dc1 with { Address = "fd00::11" }, lab.RemoteFile, lab.LocalFile, lab.Options));
+        File.WriteAllBytes(lab.LocalFile, data);
+        var arguments = lab.WithFakeSsh(RsyncArguments.Push(lab.LocalFile, Dc1 with { Address = "fd00::11" }, lab.RemoteFile, lab.Options));
 
         var (exit, stdout, stderr) = Run(arguments);
 
         Assert.True(exit == 0, $"rsync exit {exit}: {stderr}");
-        Assert.Equal(SHA256.HashData(data), SHA256.HashData(File.ReadAllBytes(lab.LocalFile)));
-        Assert.False(Directory.Exists(Path.Combine(lab.Directory, "local", RsyncArguments.PartialDirectoryName)));
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(File.ReadAllBytes(lab.RemoteFile)));
+        Assert.False(Directory.Exists(Path.Combine(lab.Directory, "remote", RsyncArguments.PartialDirectoryName)));
         var sshArgv = File.ReadAllLines(lab.ArgvFile);
         Assert.Equal(["-l", "root", "fd00::11"], sshArgv.SkipWhile(a => a != "-l").Take(3));
         // With -s the file name travels inside the rsync protocol, never on the remote shell's command line.
@@ -189,21 +187,21 @@ public class RsyncArgumentsTests
     }
 
     [Fact]
-    public void Pull_ThroughRealRsync_ResumesFromThePartialFile()
+    public void Push_ThroughRealRsync_ResumesFromThePartialFile()
     {
         using var lab = new FakeSshLab();
         var data = RandomNumberGenerator.GetBytes(2_000_000);
-        File.WriteAllBytes(lab.RemoteFile, data);
-        // What a cut transfer leaves behind: the first half, in the partial directory, not under the real name.
-        var partial = Path.Combine(lab.Directory, "local", RsyncArguments.PartialDirectoryName, Path.GetFileName(lab.LocalFile));
+        File.WriteAllBytes(lab.LocalFile, data);
+        // What a cut transfer leaves behind on the host: the first half, in the partial directory, not under the real name.
+        var partial = Path.Combine(lab.Directory, "remote", RsyncArguments.PartialDirectoryName, Path.GetFileName(lab.RemoteFile));
         Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
         File.WriteAllBytes(partial, data[..1_000_000]);
-        var arguments = lab.WithFakeSsh(RsyncArguments.Pull(Dc1, lab.RemoteFile, lab.LocalFile, lab.Options));
+        var arguments = lab.WithFakeSsh(RsyncArguments.Push(lab.LocalFile, Dc1, lab.RemoteFile, lab.Options));
 
         var (exit, stdout, stderr) = Run(["--stats", .. arguments]);
 
         Assert.True(exit == 0, $"rsync exit {exit}: {stderr}");
-        Assert.Equal(SHA256.HashData(data), SHA256.HashData(File.ReadAllBytes(lab.LocalFile)));
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(File.ReadAllBytes(lab.RemoteFile)));
         Assert.False(File.Exists(partial));
         var matched = stdout.Split('\n').Single(l => l.StartsWith("Matched data:", StringComparison.Ordinal));
         Assert.NotEqual("Matched data: 0 bytes", matched.Trim());
