@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """DrPortal benchmarks against the lab, through the portal's REST API. Prints figures; asserts nothing.
 
-usage: bench.py PORTAL_URL DATA_DIR [SECTION ...]    (sections: proxmox, schedules, libvirt, drill, datapath, p6; default all)
+usage: bench.py PORTAL_URL DATA_DIR [SECTION ...]    (sections: proxmox, schedules, libvirt, drill, datapath, p6; default all;
+       and p6live, not in the default: P6_LIVE_SECONDS (3600) of live task updates in three browser tabs, RSS sampled)
        P6_MEMORY_SECONDS=N adds the memory run to p6 (three browser tabs, RSS sampled; the goal is an hour; short runs only show the trend).
 
 1. One replication of a 1 GiB VM (half random data): wall time, per-stage durations, throughput.
@@ -335,6 +336,8 @@ def main():
         datapath_section(portal, hosts, data_dir)
     if 'p6' in sections:
         p6.section(portal, url, float(os.environ.get('P6_MEMORY_SECONDS', '0')))
+    if 'p6live' in sections:
+        p6.live_memory_section(portal, hosts, url, data_dir, float(os.environ.get('P6_LIVE_SECONDS', '3600')), demo_seed.lab)
 
 
 def admin_token(portal, data_dir):

@@ -11,6 +11,7 @@ P6_DB_HOST/P6_DB_PORT/P6_DB_USER/P6_DB_NAME with the password in MYSQL_PWD.
 import os
 import subprocess
 import tempfile
+import threading
 import time
 
 GOAL_MS = 300
@@ -195,3 +196,63 @@ def memory_run(portal, url, pid, seconds):
     if samples and samples[0] is not None:
         print('  memory run %.0f s (3 clients on /tasks): RSS first %.0f MiB, last %.0f MiB, max %.0f MiB'
               % (seconds, samples[0], samples[-1], max(samples)))
+
+
+LIVE_VM, LIVE_TARGET = 8160, 8960
+
+
+def live_memory_section(portal, hosts, url, data_dir, seconds, lab):
+    """The issue's memory goal with live task updates: Replicate runs one after another on a small lab VM (pve-dc1 ->
+    pve-dr1) for SECONDS while three tabs (Tasks, Dashboard, Pairs) stay open in headless Chromium, each reloaded every
+    10 s, and the portal's RSS is sampled every 5 s. Needs the lab (bench.py section p6live)."""
+    print('\n== P6 memory. %d s of live task updates in three open tabs' % seconds)
+    pid = os.environ.get('PORTAL_PID')
+    if not pid:
+        print('  not measured (no PORTAL_PID)')
+        return
+    lab('vm', 'create', 'pve-dc1', LIVE_VM, '--size', '64M', '--fill', '0.5')
+    status, body = portal.call('POST', '/api/v1/pairs', {
+        'sourceHypervisorId': hosts['pve-dc1'], 'sourceVm': str(LIVE_VM), 'targetHypervisorId': hosts['pve-dr1'],
+        'targetVm': str(LIVE_TARGET), 'replicaStart': 'Off', 'overwriteExistingTarget': True})
+    if status != 201:
+        raise RuntimeError('p6live: pair failed: %s' % body)
+    pair_id = body['id']
+    done, failed, stop = [], [], threading.Event()
+
+    def replicate_until_stopped():
+        while not stop.is_set():
+            status, accepted = portal.call('POST', '/api/v1/pairs/%d/replicate' % pair_id, {})
+            if status != 202:
+                failed.append('refused: %s' % accepted)
+                return
+            while True:
+                _, task = portal.call('GET', '/api/v1/tasks/%d' % accepted['taskId'])
+                if task['status'] not in ('Queued', 'Running'):
+                    (done if task['status'] in ('Succeeded', 'SucceededWithWarnings') else failed).append(task['id'])
+                    break
+                time.sleep(1)
+
+    worker = threading.Thread(target=replicate_until_stopped, daemon=True)
+    worker.start()
+    while not done and not failed and worker.is_alive():
+        time.sleep(1)  # the tabs' data rows exist once a task has run
+    # The runner logs in with a file holding only the password; the demo seed keeps "user\npassword".
+    with open(os.path.join(data_dir, 'demo-admin.txt')) as f:
+        user, password = f.read().split('\n')[:2]
+    secret = os.path.join(data_dir, 'p6live-admin.secret')
+    fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, 'w') as f:
+        f.write(password)
+    build = subprocess.run(['dotnet', 'build', RUNNER, '-c', 'Release', '--nologo', '-v', 'q'], capture_output=True, text=True)
+    if build.returncode != 0:
+        stop.set()
+        raise RuntimeError('the first-render runner did not build:\n' + build.stdout[-2000:])
+    run = subprocess.run(['dotnet', os.path.join(RUNNER, 'bin', 'Release', 'net10.0', 'FirstRender.dll'), url, user, secret,
+                          '--runs', '0', '--memory-seconds', str(int(seconds)), '--pid', str(pid)], capture_output=True, text=True)
+    stop.set()
+    worker.join(timeout=900)
+    print(run.stdout.rstrip())
+    if run.returncode != 0:
+        print('  the runner failed (%d): %s' % (run.returncode, run.stderr.strip()[-2000:]))
+    print('  live updates: %d Replicate tasks succeeded during the run%s'
+          % (len(done), ', %d did not: %s' % (len(failed), failed[:3]) if failed else ''))
