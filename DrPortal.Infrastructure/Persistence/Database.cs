@@ -25,7 +25,8 @@ internal static class Database
     /// is taken (COM_RESET_CONNECTION, then SET NAMES): two extra commands for every query, a third of MariaDB's work in
     /// the P6 list load. The portal keeps no session state on a connection (no session variables, temporary tables or
     /// GET_LOCK; a transaction still open on Close is rolled back by MySqlConnector), so the reset is skipped unless the
-    /// connection string asks for it.
+    /// connection string asks for it. A pooled connection is still pinged when taken (COM_PING, no SQL), so one the server
+    /// closed, or a restarted server, is noticed and a new connection opened.
     /// </summary>
     internal static string Pooled(string connectionString)
     {

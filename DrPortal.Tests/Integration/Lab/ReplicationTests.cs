@@ -199,7 +199,17 @@ public class ReplicationTests(LabPortalFixture portal)
         await TaskApi.SetBandwidthLimitAsync(Admin, portal.Hosts["pve-dc1"], 16 * 1024);
         try
         {
-            var ids = new[] { (await RequestAsync(a.Id, "backup")).TaskId, (await RequestAsync(b.Id, "backup")).TaskId, (await RequestAsync(c.Id, "backup")).TaskId };
+            var first = (await RequestAsync(a.Id, "backup")).TaskId;
+            var second = (await RequestAsync(b.Id, "backup")).TaskId;
+            // pve-dc2's backup is asked for once vzdump runs on pve-dc1: requested together, its short backup could be over
+            // before pve-dc1's first one began (a run measured it 10 ms ahead), which proved nothing either way.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!(await LogAsync(first)).Contains("starting new backup job", StringComparison.Ordinal))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the first backup on pve-dc1 did not start within 60 s");
+                await Task.Delay(100);
+            }
+            var ids = new[] { first, second, (await RequestAsync(c.Id, "backup")).TaskId };
             var tasks = new List<TaskDto>();
             foreach (var id in ids)
             {
