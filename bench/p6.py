@@ -110,13 +110,12 @@ end
 def load(url, token, path, concurrency=CONCURRENCY, seconds=SECONDS):
     """Bounded closed-loop load by wrk: CONCURRENCY keep-alive connections for SECONDS on loopback; returns
     (p50 ms, p95 ms, requests, errors), errors naming the answers that were not 2xx and the failed sockets."""
-    with tempfile.NamedTemporaryFile('w', suffix='.lua', delete=False) as f:
-        f.write(WRK_SCRIPT)
-        script = f.name
-    run = subprocess.run(['wrk', '-t', '2' if concurrency > 1 else '1', '-c', str(concurrency), '-d', '%ds' % max(1, round(seconds)),
-                          '--timeout', '10s', '-s', script, url.rstrip('/') + path],
-                         env=dict(os.environ, P6_WRK_TOKEN=token), capture_output=True, text=True)
-    os.unlink(script)
+    with tempfile.NamedTemporaryFile('w', suffix='.lua') as script:
+        script.write(WRK_SCRIPT)
+        script.flush()
+        run = subprocess.run(['wrk', '-t', '2' if concurrency > 1 else '1', '-c', str(concurrency), '-d', '%ds' % max(1, round(seconds)),
+                              '--timeout', '10s', '-s', script.name, url.rstrip('/') + path],
+                             env=dict(os.environ, P6_WRK_TOKEN=token), capture_output=True, text=True)
     line = next((l for l in run.stdout.splitlines() if l.startswith('P6 ')), None)
     if run.returncode != 0 or line is None:
         raise RuntimeError('wrk failed (%d): %s' % (run.returncode, (run.stderr or run.stdout).strip()[-500:]))
@@ -143,7 +142,7 @@ def section(portal, url, memory_seconds=0):
     before = rss_mib(pid)
     # Warm-up: one pass over every endpoint at full load first. A fresh .NET process runs its code unoptimised until the
     # tiered JIT has recompiled the hot paths (on these same two cores); whichever endpoint came first paid for that
-    # (/tasks measured 540 ms at p95 first and 153 ms a minute later). The goal is the steady state of a running portal.
+    # (/tasks measured 564 ms at p95 first and 153 ms a minute later). The goal is the steady state of a running portal.
     print('  warm-up: %d s per endpoint at %d connections, not counted' % (WARMUP_SECONDS, CONCURRENCY))
     for path in ENDPOINTS:
         load(url, portal.token, path, seconds=WARMUP_SECONDS)
@@ -171,19 +170,24 @@ def first_render(url, pid, memory_seconds):
     if not secret:
         print('  first render: not measured (no P6_ADMIN_SECRET)')
         return
-    build = subprocess.run(['dotnet', 'build', RUNNER, '-c', 'Release', '--nologo', '-v', 'q'], capture_output=True, text=True)
-    if build.returncode != 0:
-        print('  first render: the runner did not build:\n' + build.stdout[-2000:])
-        return
-    args = ['dotnet', os.path.join(RUNNER, 'bin', 'Release', 'net10.0', 'FirstRender.dll'), url, 'benchadmin', secret,
-            '--runs', os.environ.get('P6_RENDER_RUNS', '3')]
+    args = [url, 'benchadmin', secret, '--runs', os.environ.get('P6_RENDER_RUNS', '3')]
     if memory_seconds > 0 and pid:
         args += ['--memory-seconds', str(int(memory_seconds)), '--pid', str(pid)]
     print('  first render (time to interactive in headless Chromium: circuit live and the page\'s data shown):')
-    run = subprocess.run(args, capture_output=True, text=True)
+    run_runner(args)
+
+
+def run_runner(args):
+    """Builds bench/FirstRender and runs it with ARGS, printing what it printed (and why, when it failed)."""
+    build = subprocess.run(['dotnet', 'build', RUNNER, '-c', 'Release', '--nologo', '-v', 'q'], capture_output=True, text=True)
+    if build.returncode != 0:
+        print('  the first-render runner did not build:\n' + build.stdout[-2000:])
+        return
+    run = subprocess.run(['dotnet', os.path.join(RUNNER, 'bin', 'Release', 'net10.0', 'FirstRender.dll')] + args,
+                         capture_output=True, text=True)
     print(run.stdout.rstrip())
     if run.returncode != 0:
-        print('  first render: the runner failed (%d): %s' % (run.returncode, run.stderr.strip()[-2000:]))
+        print('  the first-render runner failed (%d): %s' % (run.returncode, run.stderr.strip()[-2000:]))
 
 
 def memory_run(portal, url, pid, seconds):
@@ -243,16 +247,10 @@ def live_memory_section(portal, hosts, url, data_dir, seconds, lab):
     fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, 'w') as f:
         f.write(password)
-    build = subprocess.run(['dotnet', 'build', RUNNER, '-c', 'Release', '--nologo', '-v', 'q'], capture_output=True, text=True)
-    if build.returncode != 0:
+    try:
+        run_runner([url, user, secret, '--runs', '0', '--memory-seconds', str(int(seconds)), '--pid', str(pid)])
+    finally:
         stop.set()
-        raise RuntimeError('the first-render runner did not build:\n' + build.stdout[-2000:])
-    run = subprocess.run(['dotnet', os.path.join(RUNNER, 'bin', 'Release', 'net10.0', 'FirstRender.dll'), url, user, secret,
-                          '--runs', '0', '--memory-seconds', str(int(seconds)), '--pid', str(pid)], capture_output=True, text=True)
-    stop.set()
-    worker.join(timeout=900)
-    print(run.stdout.rstrip())
-    if run.returncode != 0:
-        print('  the runner failed (%d): %s' % (run.returncode, run.stderr.strip()[-2000:]))
+        worker.join(timeout=900)
     print('  live updates: %d Replicate tasks succeeded during the run%s'
           % (len(done), ', %d did not: %s' % (len(failed), failed[:3]) if failed else ''))

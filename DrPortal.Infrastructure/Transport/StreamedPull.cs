@@ -103,7 +103,7 @@ internal sealed class StreamedPull(Func<Hypervisor, RsyncOptions> optionsOf, ILo
         var running = Stopwatch.StartNew();
         using var sender = Start(host, RemoteCommand.Script(SendScript, remotePath, kept.ToString(CultureInfo.InvariantCulture)), withInput: false);
         var senderErrors = CollectErrors(sender);
-        using var stopSender = ct.Register(() => Kill(sender));
+        using var stopSender = ct.Register(() => TransferProcess.Kill(sender));
         Relay? relaying = null;
         long moved = 0;
         try
@@ -178,7 +178,7 @@ internal sealed class StreamedPull(Func<Hypervisor, RsyncOptions> optionsOf, ILo
             {
                 await relaying.AbandonAsync();
             }
-            Kill(sender);
+            TransferProcess.Kill(sender);
         }
     }
 
@@ -273,9 +273,6 @@ internal sealed class StreamedPull(Func<Hypervisor, RsyncOptions> optionsOf, ILo
         return lines.ToList();
     }, CancellationToken.None);
 
-    /// <summary>Ends a process this pull started (never any other): the ssh client, whose remote side then ends too.</summary>
-    private static void Kill(Process process) => TransferProcess.Kill(process);
-
     private sealed class NotAPrefixException : Exception;
 
     /// <summary>The second hop of one pull: chunks handed over by the pull go into the recovery host's partial file.</summary>
@@ -335,7 +332,7 @@ internal sealed class StreamedPull(Func<Hypervisor, RsyncOptions> optionsOf, ILo
             {
                 receiver = _owner.Start(_target.Host, RemoteCommand.Script(ReceiveScript, _target.RemotePath, size.ToString(CultureInfo.InvariantCulture)), withInput: true);
                 var errors = CollectErrors(receiver);
-                using var stop = _ct.Register(() => Kill(receiver));
+                using var stop = _ct.Register(() => TransferProcess.Kill(receiver));
                 var input = receiver.StandardInput.BaseStream;
                 try
                 {
@@ -380,7 +377,7 @@ internal sealed class StreamedPull(Func<Hypervisor, RsyncOptions> optionsOf, ILo
                 }
                 if (receiver is not null)
                 {
-                    Kill(receiver);
+                    TransferProcess.Kill(receiver);
                     receiver.Dispose();
                 }
             }
